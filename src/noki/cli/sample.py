@@ -1,0 +1,34 @@
+"""`noki sample ...`: generate realistic sample data."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+
+sample_app = typer.Typer(help="Generate realistic sample data.", no_args_is_help=True)
+
+
+@sample_app.command("orders")
+def sample_orders_cmd(
+    n: int = typer.Option(1000, "--n", min=1, help="How many orders."),
+    seed: int = typer.Option(0, "--seed", help="Random seed (same seed, same orders)."),
+    output: Path | None = typer.Option(None, "-o", "--output", help="JSONL file (stdout if omitted)."),
+) -> None:
+    """Write sample backordered orders (EC, BtoB, automotive) as JSONL."""
+    from noki.sample.orders import sample_orders
+
+    out = output.open("w", encoding="utf-8") if output else sys.stdout
+    try:
+        for doc in sample_orders(n, seed):
+            out.write(json.dumps(doc, ensure_ascii=False) + "\n")
+    finally:
+        if output:
+            out.close()
+
+
+def register(app: typer.Typer) -> None:
+    """Add `noki sample` to the app."""
+    app.add_typer(sample_app, name="sample")

@@ -1,0 +1,18 @@
+"""Pure domain models: orders, decisions and the facts derived from them."""
+
+from noki.domain.decision import Compensation, Decision, TraceEntry
+from noki.domain.facts import derive_facts
+from noki.domain.order import Contact, Contract, Customer, Eta, Order, Sku
+
+__all__ = [
+    "Compensation",
+    "Contact",
+    "Contract",
+    "Customer",
+    "Decision",
+    "Eta",
+    "Order",
+    "Sku",
+    "TraceEntry",
+    "derive_facts",
+]

@@ -1,0 +1,78 @@
+"""What noki decided for one order, and why."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+Segment = Literal["vip", "standard", "new", "strategic", "key", "fleet", "individual"]
+Lane = Literal["priority", "expedite", "standard"]
+CompensationType = Literal[
+    "none",
+    "free_shipping",
+    "coupon",
+    "refund_full",
+    "sla_credit",
+    "loaner_car",
+    "accessory_coupon",
+    "service_coupon",
+]
+OptionName = Literal["wait", "substitute", "partial_shipment", "reschedule", "cancel_refund"]
+DecidedChannel = Literal["email", "sms", "none"]
+Approval = Literal["required", "auto"]
+
+# The fixed order in which options are presented (policy and output contract).
+OPTION_ORDER: tuple[OptionName, ...] = (
+    "wait",
+    "substitute",
+    "partial_shipment",
+    "reschedule",
+    "cancel_refund",
+)
+
+
+class Compensation(BaseModel):
+    """A compensation kind and its amount in yen (null when it has none)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    type: CompensationType
+    amount_jpy: int | None = None
+
+
+class TraceEntry(BaseModel):
+    """Which rule of which table decided something, in words for a person."""
+
+    model_config = ConfigDict(frozen=True)
+
+    ruleset: str
+    rule: str
+    why: str
+    file: str = ""
+    line: int = 0
+
+
+class Decision(BaseModel):
+    """One decision per order; field names are an external contract."""
+
+    model_config = ConfigDict(frozen=True)
+
+    order_id: str
+    segment: Segment
+    lane: Lane
+    human_followup: bool
+    compensation: Compensation
+    options: list[OptionName]
+    approval: Approval
+    channel: DecidedChannel
+    next_update_date: date
+    delay_days: int
+    deadline_missed: bool
+    rules_version: str
+    trace: list[TraceEntry] = []
+
+    def to_json_dict(self) -> dict[str, object]:
+        """The decision as plain JSON types, in contract field order."""
+        return self.model_dump(mode="json")

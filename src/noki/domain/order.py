@@ -1,0 +1,125 @@
+"""A backordered order line as it reaches noki (validated input)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Industry = Literal["ec", "btob", "auto"]
+Confidence = Literal["high", "medium", "low"]
+Purpose = Literal["gift", "event", "construction", "vehicle_off_road"]
+DelayReason = Literal[
+    "supplier_delay", "demand_surge", "production_issue", "logistics", "disaster", "quality_hold"
+]
+ChannelName = Literal["email", "sms"]
+ContractTier = Literal["A", "B", "C"]
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+
+
+def today_in_tokyo() -> date:
+    """The current calendar date in Japan (the default evaluation date)."""
+    return datetime.now(TOKYO).date()
+
+
+class _Strict(BaseModel):
+    """Unknown fields are errors: a typo in an ERP export must not pass silently."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Eta(_Strict):
+    """Expected arrival window (入荷予定日レンジ) and how sure it is."""
+
+    earliest: date
+    latest: date
+    confidence: Confidence = "medium"
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Eta:
+        if self.latest < self.earliest:
+            raise ValueError(
+                f"eta.latest ({self.latest}) is before eta.earliest ({self.earliest})"
+            )
+        return self
+
+
+class Sku(_Strict):
+    """The backordered item."""
+
+    sku_id: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    category: str = ""
+    substitutes: tuple[str, ...] = ()
+
+
+class Contract(_Strict):
+    """A BtoB supply contract (SLA and delay penalty)."""
+
+    tier: ContractTier
+    sla_days: int | None = Field(default=None, ge=0)
+    penalty_rate_per_day: float = Field(default=0.0, ge=0)
+    penalty_cap_rate: float = Field(default=0.0, ge=0)
+
+
+class Contact(_Strict):
+    """How to reach the customer; empty strings count as absent."""
+
+    email: str | None = None
+    phone: str | None = None
+    preferred_channel: ChannelName = "email"
+
+    @field_validator("email", "phone", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("email")
+    @classmethod
+    def _looks_like_email(cls, value: str | None) -> str | None:
+        if value is not None and ("@" not in value or value.startswith("@")):
+            raise ValueError(f"not an e-mail address: {value!r}")
+        return value
+
+
+class Customer(_Strict):
+    """The customer (a person, a company, or a fleet operator)."""
+
+    customer_id: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    rank: str = "standard"
+    ltv_jpy: int = Field(default=0, ge=0)
+    orders_count: int = Field(default=0, ge=0)
+    fleet: bool = False
+    contract: Contract | None = None
+    contact: Contact = Contact()
+
+
+class Order(_Strict):
+    """One backordered order line."""
+
+    order_id: str = Field(min_length=1)
+    industry: Industry
+    channel: str = "web"
+    as_of: date = Field(default_factory=today_in_tokyo)
+    ordered_at: date
+    promised_date: date
+    eta: Eta
+    reschedule_count: int = Field(default=0, ge=0)
+    delay_reason: DelayReason
+    need_by: date | None = None
+    purpose: Purpose | None = None
+    quantity: int = Field(ge=1)
+    unit_price_jpy: int = Field(ge=0)
+    partial_available: bool = False
+    partial_allowed: bool = False
+    sku: Sku
+    customer: Customer
+
+    @property
+    def order_value_jpy(self) -> int:
+        """Quantity times unit price."""
+        return self.quantity * self.unit_price_jpy
