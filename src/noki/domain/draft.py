@@ -19,6 +19,7 @@ class Violation(BaseModel):
     detail: str
     start: int | None = None  # character span in the checked text, for highlighting
     end: int | None = None
+    part: Literal["subject", "body"] | None = None  # which text the span is in (body when None)
 
 
 class CheckResult(BaseModel):
@@ -50,3 +51,8 @@ class Draft(BaseModel):
     token_usage: dict[str, int] | None = None
     latency_ms: float | None = None
     fallback_reason: str | None = None  # why a model draft was replaced by the template draft
+    # Optional provenance added by drafting (issue 4); absent for drafts that never met a model.
+    request_id: str | None = None
+    rejected_subject: str | None = None  # the model's draft that was rejected, kept for the agent
+    rejected_body: str | None = None
+    rejected_violations: list[Violation] = []

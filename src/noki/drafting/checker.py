@@ -1,0 +1,235 @@
+"""The grounding checker: every date, amount, option and promise in a text against the decision."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from noki.domain.decision import OPTION_ORDER, Decision
+from noki.domain.draft import CheckResult, NoticeChannel, Violation
+from noki.domain.order import Order
+from noki.drafting import jatext, keigo
+from noki.drafting import lexicon as lx
+from noki.drafting.wording import is_company
+
+SMS_LIMIT = 140
+
+
+@dataclass
+class _Part:
+    """One checked part (subject or body): normalised text and what was found in it."""
+
+    name: str
+    norm: jatext.Normalised
+    masked: str = ""  # URLs blanked: for addressees and placeholders
+    terms: str = ""  # URLs, customer and item names blanked: for dates, amounts and wording
+    dates: list[jatext.DateMention] = field(default_factory=list)
+    amounts: list[jatext.AmountMention] = field(default_factory=list)
+    sentences: list[tuple[int, int]] = field(default_factory=list)
+
+
+class _Report:
+    """Collects violations with spans mapped back to the original text."""
+
+    def __init__(self) -> None:
+        self.violations: list[Violation] = []
+        self.warnings: list[Violation] = []
+
+    def add(self, code: str, detail: str, part: _Part | None = None, span: tuple[int, int] | None = None,
+            *, warning: bool = False) -> None:
+        start = end = None
+        if part is not None and span is not None:
+            start, end = part.norm.span(*span)
+        v = Violation(code=code, detail=detail, start=start, end=end, part=part.name if part else None)
+        (self.warnings if warning else self.violations).append(v)
+
+
+def _allowed_dates(order: Order, decision: Decision) -> dict[date, str]:
+    named = [
+        (decision.next_update_date, "次回連絡日"), (order.eta.earliest, "入荷予定(最短)"),
+        (order.eta.latest, "入荷予定(最長)"), (order.promised_date, "当初の納期"),
+        (order.need_by, "ご指定の期日"), (order.ordered_at, "ご注文日"), (order.as_of, "本日"),
+    ]
+    return {d: label for d, label in named if d is not None}
+
+
+def _sentence_at(part: _Part, pos: int) -> str:
+    for start, end in part.sentences:
+        if start <= pos < end:
+            return part.norm.text[start:end]
+    return ""
+
+
+def _mentions(part: _Part, decision: Decision, report: _Report, *, require_all: bool):
+    """Option and compensation mentions; reports unoffered/unauthorized ones."""
+    text = part.terms
+    options_seen: set[str] = set()
+    for option in OPTION_ORDER:
+        for m in lx.OPTION_WORDS[option].finditer(text):
+            if lx.NEGATION.search(_sentence_at(part, m.start())):
+                continue
+            options_seen.add(option)
+            if option not in decision.options:
+                report.add("unoffered_option", f"判断に含まれない選択肢「{m.group()}」({option})",
+                           part, m.span())
+    kinds_seen: dict[str, list[tuple[int, int]]] = {}
+    consumed: list[tuple[int, int]] = []
+    for kind, pattern in lx.COMPENSATION_WORDS:
+        for m in pattern.finditer(text):
+            if any(s <= m.start() < e for s, e in consumed):
+                continue
+            consumed.append(m.span())
+            if lx.NEGATION.search(_sentence_at(part, m.start())):
+                continue
+            kinds_seen.setdefault(kind, []).append(m.span())
+            if not lx.kind_allowed(kind, decision):
+                report.add("unauthorized_compensation",
+                           f"判断にない補償「{m.group()}」({lx.KIND_LABEL[kind]})", part, m.span())
+    return options_seen, kinds_seen
+
+
+def check_text(
+    order: Order,
+    decision: Decision,
+    *,
+    channel: NoticeChannel,
+    subject: str | None = None,
+    body: str,
+    require_all: bool = True,
+) -> CheckResult:
+    """Check a notice (or, with require_all=False, a reply) against the order's decision."""
+    report = _Report()
+    parts = [_Part("body", jatext.normalise(body))]
+    if subject:
+        parts.insert(0, _Part("subject", jatext.normalise(subject)))
+    allowed = _allowed_dates(order, decision)
+    amounts_ok = {order.order_value_jpy, order.unit_price_jpy}
+    comp = decision.compensation
+    if comp.amount_jpy is not None:
+        amounts_ok.add(comp.amount_jpy)
+    dates_seen: set[date] = set()
+    options_seen: set[str] = set()
+    kinds_seen: dict[str, list[tuple[_Part, tuple[int, int]]]] = {}
+    has_link = False
+    # A fleet called 東都レンタカー or an item called ノイズキャンセリング... offers nothing.
+    names = re.compile("|".join(re.escape(n) for n in _known_names(order)))
+    for part in parts:
+        text = part.norm.text
+        has_link = has_link or any(u.startswith("https://") for u in jatext.find_urls(text))
+        part.masked = jatext.mask_urls(text)
+        part.terms = names.sub(lambda m: " " * len(m.group()), part.masked)
+        part.sentences = jatext.sentences(text)
+        part.dates = jatext.find_dates(part.terms, order.as_of)
+        part.amounts = jatext.find_amounts(part.terms)
+        for d in part.dates:
+            if d.value is None:
+                report.add("wrong_date", f"存在しない日付「{d.raw}」", part, (d.start, d.end))
+                continue
+            dates_seen.add(d.value)
+            if d.value not in allowed:
+                report.add("wrong_date", f"「{d.raw}」({d.value})は判断のどの日付とも一致しません",
+                           part, (d.start, d.end))
+            if d.weekday and jatext.WEEKDAYS[d.value.weekday()] != d.weekday:
+                right = jatext.WEEKDAYS[d.value.weekday()]
+                report.add("wrong_weekday", f"{d.value} は{right}曜日です(「{d.weekday}」と記載)",
+                           part, (d.start, d.end))
+        for a in part.amounts:
+            if a.value not in amounts_ok:
+                report.add("wrong_amount", f"金額「{a.raw}」({a.value:,}円)は補償額・注文金額・単価のいずれでもありません",
+                           part, (a.start, a.end))
+        seen_opts, seen_kinds = _mentions(part, decision, report, require_all=require_all)
+        options_seen |= seen_opts
+        for kind, spans in seen_kinds.items():
+            kinds_seen.setdefault(kind, []).extend((part, s) for s in spans)
+        _guarantees(part, report)
+        _placeholders_and_names(part, order, report)
+    if require_all:
+        _required(order, decision, channel, report, dates_seen, options_seen, kinds_seen, has_link)
+    if channel == "sms":
+        length = len(body.encode("utf-16-le")) // 2  # emoji count as two, as on the handset
+        if length > SMS_LIMIT:
+            report.add("too_long", f"SMSが{length}文字です(上限{SMS_LIMIT}文字)")
+    for part in parts:
+        for w in keigo.lint(part.norm.text):
+            report.add(w.code, w.detail, part, (w.start or 0, w.end or 0), warning=True)
+    return CheckResult(ok=not report.violations, violations=report.violations, warnings=report.warnings)
+
+
+def _required(order: Order, decision: Decision, channel: NoticeChannel, report: _Report,
+              dates_seen: set[date], options_seen: set[str],
+              kinds_seen: dict[str, list[tuple[_Part, tuple[int, int]]]], has_link: bool) -> None:
+    missing = [d for d in (order.eta.earliest, order.eta.latest) if d not in dates_seen]
+    if missing:
+        report.add("missing_eta", "入荷予定の幅を日付で明記してください: "
+                   f"{order.eta.earliest}～{order.eta.latest} (未記載: {', '.join(map(str, missing))})")
+    if decision.next_update_date not in dates_seen:
+        report.add("missing_next_update", f"次回連絡日 {decision.next_update_date} が記載されていません")
+    link_covers = channel == "sms" and has_link  # an SMS may point to the self-service page
+    if not link_covers:
+        for option in decision.options:
+            if option not in options_seen:
+                report.add("missing_option", f"選択肢 {option} が案内されていません")
+    comp = decision.compensation
+    if comp.type == "none" or link_covers:
+        return
+    kind = lx.DECIDED_KIND[comp.type]
+    mentions = kinds_seen.get(kind, [])
+    if not mentions:
+        report.add("missing_compensation", f"決定した補償({comp.type})が記載されていません")
+        return
+    if comp.amount_jpy is None:
+        return
+    for part, (start, _end) in mentions:
+        sentence = next((s for s in part.sentences if s[0] <= start < s[1]), None)
+        if sentence and any(a.value == comp.amount_jpy and sentence[0] <= a.start < sentence[1]
+                            for a in part.amounts):
+            return
+    report.add("missing_compensation",
+               f"補償({comp.type})の金額 {comp.amount_jpy:,}円 が補償の文に記載されていません")
+
+
+def _guarantees(part: _Part, report: _Report) -> None:
+    text = part.terms
+    for start, end in part.sentences:
+        sentence = text[start:end]
+        if not lx.DELIVERY.search(sentence):
+            continue
+        for m in lx.GUARANTEE.finditer(sentence):
+            report.add("guarantee_wording", f"お届けに関する文で「{m.group()}」は使えません",
+                       part, (start + m.start(), start + m.end()))
+
+
+def _placeholders_and_names(part: _Part, order: Order, report: _Report) -> None:
+    for m in lx.PLACEHOLDER.finditer(part.masked):
+        report.add("placeholder_left", f"未置換のプレースホルダ「{m.group()}」", part, m.span())
+    name = order.customer.name
+    accepted = _accepted_names(name)
+    for m in lx.ADDRESSEE.finditer(part.masked):
+        who = m.group("name")
+        if lx.PLACEHOLDER_CHARS.search(who):
+            continue
+        compact = who.replace(" ", "").replace("\u3000", "")
+        if compact.endswith(lx.NOT_A_NAME) or any(compact.endswith(a) for a in accepted):
+            continue
+        report.add("wrong_name", f"宛名「{who} {m.group('h')}」がお客様({name})と一致しません",
+                   part, m.span())
+
+
+def _known_names(order: Order) -> list[str]:
+    found = {jatext.normalise(order.sku.name).text, *_accepted_names(order.customer.name)}
+    found.add(jatext.normalise(order.customer.name).text)
+    return sorted((n for n in found if len(n) >= 2), key=len, reverse=True)
+
+
+def _accepted_names(name: str) -> tuple[str, ...]:
+    norm = jatext.normalise(name).text
+    full = norm.replace(" ", "").replace("\u3000", "")
+    names = {full}
+    if is_company(norm):
+        core = re.sub(r"株式会社|有限会社|合同会社|\(株\)|\(有\)", "", full)
+        if core:
+            names.add(core)
+    else:
+        names.add(norm.replace("\u3000", " ").split(" ")[0])
+    return tuple(names)

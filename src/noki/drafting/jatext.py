@@ -1,0 +1,223 @@
+"""Find dates, yen amounts, weekdays and sentences in Japanese text, with character spans."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+# Full-width ASCII maps 1:1 onto ASCII, so offsets survive; everything else goes through NFKC.
+_FAST = str.maketrans({chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)} | {"￥": "¥"})
+_RANGE = r"\s*(?:~|〜|から|-|–|—)\s*"
+_WEEKDAY = r"(?:\s*\(\s*(?P<{0}>[月火水木金土日])(?:曜日?)?\s*\))?"
+_DATE = re.compile(
+    r"(?:(?P<era>令和|平成)\s*(?P<ey>[0-9]{1,2}|元)\s*年|(?P<y>[0-9]{4})\s*年)?\s*"
+    r"(?<![0-9])(?P<m>[0-9]{1,2})\s*月\s*(?P<d>[0-9]{1,2})\s*日" + _WEEKDAY.format("w1")
+    + r"|(?<![0-9/.])(?P<y2>[0-9]{4})[/.-](?P<m2>[0-9]{1,2})[/.-](?P<d2>[0-9]{1,2})(?![0-9])"
+    + _WEEKDAY.format("w2")
+    + r"|(?<![0-9/.:])(?P<m3>[0-9]{1,2})/(?P<d3>[0-9]{1,2})(?![0-9/])" + _WEEKDAY.format("w3")
+)
+# A range's second date may omit its month: 11月27日～29日, 12/1~5.
+_TAIL_KANJI = re.compile(_RANGE + r"(?P<d>[0-9]{1,2})\s*日" + _WEEKDAY.format("w"))
+_TAIL_SLASH = re.compile(_RANGE + r"(?P<d>[0-9]{1,2})(?![0-9/月日.])" + _WEEKDAY.format("w"))
+_DIGITS = "0-9〇一二三四五六七八九"
+_AMOUNT = re.compile(
+    r"¥\s*(?P<a>[0-9][0-9,]*)(?:\s*円)?"
+    rf"|(?P<b>[{_DIGITS}十百千万億][{_DIGITS},.十百千万億]*)\s*円"
+)
+_KANJI_DIGIT = str.maketrans("〇一二三四五六七八九", "0123456789")
+_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
+_BIG_UNITS = {"万": 10_000, "億": 100_000_000}
+_URL = re.compile(r"https?://[^\s　、。「」()<>]+")
+_SENTENCE_END = re.compile(r"[。!?\n]")
+WEEKDAYS = "月火水木金土日"
+
+
+@dataclass(frozen=True)
+class Normalised:
+    """NFKC text plus, when lengths changed, the original offset of every character."""
+
+    text: str
+    origin: tuple[int, ...] | None = None
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a span of the normalised text back to the original text."""
+        if self.origin is None:
+            return start, end
+        last = self.origin[end - 1] + 1 if end > start else self.origin[start]
+        return self.origin[start], last
+
+
+def normalise(text: str) -> Normalised:
+    """NFKC-normalise (full-width digits, ￥) keeping a map back to original offsets."""
+    fast = text.translate(_FAST)
+    if unicodedata.is_normalized("NFKC", fast):
+        return Normalised(fast)
+    out: list[str] = []
+    origin: list[int] = []
+    for i, ch in enumerate(fast):
+        norm = unicodedata.normalize("NFKC", ch)
+        out.append(norm)
+        origin.extend([i] * len(norm))
+    origin.append(len(text))
+    return Normalised("".join(out), tuple(origin))
+
+
+def mask_urls(text: str) -> str:
+    """Blank out URLs (same length) so their digits are not read as dates or amounts."""
+    return _URL.sub(lambda m: " " * len(m.group()), text)
+
+
+def find_urls(text: str) -> list[str]:
+    """The http(s) URLs in a text."""
+    return _URL.findall(text)
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date written in the text; value is None when no such calendar day exists."""
+
+    start: int
+    end: int
+    value: date | None
+    weekday: str | None  # the bracketed weekday written after it, if any
+    raw: str
+
+
+@dataclass(frozen=True)
+class AmountMention:
+    """A yen amount written in the text."""
+
+    start: int
+    end: int
+    value: int
+    raw: str
+
+
+def _infer_year(month: int, day: int, as_of: date) -> date | None:
+    """The year nearest to as_of in which month/day exists (notices talk about the near future)."""
+    best: date | None = None
+    for year in (as_of.year - 1, as_of.year, as_of.year + 1):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            continue
+        if best is None or abs((candidate - as_of).days) < abs((best - as_of).days):
+            best = candidate
+    return best
+
+
+def _make_date(year: int | None, month: int, day: int, as_of: date) -> date | None:
+    if year is None:
+        return _infer_year(month, day, as_of)
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def find_dates(text: str, as_of: date) -> list[DateMention]:
+    """Every explicit calendar date in normalised text, ranges' month-less second dates included."""
+    found: list[DateMention] = []
+    for m in _DATE.finditer(text):
+        g = m.groupdict()
+        if g["m"] is not None:
+            year: int | None = None
+            if g["era"]:
+                era_year = 1 if g["ey"] == "元" else int(g["ey"])
+                year = era_year + (2018 if g["era"] == "令和" else 1988)
+            elif g["y"]:
+                year = int(g["y"])
+            value = _make_date(year, int(g["m"]), int(g["d"]), as_of)
+            weekday, tail = g["w1"], _TAIL_KANJI
+        elif g["y2"] is not None:
+            value = _make_date(int(g["y2"]), int(g["m2"]), int(g["d2"]), as_of)
+            weekday, tail = g["w2"], _TAIL_KANJI
+        else:
+            value = _make_date(None, int(g["m3"]), int(g["d3"]), as_of)
+            if value is None:
+                continue  # "13/45" is more likely a ratio than a date
+            weekday, tail = g["w3"], _TAIL_SLASH
+        start = m.start() + (len(m.group()) - len(m.group().lstrip()))
+        found.append(DateMention(start, m.end(), value, weekday, text[start : m.end()]))
+        t = tail.match(text, m.end())
+        if t and value is not None:
+            second = _make_date(value.year, value.month, int(t.group("d")), as_of)
+            if second is not None and second < value:  # 11月28日～3日 runs into next month
+                month = value.month % 12 + 1
+                second = _make_date(value.year + (value.month == 12), month, int(t.group("d")), as_of)
+            found.append(
+                DateMention(t.start("d"), t.end(), second, t.group("w"), text[t.start("d") : t.end()])
+            )
+    return found
+
+
+def parse_number(expr: str) -> int | None:
+    """Value of a Japanese number: 1,000 / 2千5百 / 3万 / 1.5万 / 三千 (None if unreadable)."""
+    expr = expr.translate(_KANJI_DIGIT).replace(",", "")
+    total = 0.0
+    section = 0.0
+    pending: float | None = None
+    for token in re.findall(r"[0-9.]+|[十百千万億]", expr):
+        if token in _SMALL_UNITS:
+            section += (pending if pending is not None else 1) * _SMALL_UNITS[token]
+            pending = None
+        elif token in _BIG_UNITS:
+            section += pending or 0
+            total += (section or 1) * _BIG_UNITS[token]
+            section, pending = 0, None
+        else:
+            try:
+                pending = float(token)
+            except ValueError:
+                return None
+    total += section + (pending or 0)
+    return round(total)
+
+
+def find_amounts(text: str) -> list[AmountMention]:
+    """Every yen amount in normalised text."""
+    found: list[AmountMention] = []
+    for m in _AMOUNT.finditer(text):
+        expr = m.group("a") or m.group("b")
+        # "関東一円" is a place phrase: a real amount has an arabic digit or a unit kanji.
+        if not re.search(r"[0-9十百千万億]", expr):
+            continue
+        value = parse_number(expr)
+        if value is not None:
+            found.append(AmountMention(m.start(), m.end(), value, m.group()))
+    return found
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence; 。!? and line breaks end a sentence."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        if m.end() - start > 1:
+            spans.append((start, m.end()))
+        start = m.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
+
+
+def format_date(value: date, as_of: date, *, weekday: bool = True) -> str:
+    """12月5日（土）; the year is written only when it differs from as_of's."""
+    text = f"{value.month}月{value.day}日"
+    if value.year != as_of.year:
+        text = f"{value.year}年{text}"
+    return f"{text}（{WEEKDAYS[value.weekday()]}）" if weekday else text
+
+
+def format_range(first: date, last: date, as_of: date, *, weekday: bool = True) -> str:
+    """12月1日（火）～12月5日（土）, or one date when the window is a single day."""
+    if first == last:
+        return format_date(first, as_of, weekday=weekday)
+    return f"{format_date(first, as_of, weekday=weekday)}～{format_date(last, as_of, weekday=weekday)}"
+
+
+def format_yen(amount: int) -> str:
+    """1,000円."""
+    return f"{amount:,}円"

@@ -1,0 +1,95 @@
+"""The template drafter: Jinja2 notices per channel and industry, offline and deterministic."""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+from pathlib import Path
+
+import jinja2
+
+from noki.domain.decision import Decision
+from noki.domain.draft import Draft, NoticeChannel
+from noki.domain.order import Order
+from noki.drafting.checker import SMS_LIMIT, check_text
+from noki.drafting.context import notice_context
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+TEMPLATE_DIR = REPO_ROOT / "templates" / "notice"
+SUBJECT_SEPARATOR = "\n---\n"
+_BLANK_RUNS = re.compile(r"\n{3,}")
+
+
+def default_channel(decision: Decision) -> NoticeChannel:
+    """The decision's channel; e-mail when the customer cannot be reached (a person sends it)."""
+    return "sms" if decision.channel == "sms" else "email"
+
+
+def _tidy(text: str) -> str:
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    return _BLANK_RUNS.sub("\n\n", "\n".join(lines))
+
+
+class TemplateDrafter:
+    """Renders templates/notice/<channel>_<industry>.j2; no network, no model."""
+
+    name = "template"
+
+    def __init__(self, template_dir: Path = TEMPLATE_DIR) -> None:
+        self.template_dir = template_dir
+
+    @cached_property
+    def env(self) -> jinja2.Environment:
+        """Plain-text environment; a missing variable fails instead of printing nothing."""
+        return jinja2.Environment(
+            loader=jinja2.FileSystemLoader(self.template_dir),
+            autoescape=False,  # plain text notices, not HTML
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=False,
+        )
+
+    def render(
+        self, order: Order, decision: Decision, channel: NoticeChannel
+    ) -> tuple[str | None, str]:
+        """(subject, body) for e-mail, (None, text) for SMS."""
+        template = self.env.get_template(f"{channel}_{order.industry}.j2")
+        ctx = notice_context(order, decision, channel=channel)
+        if channel == "email":
+            subject, _, body = template.render(ctx).partition(SUBJECT_SEPARATOR)
+            return _tidy(subject), _tidy(body)
+        text = ""
+        for variant in ("full", "link", "min"):
+            text = _tidy(template.render(ctx, variant=variant))
+            if len(text) <= SMS_LIMIT:
+                break
+        return None, text
+
+    def draft(self, order: Order, decision: Decision, channel: NoticeChannel) -> Draft:
+        """Render and check one notice."""
+        subject, body = self.render(order, decision, channel)
+        check = check_text(order, decision, channel=channel, subject=subject, body=body)
+        return Draft(
+            order_id=order.order_id,
+            channel=channel,
+            subject=subject,
+            body=body,
+            drafter="template",
+            check=check,
+            rules_version=decision.rules_version,
+        )
+
+
+_DEFAULT = TemplateDrafter()
+
+
+def draft_notice(
+    order: Order,
+    decision: Decision,
+    *,
+    channel: NoticeChannel | None = None,
+    drafter: TemplateDrafter = _DEFAULT,
+) -> Draft:
+    """Draft the notice for an order's decision with the template drafter (checked)."""
+    return drafter.draft(order, decision, channel or default_channel(decision))
