@@ -1,0 +1,189 @@
+"""SQLModel tables: orders, decisions, drafts, reviews, outbox, audit, users."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from noki.db.clock import utcnow
+
+
+class User(SQLModel, table=True):
+    """A person (or machine account) who can log in; role decides what they see."""
+
+    __tablename__ = "users"
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(unique=True, index=True, max_length=80)
+    display_name: str = Field(default="", max_length=120)
+    password_hash: str
+    role: str = Field(max_length=20)
+    active: bool = True
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ApiToken(SQLModel, table=True):
+    """A bearer token for machines; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    name: str = Field(max_length=80)
+    token_hash: str = Field(unique=True, index=True, max_length=64)
+    created_at: datetime = Field(default_factory=utcnow)
+    last_used_at: datetime | None = None
+    revoked: bool = False
+
+
+class Customer(SQLModel, table=True):
+    """A customer as last seen in an order."""
+
+    __tablename__ = "customers"
+    customer_id: str = Field(primary_key=True, max_length=64)
+    name: str = Field(max_length=200)
+    email: str | None = Field(default=None, max_length=200)
+    phone: str | None = Field(default=None, max_length=40)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class OrderRow(SQLModel, table=True):
+    """A backordered order line; payload is the validated Order document."""
+
+    __tablename__ = "orders"
+    order_id: str = Field(primary_key=True, max_length=64)
+    customer_id: str = Field(foreign_key="customers.customer_id", index=True, max_length=64)
+    industry: str = Field(max_length=10)
+    sku_id: str = Field(index=True, max_length=64)
+    po_ref: str | None = Field(default=None, index=True, max_length=64)
+    status: str = Field(default="open", index=True, max_length=10)
+    payload: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    payload_hash: str = Field(max_length=64)
+    next_update_date: date | None = Field(default=None, index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class EtaHistory(SQLModel, table=True):
+    """Every ETA an order has had, and where it came from."""
+
+    __tablename__ = "eta_history"
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: str = Field(foreign_key="orders.order_id", index=True, max_length=64)
+    earliest: date
+    latest: date
+    confidence: str = Field(max_length=10)
+    source: str = Field(max_length=40)
+    recorded_at: datetime = Field(default_factory=utcnow)
+
+
+class DecisionRow(SQLModel, table=True):
+    """One decision taken for an order (kept for every re-decision)."""
+
+    __tablename__ = "decisions"
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: str = Field(foreign_key="orders.order_id", index=True, max_length=64)
+    rules_version: str = Field(max_length=80)
+    payload: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class DraftRow(SQLModel, table=True):
+    """One version of a notice; edits and regenerations add versions."""
+
+    __tablename__ = "drafts"
+    __table_args__ = (
+        UniqueConstraint("order_id", "version", name="uq_drafts_order_version"),
+        Index("ix_drafts_queue", "status", "lane", "created_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: str = Field(foreign_key="orders.order_id", index=True, max_length=64)
+    decision_id: int = Field(foreign_key="decisions.id", index=True)
+    version: int
+    parent_id: int | None = Field(default=None, foreign_key="drafts.id")
+    root_id: int | None = Field(default=None, index=True)
+    kind: str = Field(default="initial", max_length=20)  # initial | eta_change | followup
+    status: str = Field(default="pending", max_length=12)
+    channel: str = Field(max_length=8)
+    subject: str | None = Field(default=None, sa_column=Column(Text))
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    drafter: str = Field(max_length=12)  # template | llm | agent
+    author: str = Field(max_length=80)  # "system" or a username
+    check_ok: bool
+    violations: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
+    meta: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    industry: str = Field(max_length=10)
+    lane: str = Field(max_length=10)
+    compensation: str = Field(max_length=20)
+    approval: str = Field(max_length=10)
+    override_reason: str | None = None
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+    decided_at: datetime | None = None
+
+
+class Review(SQLModel, table=True):
+    """A person's (or the system's) action on a draft."""
+
+    __tablename__ = "reviews"
+    id: int | None = Field(default=None, primary_key=True)
+    draft_id: int = Field(foreign_key="drafts.id", index=True)
+    actor: str = Field(max_length=80)
+    action: str = Field(max_length=20)
+    reason: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class OutboxMessage(SQLModel, table=True):
+    """A notice to send; exactly one per (draft version, channel)."""
+
+    __tablename__ = "outbox_messages"
+    __table_args__ = (
+        UniqueConstraint("draft_id", "channel", name="uq_outbox_draft_channel"),
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    draft_id: int = Field(foreign_key="drafts.id")
+    order_id: str = Field(index=True, max_length=64)
+    channel: str = Field(max_length=8)
+    recipient: str = Field(max_length=200)
+    subject: str | None = Field(default=None, sa_column=Column(Text))
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    status: str = Field(default="pending", max_length=10)  # pending|sending|sent|dead|cancelled
+    attempts: int = 0
+    next_attempt_at: datetime = Field(default_factory=utcnow)
+    lease_until: datetime | None = None
+    claimed_by: str | None = Field(default=None, max_length=80)
+    last_error: str | None = None
+    segments: int | None = None
+    provider_ref: str | None = Field(default=None, max_length=200)
+    created_at: datetime = Field(default_factory=utcnow)
+    sent_at: datetime | None = None
+
+
+class DeliveryAttempt(SQLModel, table=True):
+    """One try at sending an outbox message."""
+
+    __tablename__ = "delivery_attempts"
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: int = Field(foreign_key="outbox_messages.id", index=True)
+    attempt_no: int
+    worker: str = Field(max_length=80)
+    ok: bool
+    error: str | None = None
+    started_at: datetime
+    finished_at: datetime = Field(default_factory=utcnow)
+
+
+class AuditEvent(SQLModel, table=True):
+    """Append-only: who did what, when, to which order."""
+
+    __tablename__ = "audit_events"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    actor: str = Field(max_length=80)
+    action: str = Field(index=True, max_length=30)
+    order_id: str | None = Field(default=None, index=True, max_length=64)
+    draft_id: int | None = None
+    message_id: int | None = None
+    detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))

@@ -1,0 +1,67 @@
+"""Messaging adapters: SMTP e-mail, HTTP SMS gateway, file sink, and fakes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from noki.messaging.base import FakeSender, Outgoing, Receipt, Sender, SendError
+from noki.messaging.filesink import FileSink
+from noki.messaging.sms import HttpSmsSender, segments
+from noki.messaging.smtp import SmtpConfig, SmtpSender
+from noki.settings import Settings
+
+__all__ = [
+    "Channels",
+    "FakeSender",
+    "FileSink",
+    "HttpSmsSender",
+    "Outgoing",
+    "Receipt",
+    "SendError",
+    "Sender",
+    "SmtpConfig",
+    "SmtpSender",
+    "build_channels",
+    "segments",
+]
+
+
+@dataclass
+class Channels:
+    """One sender per channel."""
+
+    email: Sender
+    sms: Sender
+
+    def for_channel(self, channel: str) -> Sender:
+        """The sender for 'email' or 'sms'."""
+        return self.email if channel == "email" else self.sms
+
+    def close(self) -> None:
+        """Close both senders."""
+        self.email.close()
+        self.sms.close()
+
+
+def build_channels(settings: Settings) -> Channels:
+    """Senders as the settings ask (file sink by default)."""
+    sink = FileSink(settings.outbox_dir, settings.mail_from)
+    email: Sender = sink
+    if settings.mail_transport == "smtp":
+        email = SmtpSender(
+            SmtpConfig(
+                host=settings.smtp_host,
+                port=settings.smtp_port,
+                security=settings.smtp_security,
+                user=settings.smtp_user,
+                password=settings.smtp_password,
+                timeout=settings.smtp_timeout,
+                sender=settings.mail_from,
+            )
+        )
+    sms: Sender = sink
+    if settings.sms_transport == "http" and settings.sms_gateway_url:
+        sms = HttpSmsSender(
+            settings.sms_gateway_url, settings.sms_gateway_token, settings.sms_timeout
+        )
+    return Channels(email=email, sms=sms)

@@ -1,0 +1,1 @@
+"""Use cases: each owns its transaction, writes the audit log, enqueues side effects."""

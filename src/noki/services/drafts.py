@@ -1,0 +1,282 @@
+"""Draft transitions inside a caller's transaction: create, supersede, approve."""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, func, or_
+from sqlmodel import Session, col, select
+
+from noki.db.clock import utcnow
+from noki.db.models import DecisionRow, DraftRow, OrderRow, OutboxMessage, Review
+from noki.domain.decision import Decision
+from noki.domain.draft import CheckResult, Draft
+from noki.domain.order import Order
+from noki.rules.api import decide
+from noki.services import audit, drafting_port, outbox
+from noki.services.errors import Conflict, Forbidden, Invalid
+from noki.services.roles import can
+
+OPEN = ("pending", "approved")
+SYSTEM = "system"
+AUTO_SENDER = "system:auto-send"
+
+
+def store_decision(
+    session: Session, row: OrderRow, order: Order, *, actor: str
+) -> tuple[DecisionRow, Decision]:
+    """Decide the order, keep the decision and the order's next update date."""
+    decision = decide(order)
+    drow = DecisionRow(
+        order_id=row.order_id,
+        rules_version=decision.rules_version,
+        payload=decision.to_json_dict(),
+    )
+    session.add(drow)
+    row.next_update_date = decision.next_update_date
+    row.updated_at = utcnow()
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="decided",
+        order_id=row.order_id,
+        lane=decision.lane,
+        compensation=decision.compensation.type,
+        approval=decision.approval,
+        rules_version=decision.rules_version,
+    )
+    return drow, decision
+
+
+def create_draft(
+    session: Session,
+    *,
+    order: Order,
+    drow: DecisionRow,
+    decision: Decision,
+    kind: str,
+    auto_send: bool,
+    actor: str = SYSTEM,
+) -> DraftRow | None:
+    """Draft a notice for the decision (none when there is no channel to reach the customer)."""
+    if decision.channel == "none":
+        audit.record(session, actor=actor, action="no_channel", order_id=order.order_id)
+        return None
+    assert drow.id is not None
+    made = drafting_port.draft(order, decision)
+    row = _row_from(session, made, order=order, drow=drow, decision=decision, kind=kind)
+    row.author = actor
+    session.add(row)
+    session.flush()
+    row.root_id = row.id
+    audit.record(
+        session,
+        actor=actor,
+        action="drafted",
+        order_id=order.order_id,
+        draft_id=row.id,
+        kind=kind,
+        drafter=row.drafter,
+        check_ok=row.check_ok,
+        version=row.version,
+    )
+    if auto_send and bulk_eligible(row):
+        approve_row(session, row, actor=AUTO_SENDER, role="admin")
+    return row
+
+
+def new_version(
+    session: Session,
+    prev: DraftRow,
+    *,
+    made: Draft | None = None,
+    subject: str | None = None,
+    body: str = "",
+    check: CheckResult | None = None,
+    actor: str,
+    action: str,
+) -> DraftRow:
+    """Replace a pending draft by a new version (an agent's edit or a regenerated draft)."""
+    prev.status = "replaced"
+    prev.decided_at = utcnow()
+    session.add(prev)
+    if made is None:
+        assert check is not None
+        made = Draft(
+            order_id=prev.order_id,
+            channel=prev.channel,
+            subject=subject,
+            body=body,
+            drafter="agent",
+            check=check,
+            rules_version=str(prev.meta.get("rules_version", "")),
+        )
+    row = DraftRow(
+        order_id=prev.order_id,
+        decision_id=prev.decision_id,
+        version=_next_version(session, prev),
+        parent_id=prev.id,
+        root_id=prev.root_id,
+        kind=prev.kind,
+        channel=made.channel,
+        subject=made.subject,
+        body=made.body,
+        drafter=made.drafter,
+        author=actor,
+        check_ok=made.check.ok,
+        violations=_violations(made.check),
+        meta=_meta(made),
+        industry=prev.industry,
+        lane=prev.lane,
+        compensation=prev.compensation,
+        approval=prev.approval,
+    )
+    session.add(row)
+    session.flush()
+    session.add(Review(draft_id=row.id, actor=actor, action=action))  # type: ignore[arg-type]
+    audit.record(
+        session,
+        actor=actor,
+        action=action,
+        order_id=row.order_id,
+        draft_id=row.id,
+        previous=prev.id,
+        check_ok=row.check_ok,
+        codes=[v["code"] for v in row.violations],
+    )
+    return row
+
+
+def supersede_open(session: Session, order_id: str, *, actor: str, reason: str) -> int:
+    """Mark every unsent draft of an order stale and cancel its queued messages."""
+    rows = session.exec(
+        select(DraftRow)
+        .where(DraftRow.order_id == order_id, col(DraftRow.status).in_(OPEN))
+        .with_for_update()
+    ).all()
+    for row in rows:
+        row.status = "superseded"
+        row.decided_at = utcnow()
+        session.add(row)
+        for msg in session.exec(
+            select(OutboxMessage).where(
+                OutboxMessage.draft_id == row.id,
+                or_(
+                    col(OutboxMessage.status) == "pending",
+                    and_(  # leased by a worker that died: it must not be retried either
+                        col(OutboxMessage.status) == "sending",
+                        col(OutboxMessage.lease_until) < utcnow(),
+                    ),
+                ),
+            )
+        ).all():
+            msg.status = "cancelled"
+            msg.last_error = f"superseded: {reason}"
+            session.add(msg)
+        audit.record(
+            session,
+            actor=actor,
+            action="superseded",
+            order_id=order_id,
+            draft_id=row.id,
+            reason=reason,
+        )
+    return len(rows)
+
+
+def bulk_eligible(row: DraftRow) -> bool:
+    """Template-made, checker-clean, approval=auto and still pending."""
+    return (
+        row.status == "pending"
+        and row.drafter == "template"
+        and row.check_ok
+        and row.approval == "auto"
+    )
+
+
+def approve_row(
+    session: Session,
+    row: DraftRow,
+    *,
+    actor: str,
+    role: str,
+    override_reason: str | None = None,
+    action: str = "approved",
+) -> OutboxMessage | None:
+    """Approve a pending draft and enqueue its message in the same transaction."""
+    if row.status in ("approved", "sent"):
+        return None  # approving twice sends once
+    if row.status != "pending":
+        raise Conflict(f"draft {row.id} is {row.status} and can no longer be approved")
+    reason = (override_reason or "").strip() or None
+    if not row.check_ok:
+        if not can(role, "draft.override"):
+            raise Forbidden("this draft fails the checker; only a supervisor can override")
+        if reason is None:
+            raise Invalid("a draft that fails the checker needs an override reason")
+        row.override_reason = reason
+    row.status = "approved"
+    row.decided_at = utcnow()
+    session.add(row)
+    verb = "override" if not row.check_ok else action.removesuffix("d")
+    session.add(Review(draft_id=row.id, actor=actor, action=verb, reason=reason))  # type: ignore[arg-type]
+    audit.record(
+        session,
+        actor=actor,
+        action=action,
+        order_id=row.order_id,
+        draft_id=row.id,
+        override_reason=reason,
+    )
+    return outbox.enqueue(session, row, actor=actor)
+
+
+def _next_version(session: Session, row: DraftRow) -> int:
+    top = session.exec(
+        select(func.max(DraftRow.version)).where(DraftRow.order_id == row.order_id)
+    ).one()
+    return int(top or 0) + 1
+
+
+def _row_from(
+    session: Session,
+    made: Draft,
+    *,
+    order: Order,
+    drow: DecisionRow,
+    decision: Decision,
+    kind: str,
+) -> DraftRow:
+    top = session.exec(
+        select(func.max(DraftRow.version)).where(DraftRow.order_id == order.order_id)
+    ).one()
+    return DraftRow(
+        order_id=order.order_id,
+        decision_id=drow.id,  # type: ignore[arg-type]
+        version=int(top or 0) + 1,
+        kind=kind,
+        channel=made.channel,
+        subject=made.subject,
+        body=made.body,
+        drafter=made.drafter,
+        author=SYSTEM,
+        check_ok=made.check.ok,
+        violations=_violations(made.check),
+        meta=_meta(made),
+        industry=order.industry,
+        lane=decision.lane,
+        compensation=decision.compensation.type,
+        approval=decision.approval,
+    )
+
+
+def _violations(check: CheckResult) -> list[dict[str, object]]:
+    return [v.model_dump() for v in check.violations]
+
+
+def _meta(made: Draft) -> dict[str, object]:
+    meta = made.model_dump(
+        exclude={"order_id", "channel", "subject", "body", "drafter", "check"}, exclude_none=True
+    )
+    meta["warnings"] = [w.model_dump() for w in made.check.warnings]
+    return meta

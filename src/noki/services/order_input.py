@@ -1,0 +1,131 @@
+"""Orders as ERP/OMS export them: JSONL documents or flat CSV rows (pure parsing)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from pydantic import ValidationError
+
+from noki.domain.order import Order
+from noki.io.jsonl import LineError, Parsed, format_validation_error, parse_models
+
+
+class OrderIn(Order):
+    """An incoming order: the Order document plus an optional purchase-order reference."""
+
+    po_ref: str | None = None
+
+    def order(self) -> Order:
+        """The plain Order (without the ingest-only fields)."""
+        return Order.model_validate(self.model_dump(exclude={"po_ref"}))
+
+
+# CSV column -> path in the Order document (documented in docs/console.md).
+CSV_COLUMNS: dict[str, tuple[str, ...]] = {
+    "order_id": ("order_id",),
+    "industry": ("industry",),
+    "channel": ("channel",),
+    "as_of": ("as_of",),
+    "ordered_at": ("ordered_at",),
+    "promised_date": ("promised_date",),
+    "eta_earliest": ("eta", "earliest"),
+    "eta_latest": ("eta", "latest"),
+    "eta_confidence": ("eta", "confidence"),
+    "reschedule_count": ("reschedule_count",),
+    "delay_reason": ("delay_reason",),
+    "need_by": ("need_by",),
+    "purpose": ("purpose",),
+    "quantity": ("quantity",),
+    "unit_price_jpy": ("unit_price_jpy",),
+    "partial_available": ("partial_available",),
+    "partial_allowed": ("partial_allowed",),
+    "sku_id": ("sku", "sku_id"),
+    "sku_name": ("sku", "name"),
+    "sku_category": ("sku", "category"),
+    "sku_substitutes": ("sku", "substitutes"),
+    "customer_id": ("customer", "customer_id"),
+    "customer_name": ("customer", "name"),
+    "customer_rank": ("customer", "rank"),
+    "customer_ltv_jpy": ("customer", "ltv_jpy"),
+    "customer_orders_count": ("customer", "orders_count"),
+    "customer_fleet": ("customer", "fleet"),
+    "contract_tier": ("customer", "contract", "tier"),
+    "contract_sla_days": ("customer", "contract", "sla_days"),
+    "contract_penalty_rate_per_day": ("customer", "contract", "penalty_rate_per_day"),
+    "contract_penalty_cap_rate": ("customer", "contract", "penalty_cap_rate"),
+    "contact_email": ("customer", "contact", "email"),
+    "contact_phone": ("customer", "contact", "phone"),
+    "contact_preferred_channel": ("customer", "contact", "preferred_channel"),
+    "po_ref": ("po_ref",),
+}
+_BY_PATH = {".".join(path): col for col, path in CSV_COLUMNS.items()}
+_BOOLS = {
+    "true": True,
+    "1": True,
+    "yes": True,
+    "y": True,
+    "false": False,
+    "0": False,
+    "no": False,
+    "n": False,
+}
+_BOOL_COLUMNS = {"partial_available", "partial_allowed", "customer_fleet"}
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else Shift_JIS as Japanese Excel writes it."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp932")
+
+
+def parse_orders(text: str, *, csv_format: bool | None = None) -> list[Parsed[OrderIn] | LineError]:
+    """Parse a JSONL or CSV export; every valid row is kept, every bad one named."""
+    if csv_format is None:
+        csv_format = not text.lstrip().startswith(("{", "["))
+    if not csv_format:
+        return list(parse_models(text, OrderIn))
+    return list(_parse_csv(text))
+
+
+def _parse_csv(text: str) -> Any:
+    reader = csv.reader(io.StringIO(text))
+    header = [h.strip() for h in next(reader, [])]
+    unknown = [h for h in header if h not in CSV_COLUMNS]
+    if unknown:
+        for col in unknown:
+            yield LineError(1, col, "unknown column")
+        return
+    start = reader.line_num + 1
+    for row in reader:
+        line, start = start, reader.line_num + 1
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            yield LineError(line, "(row)", f"expected {len(header)} cells, found {len(row)}")
+            continue
+        doc = _nest({h: c.strip() for h, c in zip(header, row, strict=True) if c.strip()})
+        try:
+            yield Parsed(line, OrderIn.model_validate(doc))
+        except ValidationError as exc:
+            for field, message in format_validation_error(exc):
+                yield LineError(line, _BY_PATH.get(field, field), message)
+
+
+def _nest(cells: dict[str, str]) -> dict[str, Any]:
+    doc: dict[str, Any] = {}
+    for col, value in cells.items():
+        cooked: Any = value
+        if col in _BOOL_COLUMNS:
+            cooked = _BOOLS.get(value.lower(), value)
+        elif col == "sku_substitutes":
+            cooked = [s.strip() for s in value.replace(";", "|").split("|") if s.strip()]
+        path = CSV_COLUMNS[col]
+        node = doc
+        for key in path[:-1]:
+            node = node.setdefault(key, {})
+        node[path[-1]] = cooked
+    return doc

@@ -1,0 +1,177 @@
+"""Ingest orders and ETA events: decide each new or changed order and draft its notice."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from noki.db import session_scope
+from noki.db.clock import utcnow
+from noki.db.models import Customer, EtaHistory, OrderRow
+from noki.domain.order import Eta, Order, today_in_tokyo
+from noki.services import audit
+from noki.services.drafts import create_draft, store_decision, supersede_open
+from noki.services.order_input import OrderIn
+
+CHUNK = 200
+
+
+@dataclass
+class IngestReport:
+    """What an ingest or ETA event did."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    drafted: int = 0
+    superseded: int = 0
+    order_ids: list[str] = field(default_factory=list)
+
+
+def ingest(
+    engine: Engine, orders: list[OrderIn], *, actor: str, auto_send: bool = False
+) -> IngestReport:
+    """Upsert orders; each new or changed one is decided and drafted (one transaction per chunk)."""
+    report = IngestReport()
+    for start in range(0, len(orders), CHUNK):
+        with session_scope(engine) as s:
+            for item in orders[start : start + CHUNK]:
+                _upsert(s, item, actor=actor, auto_send=auto_send, report=report)
+    return report
+
+
+def _upsert(
+    s: Session, item: OrderIn, *, actor: str, auto_send: bool, report: IngestReport
+) -> None:
+    order = item.order()
+    doc = order.model_dump(mode="json")
+    digest = hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
+    row = s.get(OrderRow, order.order_id, with_for_update=True)
+    if row is not None and row.payload_hash == digest and row.po_ref == item.po_ref:
+        report.unchanged += 1
+        return
+    _save_customer(s, order)
+    eta_changed = row is None or row.payload.get("eta") != doc["eta"]
+    if row is None:
+        row = OrderRow(
+            order_id=order.order_id,
+            customer_id=order.customer.customer_id,
+            industry=order.industry,
+            sku_id=order.sku.sku_id,
+            po_ref=item.po_ref,
+            payload=doc,
+            payload_hash=digest,
+        )
+        report.created += 1
+        action = "order_created"
+    else:
+        report.superseded += supersede_open(s, row.order_id, actor=actor, reason="order changed")
+        row.payload, row.payload_hash, row.po_ref = doc, digest, item.po_ref
+        row.customer_id, row.sku_id, row.status = (
+            order.customer.customer_id,
+            order.sku.sku_id,
+            "open",
+        )
+        report.updated += 1
+        action = "order_updated"
+    s.add(row)
+    s.flush()
+    if eta_changed:
+        _eta_history(s, row.order_id, order.eta, source=f"ingest:{actor}")
+    audit.record(s, actor=actor, action=action, order_id=order.order_id)
+    _decide_and_draft(
+        s, row, order, kind="initial", actor=actor, auto_send=auto_send, report=report
+    )
+
+
+def _decide_and_draft(
+    s: Session,
+    row: OrderRow,
+    order: Order,
+    *,
+    kind: str,
+    actor: str,
+    auto_send: bool,
+    report: IngestReport,
+) -> None:
+    drow, decision = store_decision(s, row, order, actor=actor)
+    draft = create_draft(
+        s, order=order, drow=drow, decision=decision, kind=kind, auto_send=auto_send
+    )
+    report.drafted += draft is not None
+    report.order_ids.append(order.order_id)
+
+
+def eta_event(
+    engine: Engine,
+    *,
+    eta: Eta,
+    sku_id: str | None = None,
+    po_ref: str | None = None,
+    as_of: date | None = None,
+    actor: str,
+    auto_send: bool = False,
+) -> IngestReport:
+    """Apply a new ETA to every open order of a SKU or purchase order; re-decide and re-draft."""
+    if (sku_id is None) == (po_ref is None):
+        raise ValueError("give exactly one of sku_id or po_ref")
+    report = IngestReport()
+    with session_scope(engine) as s:
+        query = select(OrderRow).where(OrderRow.status == "open")
+        query = query.where(OrderRow.sku_id == sku_id if sku_id else OrderRow.po_ref == po_ref)
+        for row in s.exec(query.order_by(col(OrderRow.order_id)).with_for_update()).all():
+            old = Order.model_validate(row.payload)
+            if old.eta == eta:
+                report.unchanged += 1
+                continue
+            later = eta.latest > old.eta.latest
+            order = old.model_copy(
+                update={
+                    "eta": eta,
+                    "as_of": max(old.as_of, as_of or today_in_tokyo()),
+                    "reschedule_count": old.reschedule_count + int(later),
+                }
+            )
+            order = Order.model_validate(order.model_dump())
+            report.superseded += supersede_open(s, row.order_id, actor=actor, reason="eta changed")
+            row.payload = order.model_dump(mode="json")
+            s.add(row)
+            _eta_history(s, row.order_id, eta, source=f"event:{actor}")
+            audit.record(
+                s,
+                actor=actor,
+                action="eta_changed",
+                order_id=row.order_id,
+                earliest=eta.earliest.isoformat(),
+                latest=eta.latest.isoformat(),
+            )
+            report.updated += 1
+            _decide_and_draft(
+                s, row, order, kind="eta_change", actor=actor, auto_send=auto_send, report=report
+            )
+    return report
+
+
+def _save_customer(s: Session, order: Order) -> None:
+    c = order.customer
+    row = s.get(Customer, c.customer_id) or Customer(customer_id=c.customer_id, name=c.name)
+    row.name, row.email, row.phone = c.name, c.contact.email, c.contact.phone
+    row.updated_at = utcnow()
+    s.add(row)
+
+
+def _eta_history(s: Session, order_id: str, eta: Eta, *, source: str) -> None:
+    s.add(
+        EtaHistory(
+            order_id=order_id,
+            earliest=eta.earliest,
+            latest=eta.latest,
+            confidence=eta.confidence,
+            source=source,
+        )
+    )

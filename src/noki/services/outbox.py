@@ -1,0 +1,63 @@
+"""Writing outbox messages (the sender in noki.outbox delivers them)."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from noki.db.clock import utcnow
+from noki.db.models import DraftRow, OrderRow, OutboxMessage
+from noki.services import audit
+from noki.services.errors import Conflict, NotFound
+
+
+def enqueue(session: Session, draft: DraftRow, *, actor: str) -> OutboxMessage:
+    """The one message for (draft version, channel); an existing one is returned as is."""
+    existing = session.exec(
+        select(OutboxMessage).where(
+            OutboxMessage.draft_id == draft.id, OutboxMessage.channel == draft.channel
+        )
+    ).first()
+    if existing is not None:
+        return existing
+    order = session.get(OrderRow, draft.order_id)
+    if order is None:
+        raise NotFound(f"order {draft.order_id} not found")
+    contact = order.payload.get("customer", {}).get("contact", {})
+    recipient = contact.get("email") if draft.channel == "email" else contact.get("phone")
+    if not recipient:
+        raise Conflict(f"order {draft.order_id} has no {draft.channel} contact")
+    msg = OutboxMessage(
+        draft_id=draft.id,  # type: ignore[arg-type]
+        order_id=draft.order_id,
+        channel=draft.channel,
+        recipient=recipient,
+        subject=draft.subject,
+        body=draft.body,
+        next_attempt_at=utcnow(),
+    )
+    session.add(msg)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="enqueued",
+        order_id=draft.order_id,
+        draft_id=draft.id,
+        message_id=msg.id,
+        channel=draft.channel,
+    )
+    return msg
+
+
+def retry_dead(session: Session, message_id: int, *, actor: str) -> OutboxMessage:
+    """Put a dead-lettered message back in the queue (its draft must still be approved)."""
+    msg = session.get(OutboxMessage, message_id)
+    if msg is None:
+        raise NotFound(f"message {message_id} not found")
+    draft = session.get(DraftRow, msg.draft_id)
+    if msg.status != "dead" or draft is None or draft.status != "approved":
+        raise Conflict(f"message {message_id} is {msg.status}; only dead letters can be retried")
+    msg.status, msg.attempts, msg.next_attempt_at = "pending", 0, utcnow()
+    session.add(msg)
+    audit.record(session, actor=actor, action="retried", order_id=msg.order_id, message_id=msg.id)
+    return msg

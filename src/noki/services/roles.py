@@ -1,0 +1,57 @@
+"""Roles and what each may do (pure: the web layer and the use cases both ask here)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from noki.services.errors import Forbidden
+
+ROLES = ("agent", "supervisor", "rule_author", "marketing", "admin")
+
+_GRANTS: dict[str, frozenset[str]] = {
+    "agent": frozenset({"queue.read", "draft.write"}),
+    "supervisor": frozenset(
+        {"queue.read", "draft.write", "draft.override", "draft.bulk", "audit.read", "outbox.retry"}
+    ),
+    "rule_author": frozenset({"rules.read", "rules.reload"}),
+    "marketing": frozenset({"voc.read", "queue.read", "audit.read"}),
+    "admin": frozenset(
+        {
+            "queue.read",
+            "draft.write",
+            "draft.override",
+            "draft.bulk",
+            "audit.read",
+            "outbox.retry",
+            "rules.read",
+            "rules.reload",
+            "voc.read",
+            "users.admin",
+            "orders.write",
+        }
+    ),
+}
+
+
+def can(role: str, permission: str) -> bool:
+    """True when the role grants the permission."""
+    return permission in _GRANTS.get(role, frozenset())
+
+
+def home_for(role: str) -> str:
+    """The page a role lands on after login."""
+    return {"rule_author": "/rules", "marketing": "/voc"}.get(role, "/queue")
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: a username (or system:...) and a role."""
+
+    name: str
+    role: str
+
+
+def require(actor: Actor, permission: str) -> None:
+    """Raise Forbidden unless the actor's role grants the permission."""
+    if not can(actor.role, permission):
+        raise Forbidden(f"role {actor.role} may not {permission}")

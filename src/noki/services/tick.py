@@ -1,0 +1,60 @@
+"""Due work: a follow-up notice when an order's next update date comes and nothing was sent."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+
+from sqlalchemy import Engine, func
+from sqlmodel import col, select
+
+from noki.db import session_scope
+from noki.db.models import DraftRow, OrderRow, OutboxMessage
+from noki.domain.order import TOKYO, Order, today_in_tokyo
+from noki.services import audit
+from noki.services.drafts import OPEN, SYSTEM, create_draft, store_decision
+
+
+def tick(engine: Engine, *, today: date | None = None, auto_send: bool = False) -> int:
+    """Draft follow-ups for every due order; returns how many were drafted."""
+    today = today or today_in_tokyo()
+    drafted = 0
+    with session_scope(engine) as s:
+        due = s.exec(
+            select(OrderRow.order_id).where(
+                OrderRow.status == "open", col(OrderRow.next_update_date) <= today
+            )
+        ).all()
+    for order_id in due:
+        with session_scope(engine) as s:
+            row = s.get(OrderRow, order_id, with_for_update=True)
+            if row is None or row.next_update_date is None or row.next_update_date > today:
+                continue  # another ticker got here first
+            waiting = s.exec(
+                select(func.count()).where(
+                    DraftRow.order_id == order_id, col(DraftRow.status).in_(OPEN)
+                )
+            ).one()
+            since = datetime.combine(row.next_update_date, time(0), TOKYO).astimezone(UTC)
+            sent = s.exec(
+                select(func.count()).where(
+                    OutboxMessage.order_id == order_id,
+                    OutboxMessage.status == "sent",
+                    col(OutboxMessage.sent_at) >= since,
+                )
+            ).one()
+            if waiting or sent:
+                continue
+            order = Order.model_validate(row.payload).model_copy(update={"as_of": today})
+            row.payload = order.model_dump(mode="json")
+            drow, decision = store_decision(s, row, order, actor=SYSTEM)
+            audit.record(s, actor=SYSTEM, action="follow_up_due", order_id=order_id)
+            draft = create_draft(
+                s,
+                order=order,
+                drow=drow,
+                decision=decision,
+                kind="followup",
+                auto_send=auto_send,
+            )
+            drafted += draft is not None
+    return drafted

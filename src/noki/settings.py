@@ -1,0 +1,65 @@
+"""Settings from the environment (NOKI_*), validated on load."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRETS = {"", "changethis", "change-me", "dev-secret", "secret"}
+DEV_SECRET = "dev-secret"
+
+
+class Settings(BaseSettings):
+    """Everything the console, the sender and the CLI read from the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="NOKI_", extra="ignore")
+
+    env: Literal["dev", "test", "prod"] = "dev"
+    database_url: str = "sqlite:///var/noki.db"
+    session_secret: str = DEV_SECRET
+    session_https_only: bool = False
+    auto_send: bool = False
+
+    mail_transport: Literal["file", "smtp"] = "file"
+    sms_transport: Literal["file", "http"] = "file"
+    outbox_dir: Path = Path("var/outbox")
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_security: Literal["none", "starttls", "ssl"] = "none"
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_timeout: float = 10.0
+    mail_from: str = "noki <noreply@example.jp>"
+    sms_gateway_url: str | None = None
+    sms_gateway_token: str | None = None
+    sms_timeout: float = 10.0
+
+    outbox_max_attempts: int = 5
+    outbox_backoff_seconds: float = 30.0
+    outbox_backoff_max_seconds: float = 3600.0
+    outbox_lease_seconds: float = 120.0
+    outbox_batch_size: int = 20
+    sender_interval_seconds: float = 5.0
+    tick_interval_seconds: float = 60.0
+    background_workers: bool = True
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secret(self) -> Settings:
+        if self.env != "dev" and self.session_secret in PLACEHOLDER_SECRETS:
+            raise ValueError(
+                "NOKI_SESSION_SECRET must be set to a real secret outside dev "
+                "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(32))')"
+            )
+        if self.sms_transport == "http" and not self.sms_gateway_url:
+            raise ValueError("NOKI_SMS_GATEWAY_URL is required when NOKI_SMS_TRANSPORT=http")
+        return self
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """Settings read once from the environment."""
+    return Settings()
