@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from datetime import date
 
 from noki.domain.decision import OPTION_ORDER, Decision
@@ -26,7 +27,11 @@ class _Part:
     terms: str = ""  # URLs, customer and item names blanked: for dates, amounts and wording
     dates: list[jatext.DateMention] = field(default_factory=list)
     amounts: list[jatext.AmountMention] = field(default_factory=list)
-    sentences: list[tuple[int, int]] = field(default_factory=list)
+
+    @cached_property
+    def sentences(self) -> list[tuple[int, int]]:
+        """Sentence spans, computed only when a mention needs its sentence."""
+        return jatext.sentences(self.norm.text)
 
 
 class _Report:
@@ -66,6 +71,8 @@ def _mentions(part: _Part, decision: Decision, report: _Report, *, require_all: 
     text = part.terms
     options_seen: set[str] = set()
     for option in OPTION_ORDER:
+        if not lx.may_match(option, text):
+            continue
         for m in lx.OPTION_WORDS[option].finditer(text):
             if lx.NEGATION.search(_sentence_at(part, m.start())):
                 continue
@@ -76,6 +83,8 @@ def _mentions(part: _Part, decision: Decision, report: _Report, *, require_all: 
     kinds_seen: dict[str, list[tuple[int, int]]] = {}
     consumed: list[tuple[int, int]] = []
     for kind, pattern in lx.COMPENSATION_WORDS:
+        if not lx.may_match(kind, text):
+            continue
         for m in pattern.finditer(text):
             if any(s <= m.start() < e for s, e in consumed):
                 continue
@@ -113,13 +122,14 @@ def check_text(
     kinds_seen: dict[str, list[tuple[_Part, tuple[int, int]]]] = {}
     has_link = False
     # A fleet called 東都レンタカー or an item called ノイズキャンセリング... offers nothing.
-    names = re.compile("|".join(re.escape(n) for n in _known_names(order)))
+    names = _known_names(order)
     for part in parts:
         text = part.norm.text
         has_link = has_link or any(u.startswith("https://") for u in jatext.find_urls(text))
         part.masked = jatext.mask_urls(text)
-        part.terms = names.sub(lambda m: " " * len(m.group()), part.masked)
-        part.sentences = jatext.sentences(text)
+        part.terms = part.masked
+        for known in names:
+            part.terms = part.terms.replace(known, " " * len(known))
         part.dates = jatext.find_dates(part.terms, order.as_of)
         part.amounts = jatext.find_amounts(part.terms)
         for d in part.dates:
@@ -191,6 +201,8 @@ def _required(order: Order, decision: Decision, channel: NoticeChannel, report: 
 
 def _guarantees(part: _Part, report: _Report) -> None:
     text = part.terms
+    if not lx.GUARANTEE.search(text):
+        return
     for start, end in part.sentences:
         sentence = text[start:end]
         if not lx.DELIVERY.search(sentence):
@@ -205,7 +217,7 @@ def _placeholders_and_names(part: _Part, order: Order, report: _Report) -> None:
         report.add("placeholder_left", f"未置換のプレースホルダ「{m.group()}」", part, m.span())
     name = order.customer.name
     accepted = _accepted_names(name)
-    for m in lx.ADDRESSEE.finditer(part.masked):
+    for m in lx.addressees(part.masked):
         who = m.group("name")
         if lx.PLACEHOLDER_CHARS.search(who):
             continue
@@ -216,12 +228,17 @@ def _placeholders_and_names(part: _Part, order: Order, report: _Report) -> None:
                    part, m.span())
 
 
-def _known_names(order: Order) -> list[str]:
-    found = {jatext.normalise(order.sku.name).text, *_accepted_names(order.customer.name)}
-    found.add(jatext.normalise(order.customer.name).text)
-    return sorted((n for n in found if len(n) >= 2), key=len, reverse=True)
+def _known_names(order: Order) -> tuple[str, ...]:
+    return _names_of(order.sku.name, order.customer.name)
 
 
+@lru_cache(maxsize=4096)
+def _names_of(item: str, customer: str) -> tuple[str, ...]:
+    found = {jatext.normalise(item).text, jatext.normalise(customer).text, *_accepted_names(customer)}
+    return tuple(sorted((n for n in found if len(n) >= 2), key=len, reverse=True))
+
+
+@lru_cache(maxsize=4096)
 def _accepted_names(name: str) -> tuple[str, ...]:
     norm = jatext.normalise(name).text
     full = norm.replace(" ", "").replace("\u3000", "")

@@ -8,16 +8,17 @@ from dataclasses import dataclass
 from datetime import date
 
 # Full-width ASCII maps 1:1 onto ASCII, so offsets survive; everything else goes through NFKC.
-_FAST = str.maketrans({chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)} | {"￥": "¥"})
+_FULL_WIDTH = re.compile("[\uff01-\uff5e\uffe5]")
 _RANGE = r"\s*(?:~|〜|から|-|–|—)\s*"
 _WEEKDAY = r"(?:\s*\(\s*(?P<{0}>[月火水木金土日])(?:曜日?)?\s*\))?"
-_DATE = re.compile(
-    r"(?:(?P<era>令和|平成)\s*(?P<ey>[0-9]{1,2}|元)\s*年|(?P<y>[0-9]{4})\s*年)?\s*"
-    r"(?<![0-9])(?P<m>[0-9]{1,2})\s*月\s*(?P<d>[0-9]{1,2})\s*日" + _WEEKDAY.format("w1")
-    + r"|(?<![0-9/.])(?P<y2>[0-9]{4})[/.-](?P<m2>[0-9]{1,2})[/.-](?P<d2>[0-9]{1,2})(?![0-9])"
-    + _WEEKDAY.format("w2")
-    + r"|(?<![0-9/.:])(?P<m3>[0-9]{1,2})/(?P<d3>[0-9]{1,2})(?![0-9/])" + _WEEKDAY.format("w3")
+# Every date form starts at a digit run; the year/era written before 月 is looked up behind it.
+_DIGIT_RUN = re.compile(r"[0-9]+")
+_DATE_AT = re.compile(
+    r"(?P<y2>[0-9]{4})[/.-](?P<m2>[0-9]{1,2})[/.-](?P<d2>[0-9]{1,2})(?![0-9])" + _WEEKDAY.format("w2")
+    + r"|(?P<m>[0-9]{1,2})\s*月\s*(?P<d>[0-9]{1,2})\s*日" + _WEEKDAY.format("w1")
+    + r"|(?P<m3>[0-9]{1,2})/(?P<d3>[0-9]{1,2})(?![0-9/])" + _WEEKDAY.format("w3")
 )
+_YEAR_BEFORE = re.compile(r"(?:(?P<era>令和|平成)\s*(?P<ey>[0-9]{1,2}|元)|(?P<y>[0-9]{4}))\s*年\s*$")
 # A range's second date may omit its month: 11月27日～29日, 12/1~5.
 _TAIL_KANJI = re.compile(_RANGE + r"(?P<d>[0-9]{1,2})\s*日" + _WEEKDAY.format("w"))
 _TAIL_SLASH = re.compile(_RANGE + r"(?P<d>[0-9]{1,2})(?![0-9/月日.])" + _WEEKDAY.format("w"))
@@ -49,9 +50,14 @@ class Normalised:
         return self.origin[start], last
 
 
+def _half_width(m: re.Match[str]) -> str:
+    ch = m.group()
+    return "¥" if ch == "￥" else chr(ord(ch) - 0xFEE0)
+
+
 def normalise(text: str) -> Normalised:
     """NFKC-normalise (full-width digits, ￥) keeping a map back to original offsets."""
-    fast = text.translate(_FAST)
+    fast = _FULL_WIDTH.sub(_half_width, text)
     if unicodedata.is_normalized("NFKC", fast):
         return Normalised(fast)
     out: list[str] = []
@@ -120,26 +126,41 @@ def _make_date(year: int | None, month: int, day: int, as_of: date) -> date | No
 def find_dates(text: str, as_of: date) -> list[DateMention]:
     """Every explicit calendar date in normalised text, ranges' month-less second dates included."""
     found: list[DateMention] = []
-    for m in _DATE.finditer(text):
+    pos = 0
+    for run in _DIGIT_RUN.finditer(text):
+        if run.start() < pos:
+            continue
+        m = _DATE_AT.match(text, run.start())
+        if m is None:
+            continue
         g = m.groupdict()
+        before = text[run.start() - 1] if run.start() else ""
+        start = m.start()
         if g["m"] is not None:
             year: int | None = None
-            if g["era"]:
-                era_year = 1 if g["ey"] == "元" else int(g["ey"])
-                year = era_year + (2018 if g["era"] == "令和" else 1988)
-            elif g["y"]:
-                year = int(g["y"])
+            y = _YEAR_BEFORE.search(text, max(0, start - 12), start)
+            if y is not None:
+                start = y.start()
+                if y.group("era"):
+                    era_year = 1 if y.group("ey") == "元" else int(y.group("ey"))
+                    year = era_year + (2018 if y.group("era") == "令和" else 1988)
+                else:
+                    year = int(y.group("y"))
             value = _make_date(year, int(g["m"]), int(g["d"]), as_of)
             weekday, tail = g["w1"], _TAIL_KANJI
         elif g["y2"] is not None:
+            if before and before in "/.":
+                continue
             value = _make_date(int(g["y2"]), int(g["m2"]), int(g["d2"]), as_of)
             weekday, tail = g["w2"], _TAIL_KANJI
         else:
+            if before and before in "/.:":
+                continue
             value = _make_date(None, int(g["m3"]), int(g["d3"]), as_of)
             if value is None:
                 continue  # "13/45" is more likely a ratio than a date
             weekday, tail = g["w3"], _TAIL_SLASH
-        start = m.start() + (len(m.group()) - len(m.group().lstrip()))
+        pos = m.end()
         found.append(DateMention(start, m.end(), value, weekday, text[start : m.end()]))
         t = tail.match(text, m.end())
         if t and value is not None:
@@ -150,6 +171,7 @@ def find_dates(text: str, as_of: date) -> list[DateMention]:
             found.append(
                 DateMention(t.start("d"), t.end(), second, t.group("w"), text[t.start("d") : t.end()])
             )
+            pos = t.end()
     return found
 
 

@@ -21,7 +21,8 @@ SASETE_LIMIT = 2  # more than this many させていただく in one notice read
 def lint(text: str) -> list[Violation]:
     """Warnings for 二重敬語, overuse of させていただく and バイト敬語 (spans in text)."""
     found: list[Violation] = []
-    for m in _DOUBLE.finditer(text):
+    double = "られ" in text or "させて" in text
+    for m in _DOUBLE.finditer(text) if double else ():
         found.append(
             Violation(code="keigo_double", detail=f"二重敬語: 「{m.group()}」", start=m.start(), end=m.end())
         )
@@ -36,7 +37,8 @@ def lint(text: str) -> list[Violation]:
                 end=extra.end(),
             )
         )
-    for m in _BAITO.finditer(text):
+    baito = any(w in text for w in ("よろしかった", "になります", "ほう", "方", "預かり"))
+    for m in _BAITO.finditer(text) if baito else ():
         found.append(
             Violation(code="keigo_baito", detail=f"バイト敬語: 「{m.group()}」", start=m.start(), end=m.end())
         )

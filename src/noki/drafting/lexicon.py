@@ -33,6 +33,24 @@ COMPENSATION_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     ("gift", re.compile(r"プレゼント|粗品|記念品")),
 )
+# Literal words without which a pattern cannot match: a cheap `in` test skips most regex scans.
+TRIGGERS: dict[str, tuple[str, ...]] = {
+    "wait": ("お待ち", "待機"), "substitute": ("代", "互換", "同等品"),
+    "partial_shipment": ("部分出荷", "分納", "先行", "在庫分", "分割"), "reschedule": ("納期",),
+    "cancel_refund": ("キャンセル", "消"),
+    "free_shipping": ("送料",), "accessory_coupon": ("アクセサリー", "用品クーポン"),
+    "service_coupon": ("クーポン", "整備券"), "coupon": ("クーポン", "券"),
+    "refund": ("返金", "払"), "sla_credit": ("クレジット", "違約金", "ペナルティ", "損害金", "差し引き", "差引"),
+    "loaner_car": ("代車", "代替車", "レンタカー"), "discount": ("割引", "値引", "割り引", "減額", "%"),
+    "points": ("ポイント",), "free_service": ("無償", "無料"), "gift": ("プレゼント", "粗品", "記念品"),
+}
+
+
+def may_match(key: str, text: str) -> bool:
+    """False when none of the key's trigger words is in the text (the regex cannot match)."""
+    return any(t in text for t in TRIGGERS[key])
+
+
 KIND_LABEL = {
     "free_shipping": "送料無料", "accessory_coupon": "アクセサリークーポン",
     "service_coupon": "整備クーポン", "coupon": "クーポン", "refund": "返金",
@@ -69,13 +87,27 @@ PLACEHOLDER = re.compile(
     r"\{\{[^{}]*\}\}|\{[A-Za-z_][A-Za-z0-9_]*\}|〇〇|○○|●●|◯◯|××|XX月|XX日|\[[^\[\]\n]{1,30}\]"
     r"|<[^<>\n]{1,30}>|\$\{[^}]*\}"
 )
-ADDRESSEE = re.compile(
-    r"(?P<name>[^\s、。,.!?「」()『』【】:;・/]+(?:[ \u3000][^\s、。,.!?「」()『』【】:;・/]+)?)"
-    r"[ \u3000]?(?P<h>様|御中)(?![々子式相態])"
-)
+_HONORIFIC = re.compile(r"様(?![々子式相態])|御中")
+_SEP = r"[^\s、。,.!?「」()『』【】:;・/]"
+# Anchored at the end of a short window before 様/御中: scanning the whole text this way is fast.
+ADDRESSEE = re.compile(rf"(?P<name>{_SEP}+(?:[ \u3000]{_SEP}+)?)[ \u3000]?(?P<h>様|御中)")
+ADDRESSEE_WINDOW = 40
 # Words before 様 that are not a name (お客様, 皆様, 代替仕様, ご担当者様 ...).
 NOT_A_NAME = (
     "お客", "皆", "同", "仕", "模", "多", "異", "各", "者", "担当", "奥", "神", "殿", "お子", "家族",
     "一同", "王", "有り", "在り", "左", "斯", "如何", "いかが",
 )
 PLACEHOLDER_CHARS = re.compile(r"[{}\[\]<>〇○●◯]")
+
+
+def addressees(text: str) -> list[re.Match[str]]:
+    """Every 「name 様」 / 「name 御中」 in the text (name = up to two words before the honorific)."""
+    found = []
+    for h in _HONORIFIC.finditer(text):
+        start = max(0, h.start() - ADDRESSEE_WINDOW)
+        m = ADDRESSEE.search(text, start, h.end())
+        while m is not None and m.end() != h.end():
+            m = ADDRESSEE.search(text, m.end(), h.end())
+        if m is not None:
+            found.append(m)
+    return found
