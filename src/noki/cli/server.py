@@ -1,9 +1,162 @@
-"""CLI commands: server (filled in by its issue)."""
+"""CLI commands: serve, ingest orders, tick, send, users."""
 
 from __future__ import annotations
 
+import sys
+import threading
+from pathlib import Path
+
 import typer
+from sqlalchemy import Engine
+
+from noki.settings import Settings
+
+ingest_app = typer.Typer(help="Load data into the database.", no_args_is_help=True)
+users_app = typer.Typer(help="Manage console accounts and API tokens.", no_args_is_help=True)
+
+
+def _engine(settings: Settings) -> Engine:
+    from noki.db import make_engine, migrate
+
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    return engine
+
+
+def _fail(message: str) -> None:
+    typer.echo(message, err=True)
+    raise typer.Exit(1)
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Interface to bind."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+) -> None:
+    """Run the review console and the JSON API (plus the sender and ticker in the background)."""
+    import uvicorn
+
+    from noki.web.app import create_app
+
+    settings = Settings()
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+@ingest_app.command("orders")
+def ingest_orders(
+    file: Path = typer.Argument(..., help="JSONL or CSV export ('-' for stdin)."),
+    csv_format: bool = typer.Option(None, "--csv/--jsonl", help="Force the format."),
+) -> None:
+    """Upsert orders; each new or changed order is decided and drafted."""
+    from noki.io.jsonl import LineError
+    from noki.services.order_input import decode, parse_orders
+    from noki.services.orders import ingest
+
+    data = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
+    if csv_format is None and file.suffix.lower() in (".csv", ".tsv"):
+        csv_format = True
+    parsed = parse_orders(decode(data), csv_format=csv_format)
+    errors = [p for p in parsed if isinstance(p, LineError)]
+    for err in errors:
+        typer.echo(str(err), err=True)
+    settings = Settings()
+    good = [p.value for p in parsed if not isinstance(p, LineError)]
+    report = ingest(_engine(settings), good, actor="cli", auto_send=settings.auto_send)
+    typer.echo(
+        f"created {report.created}, updated {report.updated}, unchanged {report.unchanged}, "
+        f"drafted {report.drafted}, superseded {report.superseded}, rejected lines "
+        f"{len({e.line for e in errors})}"
+    )
+    if errors:
+        raise typer.Exit(1)
+
+
+def tick() -> None:
+    """Draft follow-up notices for orders whose next update date has come."""
+    from noki.services.tick import tick as run_tick
+
+    settings = Settings()
+    typer.echo(f"follow-ups drafted: {run_tick(_engine(settings), auto_send=settings.auto_send)}")
+
+
+def send(
+    workers: int = typer.Option(1, help="Sender threads in this process."),
+    forever: bool = typer.Option(False, "--forever", help="Keep polling instead of draining."),
+) -> None:
+    """Deliver due outbox messages (drain and exit, or poll with --forever)."""
+    from noki.messaging import build_channels
+    from noki.outbox import Worker, policy_from
+
+    settings = Settings()
+    engine = _engine(settings)
+    stop = threading.Event()
+    totals: list[int] = []
+
+    def run(i: int) -> None:
+        worker = Worker(
+            engine, build_channels(settings), name=f"cli-{i}", policy=policy_from(settings)
+        )
+        if forever:
+            worker.run_forever(stop, settings.sender_interval_seconds)
+        else:
+            totals.append(worker.drain())
+            worker.channels.close()
+
+    threads = [threading.Thread(target=run, args=(i,), daemon=True) for i in range(workers)]
+    for t in threads:
+        t.start()
+    try:
+        for t in threads:
+            while t.is_alive():
+                t.join(0.5)
+    except KeyboardInterrupt:
+        stop.set()
+    typer.echo(f"messages attempted: {sum(totals)}")
+
+
+@users_app.command("create")
+def users_create(
+    username: str = typer.Argument(...),
+    role: str = typer.Option(..., help="agent | supervisor | rule_author | marketing | admin"),
+    password: str = typer.Option(..., prompt=True, hide_input=True, confirmation_prompt=True),
+    name: str = typer.Option("", help="Display name."),
+    update: bool = typer.Option(False, help="Reset the password/role of an existing user."),
+) -> None:
+    """Create a console account (argon2-hashed password)."""
+    from noki.services.errors import ServiceError
+    from noki.services.users import create_user
+
+    try:
+        create_user(
+            _engine(Settings()),
+            username=username,
+            password=password,
+            role=role,
+            display_name=name,
+            exist_ok=update,
+        )
+    except ServiceError as exc:
+        _fail(str(exc))
+    typer.echo(f"user {username} ({role}) saved")
+
+
+@users_app.command("token")
+def users_token(
+    username: str = typer.Argument(...), name: str = typer.Option("api", help="Token label.")
+) -> None:
+    """Issue an API token for a user (printed once; send it as 'Authorization: Bearer ...')."""
+    from noki.services.errors import ServiceError
+    from noki.services.users import create_token
+
+    try:
+        typer.echo(create_token(_engine(Settings()), username=username, name=name))
+    except ServiceError as exc:
+        _fail(str(exc))
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the app."""
+    app.command()(serve)
+    app.command()(tick)
+    app.command()(send)
+    app.add_typer(ingest_app, name="ingest")
+    app.add_typer(users_app, name="users")

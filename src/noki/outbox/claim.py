@@ -64,6 +64,7 @@ def claim(engine: Engine, *, worker: str, limit: int, lease_seconds: float) -> l
             return [_claimed(m, token, now) for m in rows]
         # SQLite serialises writers: a conditional UPDATE per candidate is the claim.
         candidates = s.exec(base).all()
+        s.expunge_all()  # plain snapshots: nothing here may be flushed back
         s.rollback()
         for m in candidates:
             hit = s.execute(
