@@ -1,0 +1,120 @@
+"""Multi-label gap classifier: TF-IDF logistic regression plus lexicon evidence and a domain gate."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+from noki.voc.resources import Example, Lexicon, lexicon, training_examples
+from noki.voc.taxonomy import CODES
+from noki.voc.text import NEG_SUFFIX, Tokenizer, default_tokenizer
+
+THRESHOLD = 0.5
+LEXICON_WEIGHT = 1.0  # lexicon columns sit beside l2-normalised TF-IDF rows
+C = 4.0
+
+
+def features(tokens: Sequence[str]) -> list[str]:
+    """Unigrams and adjacent bigrams ("連絡+ない 不安") of one voice."""
+    return [*tokens, *(f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False))]
+
+
+def _evidence_set(tokens: Sequence[str]) -> set[str]:
+    feats = set(features(tokens))
+    # Lexicon entries name topics, so 理由+ない still counts as evidence for 理由.
+    feats.update(t.removesuffix(NEG_SUFFIX) for t in tokens)
+    return feats
+
+
+def lexicon_matrix(token_lists: Sequence[Sequence[str]], lex: Lexicon,
+                   weight: float = LEXICON_WEIGHT) -> tuple[sp.csr_matrix, np.ndarray]:
+    """(docs x codes) lexicon evidence (0 or weight), and a domain-anchor flag per doc."""
+    rows, cols = [], []
+    domain = np.zeros(len(token_lists), dtype=bool)
+    entries = [lex.codes.get(code, frozenset()) for code in CODES]
+    for i, tokens in enumerate(token_lists):
+        found = _evidence_set(tokens)
+        domain[i] = not lex.domain.isdisjoint(found)
+        for j, words in enumerate(entries):
+            if not words.isdisjoint(found):
+                rows.append(i)
+                cols.append(j)
+    data = np.full(len(rows), weight)
+    return sp.csr_matrix((data, (rows, cols)), shape=(len(token_lists), len(CODES))), domain
+
+
+@dataclass
+class GapClassifier:
+    """Fitted classifier: probabilities per code, then threshold and domain gate."""
+
+    vectorizer: TfidfVectorizer
+    models: list[LogisticRegression | None]  # None: code never seen in training
+    lex: Lexicon
+    lexicon_weight: float = LEXICON_WEIGHT
+    threshold: float = THRESHOLD
+
+    def _matrix(self, token_lists: Sequence[Sequence[str]]) -> tuple[sp.csr_matrix, np.ndarray]:
+        lex_x, domain = lexicon_matrix(token_lists, self.lex, self.lexicon_weight)
+        return sp.hstack([self.vectorizer.transform(token_lists), lex_x], format="csr"), domain
+
+    def proba(self, token_lists: Sequence[Sequence[str]], *, gate: bool = True) -> np.ndarray:
+        """(docs x codes) probabilities; zero when gated and no order/delivery word occurs."""
+        if not token_lists:
+            return np.zeros((0, len(CODES)))
+        x, domain = self._matrix(token_lists)
+        out = np.zeros((len(token_lists), len(CODES)))
+        for j, model in enumerate(self.models):
+            if model is not None:
+                out[:, j] = model.predict_proba(x)[:, 1]
+        if gate:
+            # Out-of-domain guard: a hotel review mentioning 連絡 or また is not a backorder gap.
+            out[~domain] = 0.0
+        return out
+
+    def predict(self, token_lists: Sequence[Sequence[str]], *, gate: bool = True,
+                threshold: float | None = None) -> list[list[str]]:
+        """Codes per doc (taxonomy order)."""
+        cut = self.threshold if threshold is None else threshold
+        probs = self.proba(token_lists, gate=gate)
+        return [[CODES[j] for j in np.flatnonzero(row >= cut)] for row in probs]
+
+
+def fit(token_lists: Sequence[Sequence[str]], labels: Sequence[Sequence[str]],
+        lex: Lexicon | None = None, *, c: float = C,
+        lexicon_weight: float = LEXICON_WEIGHT) -> GapClassifier:
+    """Train one balanced logistic regression per code on tokenized examples."""
+    lex = lexicon() if lex is None else lex
+    vectorizer = TfidfVectorizer(analyzer=features, sublinear_tf=True, min_df=1)
+    text_x = vectorizer.fit_transform(token_lists)
+    lex_x, _ = lexicon_matrix(token_lists, lex, lexicon_weight)
+    x = sp.hstack([text_x, lex_x], format="csr")
+    models: list[LogisticRegression | None] = []
+    for code in CODES:
+        y = np.array([code in codes for codes in labels])
+        if y.all() or not y.any():
+            models.append(None)
+            continue
+        model = LogisticRegression(C=c, class_weight="balanced", solver="liblinear")
+        models.append(model.fit(x, y))
+    return GapClassifier(vectorizer=vectorizer, models=models, lex=lex,
+                         lexicon_weight=lexicon_weight)
+
+
+def train(examples: Sequence[Example] | None = None,
+          tokenizer: Tokenizer | None = None) -> GapClassifier:
+    """Fit on the shipped labelled examples (data/voc/train/); well under a second."""
+    examples = training_examples() if examples is None else examples
+    tok = default_tokenizer() if tokenizer is None else tokenizer
+    return fit([tok.tokens(e.text) for e in examples], [e.codes for e in examples])
+
+
+@lru_cache(maxsize=1)
+def default_classifier() -> GapClassifier:
+    """The classifier trained once per process on the shipped examples."""
+    return train()

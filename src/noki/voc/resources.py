@@ -1,0 +1,108 @@
+"""Read the shipped VOC resources in data/voc/ (stopwords, lexicon, compounds, training data)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from noki.voc.taxonomy import CODES
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+
+
+def data_dir() -> Path:
+    """data/voc/ of the checkout (NOKI_VOC_DATA overrides it)."""
+    return Path(os.environ.get("NOKI_VOC_DATA", REPO_ROOT / "data" / "voc"))
+
+
+def cache_dir() -> Path:
+    """Writable cache for the compiled user dictionary: var/voc/, else a temp dir."""
+    for candidate in (REPO_ROOT / "var" / "voc", Path(tempfile.gettempdir()) / "noki-voc"):
+        try:
+            candidate.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            continue
+        if os.access(candidate, os.W_OK):
+            return candidate
+    raise OSError("no writable cache directory for the VOC user dictionary")
+
+
+def nfkc(text: str) -> str:
+    """NFKC, as every resource is compared with NFKC-normalised text."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def _lines(path: Path) -> list[str]:
+    out = []
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if line and not line.startswith("#"):
+            out.append(nfkc(line))
+    return out
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    """Token forms never emitted by the tokenizer."""
+    return frozenset(_lines(data_dir() / "stopwords.txt"))
+
+
+@lru_cache(maxsize=1)
+def compounds() -> tuple[str, ...]:
+    """Surfaces of domain compounds kept as one token (user_dict.csv, header skipped)."""
+    rows = _lines(data_dir() / "user_dict.csv")
+    surfaces = [row.split(",")[0].strip() for row in rows[1:]]
+    return tuple(dict.fromkeys(s for s in surfaces if s))
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Domain anchors and per-code evidence tokens (a space marks a token bigram)."""
+
+    domain: frozenset[str]
+    codes: dict[str, frozenset[str]]
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """Load lexicon.yaml and refuse unknown codes."""
+    doc = yaml.safe_load((data_dir() / "lexicon.yaml").read_text(encoding="utf-8"))
+    codes = {}
+    for code, entries in doc["codes"].items():
+        if code not in CODES:
+            raise ValueError(f"lexicon.yaml: unknown gap code {code!r}")
+        codes[code] = frozenset(nfkc(str(e)) for e in entries)
+    return Lexicon(domain=frozenset(nfkc(str(e)) for e in doc["domain"]), codes=codes)
+
+
+@dataclass(frozen=True)
+class Example:
+    """One labelled training text."""
+
+    text: str
+    codes: tuple[str, ...]
+    source: str  # file stem: review, sns, email, call, chat, ..., explanations
+    line: int
+
+
+@lru_cache(maxsize=1)
+def training_examples() -> tuple[Example, ...]:
+    """All labelled examples under data/voc/train/*.tsv (`codes<TAB>text`, `-` = none)."""
+    out: list[Example] = []
+    for path in sorted((data_dir() / "train").glob("*.tsv")):
+        for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if number == 1 or not raw.strip():
+                continue  # header
+            label, _, text = raw.partition("\t")
+            codes = tuple(c for c in label.split(",") if c and c != "-")
+            unknown = [c for c in codes if c not in CODES]
+            if unknown or not text.strip():
+                raise ValueError(f"{path.name} line {number}: bad codes {unknown} or empty text")
+            out.append(Example(text=text.strip(), codes=codes, source=path.stem, line=number))
+    return tuple(out)
