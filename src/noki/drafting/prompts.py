@@ -82,10 +82,10 @@ def parse_output(content: str) -> NoticeOutput:
     """The model's JSON reply as a NoticeOutput; ValueError when it is not one."""
     text = _FENCE.sub("", content.strip())
     start, end = text.find("{"), text.rfind("}")
-    if start < 0 or end < start:
+    if start < 0:
         raise ValueError("no JSON object in the reply")
     try:
-        data = json.loads(text[start : end + 1])
+        data = json.loads(text[start : end + 1] if end > start else text[start:])
     except json.JSONDecodeError as exc:
         raise ValueError(f"invalid JSON: {exc.msg}") from exc
     try:

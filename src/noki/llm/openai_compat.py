@@ -33,6 +33,16 @@ class OpenAICompatibleLLM:
         )
         self._slots = asyncio.Semaphore(settings.max_concurrency)
 
+    async def aclose(self) -> None:
+        """Close the HTTP connections (before the event loop ends)."""
+        await self.client.close()
+
+    async def __aenter__(self) -> OpenAICompatibleLLM:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
     def _response_format(self, request: LLMRequest) -> dict[str, Any] | None:
         if self.mode == "json_schema":
             return {
