@@ -29,6 +29,25 @@ def sample_orders_cmd(
             out.close()
 
 
+@sample_app.command("voices")
+def sample_voices_cmd(
+    n: int = typer.Option(1000, "--n", min=1, help="How many voices."),
+    seed: int = typer.Option(0, "--seed", help="Random seed (same seed, same voices)."),
+    output: Path | None = typer.Option(None, "-o", "--output",
+                                       help="JSONL file (stdout if omitted)."),
+) -> None:
+    """Write sample customer voices about backorders as JSONL (input of `noki voc report`)."""
+    from noki.sample.voices import sample_voices
+
+    out = output.open("w", encoding="utf-8") if output else sys.stdout
+    try:
+        for doc in sample_voices(n, seed):
+            out.write(json.dumps(doc, ensure_ascii=False) + "\n")
+    finally:
+        if output:
+            out.close()
+
+
 def register(app: typer.Typer) -> None:
     """Add `noki sample` to the app."""
     app.add_typer(sample_app, name="sample")

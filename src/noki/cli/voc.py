@@ -1,9 +1,85 @@
-"""CLI commands: voc (filled in by its issue)."""
+"""`noki voc ...`: VOC text mining (explanation gaps, topics, spikes) and classifier evaluation."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
+
+voc_app = typer.Typer(help="Customer voices: topics and explanation gaps (説明ギャップ).",
+                      no_args_is_help=True)
+
+
+@voc_app.command("report")
+def report_cmd(
+    input: Path = typer.Option(..., "--input", exists=True, dir_okay=False,
+                               help="Voices as CSV (with header) or JSONL."),
+    faq: Path | None = typer.Option(None, "--faq", help="FAQ YAML (default data/faq.yaml)."),
+    templates: Path | None = typer.Option(None, "--templates", exists=True, file_okay=False,
+                                          help="Notice templates directory (also explanations)."),
+    json_out: Path = typer.Option(..., "--json", help="Where to write the JSON report."),
+    html_out: Path = typer.Option(..., "--html", help="Where to write the HTML report."),
+) -> None:
+    """Classify voices, find topics and spikes, and flag gaps the FAQ/templates do not explain."""
+    from noki.voc.html import render_html
+    from noki.voc.io import DEFAULT_FAQ, load_faq, load_templates, read_voices
+    from noki.voc.report import build_report
+
+    read = read_voices(input)
+    for err in read.errors:
+        typer.echo(f"{err} (skipped)", err=True)
+    for note in read.warnings:
+        typer.echo(str(note), err=True)
+    if faq is None and not DEFAULT_FAQ.exists():
+        typer.echo(f"note: no FAQ at {DEFAULT_FAQ}; nothing counts as explained", err=True)
+        entries = []
+    else:
+        entries = load_faq(faq or DEFAULT_FAQ)
+    template_docs = load_templates(templates) if templates else None
+    report = build_report(read.voices, entries, template_docs)
+    json_out.parent.mkdir(parents=True, exist_ok=True)
+    html_out.parent.mkdir(parents=True, exist_ok=True)
+    json_out.write_text(report.model_dump_json(indent=2), encoding="utf-8")
+    html_out.write_text(render_html(report), encoding="utf-8")
+    flagged = [g.code for g in report.gaps if g.flagged]
+    skipped = len({e.line for e in read.errors})
+    typer.echo(f"{len(read.voices)} voices ({skipped} rows skipped); "
+               f"flagged gaps: {', '.join(flagged) or 'none'}")
+    typer.echo(f"wrote {json_out} and {html_out}")
+
+
+@voc_app.command("evaluate")
+def evaluate_cmd(
+    folds: int = typer.Option(5, "--folds", min=2, help="Cross-validation folds."),
+    seed: int = typer.Option(0, "--seed"),
+    sample: int = typer.Option(3000, "--sample", min=0,
+                               help="Also score N generated sample voices (unseen phrasings)."),
+) -> None:
+    """Cross-validated per-code precision/recall of the classifier, as a Markdown table."""
+    from noki.voc.evaluate import cross_validate, score_sample
+
+    result = cross_validate(folds=folds, seed=seed)
+    typer.echo(f"{folds}-fold CV over {result.n_examples} labelled voices (data/voc/train/)\n")
+    typer.echo("| code | combined P | combined R | model-only P/R | lexicon-only P/R | n |")
+    typer.echo("|---|---|---|---|---|---|")
+    rows = zip(*(result.variants[k] for k in ("combined", "model_only", "lexicon_only")),
+               strict=True)
+    for comb, model, lex in rows:
+        typer.echo(f"| {comb.code} | {comb.precision:.2f} | {comb.recall:.2f} | "
+                   f"{model.precision:.2f}/{model.recall:.2f} | "
+                   f"{lex.precision:.2f}/{lex.recall:.2f} | {comb.support} |")
+    fpr = result.none_false_positive_rate
+    typer.echo(f"\ncode-free voices given a code: combined {fpr['combined']:.1%}, "
+               f"model-only {fpr['model_only']:.1%}, lexicon-only {fpr['lexicon_only']:.1%}")
+    if sample:
+        typer.echo(f"\nGenerated sample voices (n={sample}, seed={seed}, "
+                   "phrasings not in training):\n")
+        typer.echo("| code | P | R | n |")
+        typer.echo("|---|---|---|---|")
+        for s in score_sample(sample, seed):
+            typer.echo(f"| {s.code} | {s.precision:.2f} | {s.recall:.2f} | {s.support} |")
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the app."""
+    """Add `noki voc` to the app."""
+    app.add_typer(voc_app, name="voc")

@@ -1,4 +1,4 @@
-"""Multi-label gap classifier: TF-IDF logistic regression plus lexicon evidence and a domain gate."""
+"""Multi-label gap classifier: TF-IDF logistic regression, lexicon evidence and a domain gate."""
 
 from __future__ import annotations
 

@@ -92,3 +92,14 @@ def cross_validate(examples: Sequence[Example] | None = None, *, folds: int = 5,
         fpr[name] = _none_fpr(predicted, truth)
     return EvalResult(n_examples=len(voices), folds=folds, variants=variants,
                       none_false_positive_rate=fpr)
+
+
+def score_sample(n: int, seed: int = 0) -> list[CodeScore]:
+    """Scores on generated sample voices, whose phrasings the training data never contains."""
+    from noki.sample.voices import sample_voices_labelled
+    from noki.voc.classify import default_classifier
+
+    pairs = list(sample_voices_labelled(n, seed))
+    tok = default_tokenizer()
+    predicted = default_classifier().predict([tok.tokens(v["text"]) for v, _ in pairs])
+    return score(predicted, [list(codes) for _, codes in pairs])

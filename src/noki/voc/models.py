@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 CHANNELS = ("email", "review", "sns", "call", "chat")
 
@@ -21,6 +22,26 @@ class Voice(BaseModel):
     order_id: str | None = None
     sku_id: str | None = None
 
+    @field_validator("id", "order_id", "sku_id", mode="before")
+    @classmethod
+    def _as_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int | float) else value
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date_part(cls, value: Any) -> Any:
+        # Accept ISO datetimes too ("2026-11-03T10:00:00+09:00"): the report works in days.
+        if isinstance(value, str) and len(value) > 10 and value[10] in "T ":
+            return dt.datetime.fromisoformat(value).date()
+        return value
+
+    @field_validator("channel", mode="before")
+    @classmethod
+    def _channel(cls, value: Any) -> Any:
+        if value is None:
+            return "other"
+        return value.strip().lower() if isinstance(value, str) else value
+
 
 class FaqEntry(BaseModel):
     """One product FAQ entry (data/faq.yaml format; extra keys are ignored)."""
@@ -30,6 +51,11 @@ class FaqEntry(BaseModel):
     id: str
     question: str
     answer: str = ""
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _as_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int) else value
 
 
 class ExplanationDoc(BaseModel):

@@ -27,7 +27,8 @@ DICDIR = unidic_lite.DICDIR
 MAX_CHUNK = 4000
 NEGATION = frozenset({"ない", "無い", "なし", "無し", "ぬ", "ず", "ん"})
 CONTENT = frozenset({"名詞", "動詞", "形容詞", "形状詞"})
-FUNCTION = frozenset({"副詞", "代名詞", "接続詞"})  # kept to classify (いつ, なぜ, また), not topics
+# Adverbs/pronouns are kept to classify (いつ, なぜ, また) but not used for topics.
+FUNCTION = frozenset({"副詞", "代名詞", "接続詞"})
 NEG_POS = frozenset({"助動詞", "形容詞", "名詞"})  # 名詞: 連絡なし
 NEG_SUFFIX = "+ない"
 _RANGE = str.maketrans({"~": "〜", "∼": "〜", "〰": "〜", "\t": " ", "\r": "\n"})

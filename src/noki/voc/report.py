@@ -1,0 +1,163 @@
+"""build_report: voices + FAQ (+ notice templates) -> VocReport. Pure: no file or network I/O."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+
+from noki.voc import gaps as g
+from noki.voc.classify import GapClassifier, default_classifier
+from noki.voc.models import (
+    DocResult,
+    Explanation,
+    ExplanationDoc,
+    FaqEntry,
+    Gap,
+    Quote,
+    Spike,
+    Topic,
+    VocReport,
+    Voice,
+)
+from noki.voc.taxonomy import BY_CODE, CODES
+from noki.voc.text import Tokenizer, default_tokenizer
+from noki.voc.topics import find_topics, topic_label
+
+N_EXAMPLES = 5
+N_QUOTES = 3
+QUOTE_CHARS = 160
+_SENTENCE = re.compile(r"[^。!?\n]+[。!?]?")
+
+
+def faq_docs(entries: Sequence[FaqEntry]) -> list[ExplanationDoc]:
+    """FAQ entries as explanation documents (question and answer together)."""
+    return [ExplanationDoc(id=e.id, kind="faq", title=e.question, text=f"{e.question}\n{e.answer}")
+            for e in entries]
+
+
+def explain(docs: Sequence[ExplanationDoc], clf: GapClassifier,
+            tok: Tokenizer) -> list[Explanation]:
+    """Codes each document explains: the whole text or any one sentence, no domain gate."""
+    out = []
+    for doc in docs:
+        # A template covers many subjects; its sentences are classified one by one too.
+        units = [doc.text, *(m.group(0) for m in _SENTENCE.finditer(doc.text))]
+        found: set[str] = set()
+        for codes in clf.predict(tok.tokenize_all(units), gate=False):
+            found.update(codes)
+        out.append(Explanation(id=doc.id, kind=doc.kind, title=doc.title,
+                               categories=[c for c in CODES if c in found]))
+    return out
+
+
+def _quote(v: Voice) -> Quote:
+    text = v.text if len(v.text) <= QUOTE_CHARS else v.text[: QUOTE_CHARS - 1] + "…"
+    return Quote(id=v.id, date=v.date, channel=v.channel, text=text)
+
+
+def _representatives(members: np.ndarray, scores: np.ndarray, voices: Sequence[Voice],
+                     n: int) -> list[int]:
+    """Highest-scoring members, preferring readable lengths and distinct texts."""
+    order = members[np.argsort(-scores[members], kind="stable")]
+    picked: list[int] = []
+    seen: set[str] = set()
+    for i in order[: n * 20]:
+        text = voices[int(i)].text
+        if text in seen or not 8 <= len(text) <= 400:
+            continue
+        seen.add(text)
+        picked.append(int(i))
+        if len(picked) == n:
+            break
+    return picked or [int(i) for i in order[:n]]
+
+
+def _keywords(members: np.ndarray, tokens: Sequence[Sequence[str]], df: Counter[str],
+              n_docs: int, drop: frozenset[str]) -> list[str]:
+    counts: Counter[str] = Counter()
+    for i in members:
+        counts.update(set(tokens[int(i)]))
+    scored = {t: c * np.log(n_docs / df[t]) for t, c in counts.items() if t not in drop and c > 1}
+    return [t for t, _ in sorted(scored.items(), key=lambda kv: -kv[1])[:6]]
+
+
+def build_report(voices: Sequence[Voice], faq_entries: Sequence[FaqEntry],
+                 template_docs: Sequence[ExplanationDoc] | None = None, *,
+                 classifier: GapClassifier | None = None, tokenizer: Tokenizer | None = None,
+                 min_count: int = g.MIN_COUNT, min_share: float = g.MIN_SHARE) -> VocReport:
+    """Classify, find topics, compare with the FAQ/templates and rank the explanation gaps."""
+    clf = default_classifier() if classifier is None else classifier
+    tok = default_tokenizer() if tokenizer is None else tokenizer
+    n = len(voices)
+    tokens = tok.tokenize_all(v.text for v in voices)
+    probs = clf.proba(tokens)
+    hits = probs >= clf.threshold
+    explanations = explain([*faq_docs(faq_entries), *(template_docs or [])], clf, tok)
+
+    week_of_voice = [g.week_of(v.date) for v in voices]
+    weeks = g.all_weeks([v.date for v in voices])
+    totals: Counter[dt.date] = Counter(week_of_voice)
+    df: Counter[str] = Counter()
+    for t in tokens:
+        df.update(set(t))
+    drop = frozenset(tok.function_words)
+
+    gap_list: list[Gap] = []
+    spike_list: list[Spike] = []
+    for j, code in enumerate(CODES):
+        members = np.flatnonzero(hits[:, j])
+        info = BY_CODE[code]
+        covered = [e.id for e in explanations if code in e.categories]
+        points = g.weekly([week_of_voice[i] for i in members], weeks, totals)
+        reps = _representatives(members, probs[:, j], voices, N_EXAMPLES)
+        gap_list.append(Gap(
+            code=code, label=info.label, count=len(members),
+            share=round(len(members) / n, 4) if n else 0.0,
+            trend=g.trend(points, totals), covered_by=covered,
+            flagged=g.is_flagged(len(members), n, covered, min_count=min_count,
+                                 min_share=min_share),
+            examples=[voices[i].id for i in reps], suggestion=info.suggestion,
+            quotes=[_quote(voices[i]) for i in reps[:N_QUOTES]],
+            keywords=_keywords(members, tokens, df, n, drop),
+        ))
+        spike_list += g.spikes(points, totals, kind="gap", key=code, label=info.label)
+    gap_list.sort(key=lambda x: (not x.flagged, -x.count))
+
+    fit = find_topics(tokens, drop=drop)
+    topic_list: list[Topic] = []
+    for k, words in enumerate(fit.keywords):
+        members = np.flatnonzero(fit.assignment == k)
+        if not len(members):
+            continue
+        tid, label = f"t{k + 1}", topic_label(words)
+        points = g.weekly([week_of_voice[i] for i in members], weeks, totals)
+        reps = _representatives(members, fit.weight, voices, N_EXAMPLES)
+        code_counts = hits[members].sum(axis=0)
+        # A topic is linked to a code when at least a quarter of its voices carry that code.
+        linked = [CODES[c] for c in np.argsort(-code_counts)[:2]
+                  if code_counts[c] * 4 >= len(members)]
+        topic_list.append(Topic(
+            id=tid, label=label, keywords=words, size=len(members),
+            trend=g.trend(points, totals), examples=[voices[i].id for i in reps],
+            quotes=[_quote(voices[i]) for i in reps[:N_QUOTES]],
+            codes=linked,
+        ))
+        spike_list += g.spikes(points, totals, kind="topic", key=tid, label=label)
+    topic_list.sort(key=lambda t: -t.size)
+
+    topic_of = {int(i): f"t{int(k) + 1}" for i, k in enumerate(fit.assignment) if k >= 0}
+    docs = [DocResult(id=v.id, categories=[CODES[j] for j in np.flatnonzero(hits[i])],
+                      topic=topic_of.get(i)) for i, v in enumerate(voices)]
+    dates = [v.date for v in voices]
+    return VocReport(
+        n_voices=n, period_start=min(dates) if dates else None,
+        period_end=max(dates) if dates else None, min_count=min_count, min_share=min_share,
+        templates_used=template_docs is not None, weeks=g.weekly(week_of_voice, weeks, totals),
+        gaps=gap_list, topics=topic_list, unassigned=int((fit.assignment < 0).sum()),
+        spikes=sorted(spike_list, key=lambda s: (s.week, -s.ratio), reverse=True),
+        explanations=explanations, docs=docs,
+    )
