@@ -1,9 +1,160 @@
-"""CLI commands: draft (filled in by its issue)."""
+"""CLI commands: draft, check-draft, answer (issue 4)."""
 
 from __future__ import annotations
 
+import asyncio
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+
 import typer
+from pydantic import ValidationError
+
+from noki.domain.decision import Decision
+from noki.domain.draft import Draft
+from noki.domain.order import Order
+from noki.io.jsonl import LineError, parse_models
+from noki.rules.api import decide
+
+SUBJECT_PREFIXES = ("件名:", "件名：", "Subject:")
+
+
+class ChannelOpt(str, Enum):
+    """Notice channel."""
+
+    email = "email"
+    sms = "sms"
+
+
+class DrafterOpt(str, Enum):
+    """Which drafter writes the notice."""
+
+    template = "template"
+    llm = "llm"
+
+
+def _read(path: Path) -> str:
+    return sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
+
+
+def _load_order(path: Path) -> tuple[Order, Decision]:
+    """The first valid order in the file and its decision; bad input exits 1 with line errors."""
+    try:
+        text = _read(path)
+    except OSError as exc:
+        typer.echo(f"{path}: {exc.strerror}", err=True)
+        raise typer.Exit(2) from exc
+    for item in parse_models(text, Order):
+        if isinstance(item, LineError):
+            typer.echo(str(item), err=True)
+            continue
+        return item.value, decide(item.value)
+    typer.echo(f"{path}: no valid order", err=True)
+    raise typer.Exit(1)
+
+
+def _split_subject(text: str) -> tuple[str | None, str]:
+    """A first line 「件名: ...」 is the subject; the rest is the body."""
+    first, _, rest = text.partition("\n")
+    for prefix in SUBJECT_PREFIXES:
+        if first.startswith(prefix):
+            return first[len(prefix):].strip(), rest.lstrip("\n")
+    return None, text
+
+
+def _draft_llm(order: Order, decision: Decision, channel: str | None) -> Draft:
+    from noki.drafting import draft_with_llm
+    from noki.llm.openai_compat import OpenAICompatibleLLM
+    from noki.llm.settings import LLMSettings
+
+    try:
+        settings = LLMSettings()
+    except ValidationError as exc:
+        typer.echo(f"LLM settings: {exc.errors()[0]['msg']}", err=True)
+        raise typer.Exit(2) from exc
+    if not settings.configured:
+        typer.echo("LLM not configured: set NOKI_LLM_MODEL and NOKI_LLM_BASE_URL "
+                   "(or OPENAI_BASE_URL / OPENAI_API_KEY)", err=True)
+        raise typer.Exit(2)
+
+    async def run() -> Draft:
+        async with OpenAICompatibleLLM(settings) as llm:
+            return await draft_with_llm(order, decision, llm=llm, channel=channel)  # type: ignore[arg-type]
+
+    return asyncio.run(run())
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the app."""
+
+    @app.command("draft")
+    def draft_cmd(
+        order_path: Path = typer.Option(..., "--order", help="Order JSON (one object; '-' = stdin)."),
+        channel: ChannelOpt | None = typer.Option(None, "--channel", help="Default: the decision's."),
+        drafter: DrafterOpt = typer.Option(DrafterOpt.template, "--drafter"),
+        as_json: bool = typer.Option(False, "--json", help="Print the draft as JSON."),
+    ) -> None:
+        """Decide the order and print its delay notice (checked against the decision)."""
+        from noki.drafting import draft_notice
+
+        order, decision = _load_order(order_path)
+        chosen = channel.value if channel else None
+        if drafter is DrafterOpt.llm:
+            draft = _draft_llm(order, decision, chosen)
+        else:
+            draft = draft_notice(order, decision, channel=chosen)  # type: ignore[arg-type]
+        if as_json:
+            typer.echo(json.dumps(draft.model_dump(mode="json"), ensure_ascii=False, indent=2))
+        else:
+            if draft.subject:
+                typer.echo(f"件名: {draft.subject}\n")
+            typer.echo(draft.body)
+            if draft.fallback_reason:
+                typer.echo(f"(model draft rejected: {draft.fallback_reason})", err=True)
+            for v in draft.check.violations:
+                typer.echo(f"{v.code}: {v.detail}", err=True)
+        raise typer.Exit(0 if draft.check.ok else 1)
+
+    @app.command("check-draft")
+    def check_draft_cmd(
+        order_path: Path = typer.Option(..., "--order", help="Order JSON."),
+        text_path: Path = typer.Option(..., "--text", help="Draft text; a first line 件名: ... is the subject."),
+        channel: ChannelOpt | None = typer.Option(None, "--channel", help="Default: the decision's."),
+    ) -> None:
+        """Check a draft against the order's decision; exit 0 when ok, 1 otherwise."""
+        from noki.drafting import check_text, default_channel
+
+        order, decision = _load_order(order_path)
+        try:
+            text = _read(text_path)
+        except OSError as exc:
+            typer.echo(f"{text_path}: {exc.strerror}", err=True)
+            raise typer.Exit(2) from exc
+        chosen = channel.value if channel else default_channel(decision)
+        subject, body = _split_subject(text) if chosen == "email" else (None, text.strip("\n"))
+        result = check_text(order, decision, channel=chosen, subject=subject, body=body)  # type: ignore[arg-type]
+        violations = [{"code": v.code, "detail": v.detail} for v in result.violations]
+        typer.echo(json.dumps({"ok": result.ok, "violations": violations}, ensure_ascii=False))
+        raise typer.Exit(0 if result.ok else 1)
+
+    @app.command("answer")
+    def answer_cmd(
+        order_path: Path = typer.Option(..., "--order", help="Order JSON."),
+        question: str = typer.Option(..., "--question", help="The customer's question."),
+        as_json: bool = typer.Option(False, "--json", help="Print the answer as JSON."),
+    ) -> None:
+        """Draft a reply to a customer's question from the FAQ and the order's decision."""
+        from noki.faq import answer_question, load_faq
+
+        order, decision = _load_order(order_path)
+        answer = answer_question(order, decision, question, load_faq())
+        if as_json:
+            typer.echo(json.dumps(answer.model_dump(mode="json"), ensure_ascii=False, indent=2))
+            return
+        typer.echo(f"件名: {answer.draft.subject}\n")
+        typer.echo(answer.draft.body)
+        if answer.routed_to_person:
+            typer.echo(f"(routed to a person: {answer.route_reason})", err=True)
+        elif answer.faq_id:
+            typer.echo(f"(FAQ: {answer.faq_id})", err=True)

@@ -1,0 +1,95 @@
+"""`noki draft`, `noki check-draft` and `noki answer` (interface contract of issue 4)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from draft_helpers import model_reply_for
+from llm_stub_server import StubReply, StubServer
+from typer.testing import CliRunner
+
+from noki.cli.main import app
+from noki.domain.order import Order
+from noki.rules.api import decide
+from noki.sample.orders import sample_orders
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def order_file(tmp_path):
+    doc = next(d for d in sample_orders(50, seed=3) if d["industry"] == "ec")
+    path = tmp_path / "order.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
+    return path
+
+
+def test_draft_json_has_the_contract_fields(order_file):
+    result = runner.invoke(app, ["draft", "--order", str(order_file), "--json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert {"channel", "subject", "body", "drafter", "check"} <= set(doc)
+    assert {"ok", "violations"} <= set(doc["check"])
+    assert doc["drafter"] == "template" and doc["check"]["ok"] is True
+
+
+def test_draft_channel_option_and_plain_output(order_file):
+    result = runner.invoke(app, ["draft", "--order", str(order_file), "--channel", "sms"])
+    assert result.exit_code == 0
+    assert "件名" not in result.stdout and len(result.stdout.strip()) <= 140
+
+
+def test_check_draft_round_trip_and_violation(order_file, tmp_path):
+    plain = runner.invoke(app, ["draft", "--order", str(order_file), "--channel", "email"]).stdout
+    good = tmp_path / "good.txt"
+    good.write_text(plain, encoding="utf-8")
+    ok = runner.invoke(app, ["check-draft", "--order", str(order_file), "--text", str(good),
+                             "--channel", "email"])
+    assert ok.exit_code == 0 and json.loads(ok.stdout) == {"ok": True, "violations": []}
+    bad = tmp_path / "bad.txt"
+    bad.write_text(plain + "\n今なら1万円のクーポンを必ずお届けします。\n", encoding="utf-8")
+    ng = runner.invoke(app, ["check-draft", "--order", str(order_file), "--text", str(bad),
+                             "--channel", "email"])
+    doc = json.loads(ng.stdout)
+    assert ng.exit_code == 1 and doc["ok"] is False
+    assert {"wrong_amount", "guarantee_wording"} <= {v["code"] for v in doc["violations"]}
+    assert all(set(v) == {"code", "detail"} for v in doc["violations"])
+
+
+def test_invalid_order_is_reported_by_line(tmp_path):
+    path = tmp_path / "order.json"
+    path.write_text('{"order_id": "X", "industry": "shop"}', encoding="utf-8")
+    result = runner.invoke(app, ["draft", "--order", str(path)])
+    assert result.exit_code == 1
+    assert "line 1: industry: unknown value 'shop'" in result.stderr
+
+
+def test_answer_command(order_file):
+    result = runner.invoke(app, ["answer", "--order", str(order_file), "--question", "いつ届きますか？",
+                                 "--json"])
+    doc = json.loads(result.stdout)
+    assert result.exit_code == 0 and doc["faq_id"] == "faq-eta-when"
+    assert doc["draft"]["check"]["ok"] is True
+
+
+def test_llm_drafter_from_environment(order_file, monkeypatch):
+    order = Order.model_validate_json(order_file.read_text(encoding="utf-8"))
+    decision = decide(order)
+    with StubServer() as stub:
+        stub.queue(StubReply(content=model_reply_for(order, decision, channel="email")))
+        env = {"NOKI_LLM_BASE_URL": stub.url, "NOKI_LLM_MODEL": "stub-model",
+               "NOKI_LLM_API_KEY": "sk-test", "NOKI_LLM_MAX_RETRIES": "0"}
+        result = runner.invoke(app, ["draft", "--order", str(order_file), "--drafter", "llm",
+                                     "--channel", "email", "--json"], env=env)
+    doc = json.loads(result.stdout)
+    assert result.exit_code == 0, result.output
+    assert doc["drafter"] == "llm" and doc["model"] == "stub-model"
+    assert doc["prompt_name"] == "notice_draft" and doc["token_usage"]["total_tokens"] == 200
+
+
+def test_llm_drafter_unconfigured_is_a_clear_error(order_file, monkeypatch):
+    for var in ("NOKI_LLM_MODEL", "NOKI_LLM_BASE_URL", "OPENAI_BASE_URL", "OPENAI_API_KEY"):
+        monkeypatch.delenv(var, raising=False)
+    result = runner.invoke(app, ["draft", "--order", str(order_file), "--drafter", "llm"])
+    assert result.exit_code == 2 and "LLM not configured" in result.stderr
