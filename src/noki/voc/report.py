@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 from collections import Counter
 from collections.abc import Sequence
 
@@ -85,18 +86,37 @@ def _keywords(members: np.ndarray, tokens: Sequence[Sequence[str]], df: Counter[
     return [t for t, _ in sorted(scored.items(), key=lambda kv: -kv[1])[:6]]
 
 
+class _Clock:
+    """Adds elapsed seconds per stage into an optional dict (for bench/voc.py)."""
+
+    def __init__(self, sink: dict[str, float] | None) -> None:
+        self.sink, self.last = sink, time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        if self.sink is not None:
+            self.sink[stage] = self.sink.get(stage, 0.0) + now - self.last
+        self.last = now
+
+
 def build_report(voices: Sequence[Voice], faq_entries: Sequence[FaqEntry],
                  template_docs: Sequence[ExplanationDoc] | None = None, *,
                  classifier: GapClassifier | None = None, tokenizer: Tokenizer | None = None,
-                 min_count: int = g.MIN_COUNT, min_share: float = g.MIN_SHARE) -> VocReport:
+                 min_count: int = g.MIN_COUNT, min_share: float = g.MIN_SHARE,
+                 timings: dict[str, float] | None = None) -> VocReport:
     """Classify, find topics, compare with the FAQ/templates and rank the explanation gaps."""
+    clock = _Clock(timings)
     clf = default_classifier() if classifier is None else classifier
     tok = default_tokenizer() if tokenizer is None else tokenizer
+    clock.lap("setup (tagger, classifier)")
     n = len(voices)
     tokens = tok.tokenize_all(v.text for v in voices)
+    clock.lap("tokenize")
     probs = clf.proba(tokens)
     hits = probs >= clf.threshold
+    clock.lap("classify")
     explanations = explain([*faq_docs(faq_entries), *(template_docs or [])], clf, tok)
+    clock.lap("explanations (FAQ, templates)")
 
     week_of_voice = [g.week_of(v.date) for v in voices]
     weeks = g.all_weeks([v.date for v in voices])
@@ -126,8 +146,10 @@ def build_report(voices: Sequence[Voice], faq_entries: Sequence[FaqEntry],
         ))
         spike_list += g.spikes(points, totals, kind="gap", key=code, label=info.label)
     gap_list.sort(key=lambda x: (not x.flagged, -x.count))
+    clock.lap("gaps, trends, spikes")
 
     fit = find_topics(tokens, drop=drop)
+    clock.lap("topics (TF-IDF + NMF)")
     topic_list: list[Topic] = []
     for k, words in enumerate(fit.keywords):
         members = np.flatnonzero(fit.assignment == k)
@@ -153,6 +175,7 @@ def build_report(voices: Sequence[Voice], faq_entries: Sequence[FaqEntry],
     docs = [DocResult(id=v.id, categories=[CODES[j] for j in np.flatnonzero(hits[i])],
                       topic=topic_of.get(i)) for i, v in enumerate(voices)]
     dates = [v.date for v in voices]
+    clock.lap("topic summaries")
     return VocReport(
         n_voices=n, period_start=min(dates) if dates else None,
         period_end=max(dates) if dates else None, min_count=min_count, min_share=min_share,
