@@ -67,8 +67,9 @@ def main() -> None:
     print(f"\nratio pipeline / raw tokenization: {total / raw:.2f}x (target <= 3x)")
     print(f"total < 60 s: {'yes' if total < 60 else 'NO'}; json {len(json_text) / 1e6:.1f} MB, "
           f"html {len(html) / 1e3:.0f} kB; flagged: "
-          f"{', '.join(g.code for g in report.gaps if g.flagged) or 'none'}; "
-          f"topics {len(report.topics)}, unassigned {report.unassigned}, spikes {len(report.spikes)}")
+          f"{', '.join(x.code for x in report.gaps if x.flagged) or 'none'}; "
+          f"topics {len(report.topics)}, unassigned {report.unassigned}, "
+          f"spikes {len(report.spikes)}")
 
 
 if __name__ == "__main__":

@@ -13,18 +13,23 @@ from noki.voc.resources import lexicon, training_examples
 from noki.voc.taxonomy import CODES
 from noki.voc.text import default_tokenizer
 
-OOD = Path(__file__).resolve().parents[3] / "shared/data/external/quasi_japanese_reviews/reviews.jsonl"
+OOD = (Path(__file__).resolve().parents[3]
+       / "shared/data/external/quasi_japanese_reviews/reviews.jsonl")
 
 # Written for this test only: none of these sentences is in data/voc/train/.
 UNSEEN = [
-    ("注文した掃除機、入荷がなぜこんなに遅れているのか理由を説明してほしい", "delay_reason_unclear"),
+    ("注文した掃除機、入荷がなぜこんなに遅れているのか理由を説明してほしい",
+     "delay_reason_unclear"),
     ("入荷予定が未定のままで、いつ頃になるのか目安もわからない", "eta_vague"),
     ("発注してから音沙汰がなく、連絡が全くありません", "no_update"),
     ("在庫がないなら代替品を提案してくれればよかったのに", "no_alternative"),
-    ("二か月も待たされたのにお詫びも補償もないのは納得できない商品対応", "compensation"),
-    ("入荷待ちの注文をキャンセルしたいが、手続き方法も返金時期も分からない", "cancel_refund_process"),
+    ("二か月も待たされたのにお詫びも補償もないのは納得できない商品対応",
+     "compensation"),
+    ("入荷待ちの注文をキャンセルしたいが、手続き方法も返金時期も分からない",
+     "cancel_refund_process"),
     ("お届け予定日がまた延期されました。これで三回目です", "repeated_delay"),
-    ("電話では在庫ありと言われたのに、メールでは入荷待ちと書いてあり話が違う", "inconsistent_info"),
+    ("電話では在庫ありと言われたのに、メールでは入荷待ちと書いてあり話が違う",
+     "inconsistent_info"),
 ]
 NEGATIVE = [
     "注文した翌日に届きました。梱包も丁寧で大満足です",

@@ -12,7 +12,9 @@ from noki.cli.main import app
 FAQ_YAML = """\
 - id: faq-eta
   question: 入荷予定日はいつ分かりますか?
-  answer: 入荷予定日が確定しましたら、お届け予定日をメールでお知らせします。未定の場合も目安をご案内します。
+  answer: >-
+    入荷予定日が確定しましたら、お届け予定日をメールでお知らせします。
+    未定の場合も目安をご案内します。
   category: delivery
 - id: faq-wrap
   question: ギフト包装はできますか?
@@ -61,10 +63,11 @@ def test_report_skips_bad_rows_with_line_numbers_and_keeps_the_rest(tmp_path: Pa
 def test_report_reads_jsonl_and_templates(tmp_path: Path) -> None:
     src = tmp_path / "voices.jsonl"
     rows = [{"id": f"v{i}", "date": f"2026-10-{i % 28 + 1:02d}", "channel": "sns",
-             "text": "キャンセルしたいのに手続きの方法が分からない。返金はいつ?"} for i in range(12)]
+             "text": "キャンセルしたいのに手続きの方法が分からない。返金はいつ?"}
+            for i in range(12)]
     rows.append({"id": "bad", "date": "yesterday", "channel": "sns", "text": "x"})
-    src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n{oops\n",
-                   encoding="utf-8")
+    lines = [json.dumps(r, ensure_ascii=False) for r in rows]
+    src.write_text("\n".join(lines) + "\n{oops\n", encoding="utf-8")
     tpl = tmp_path / "templates" / "notice"
     tpl.mkdir(parents=True)
     (tpl / "email_ec.txt.j2").write_text(

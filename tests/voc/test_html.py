@@ -20,7 +20,7 @@ def _page() -> str:
                     channel="review", text="入荷予定が未定で、いつ届くのか分からない")
               for i in range(8)]
     voices.append(Voice(id="evil", date=dt.date(2026, 10, 3), channel="sns",
-                        text="<script>alert(1)</script> 入荷予定が未定のまま、いつ届くのか目安もない"))
+                        text="<script>alert(1)</script> 入荷予定が未定、いつ届くのか目安もない"))
     return render_html(build_report(voices, []))
 
 

@@ -82,7 +82,7 @@ def test_every_voice_has_a_doc_and_codes_only_from_the_taxonomy() -> None:
 
 def _points(counts: list[int], total: int = 100) -> tuple[list[WeekPoint], Counter[dt.date]]:
     weeks = [START + dt.timedelta(weeks=i) for i in range(len(counts))]
-    totals = Counter({w: total for w in weeks})
+    totals = Counter(dict.fromkeys(weeks, total))
     return [WeekPoint(week=w, count=c, share=c / total) for w, c in zip(weeks, counts,
                                                                          strict=True)], totals
 
