@@ -8,8 +8,8 @@ import json
 from llm_stub_server import StubServer
 
 from noki.domain.decision import Decision
-from noki.domain.order import Order
 from noki.domain.draft import Draft
+from noki.domain.order import Order
 from noki.drafting import draft_notice, draft_with_llm
 from noki.llm.openai_compat import OpenAICompatibleLLM
 from noki.llm.settings import LLMSettings

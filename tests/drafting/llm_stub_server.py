@@ -48,7 +48,9 @@ class StubServer:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         self._server.block_on_close = False
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     @property
     def url(self) -> str:
@@ -100,7 +102,9 @@ class StubServer:
                     time.sleep(reply.delay_s)
                 with stub._lock:
                     stub.in_flight -= 1
-                payload = reply.raw if reply.raw is not None else _document(reply, body, len(stub.requests))
+                payload = reply.raw
+                if payload is None:
+                    payload = _document(reply, body, len(stub.requests))
                 try:
                     self.send_response(reply.status)
                     self.send_header("content-type", "application/json")
@@ -118,7 +122,8 @@ class StubServer:
 
 def _document(reply: StubReply, body: dict[str, Any], number: int) -> bytes:
     if reply.status != 200:
-        return json.dumps({"error": {"message": f"stub status {reply.status}", "type": "stub"}}).encode()
+        error = {"message": f"stub status {reply.status}", "type": "stub"}
+        return json.dumps({"error": error}).encode()
     message = {"role": "assistant", "content": reply.content, "refusal": reply.refusal}
     return json.dumps({
         "id": f"chatcmpl-stub-{number}",

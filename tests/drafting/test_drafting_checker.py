@@ -10,6 +10,8 @@ from draft_helpers import find
 from noki.drafting import check_text, draft_notice
 from noki.drafting.jatext import format_date
 
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+
 
 def codes(result) -> set[str]:
     return {v.code for v in result.violations}
@@ -74,7 +76,8 @@ def test_coupon_amount_must_be_the_decided_one(ec_pair):
 
 def test_spans_point_at_the_offending_text(ec_pair):
     order, decision = ec_pair
-    body = draft_notice(order, decision, channel="email").body + "\n1万円のクーポンを必ずお届けします。"
+    body = draft_notice(order, decision, channel="email").body
+    body += "\n1万円のクーポンを必ずお届けします。"
     result = check_email(order, decision, body)
     spans = {v.code: body[v.start:v.end] for v in result.violations if v.start is not None}
     assert spans["wrong_amount"] == "1万円"
@@ -115,7 +118,7 @@ def test_all_date_and_amount_forms_of_allowed_values_pass(ec_pair):
     reiwa = f"令和{eta.year - 2018}年{eta.month}月{eta.day}日"
     value = order.order_value_jpy
     extra = (f"\n{reiwa}、{eta.year}/{eta.month:02d}/{eta.day:02d}、{eta.month}/{eta.day}、"
-             f"￥{value:,}、{value}円、{str(value).translate(str.maketrans('0123456789', '０１２３４５６７８９'))}円")
+             f"￥{value:,}、{value}円、{str(value).translate(FULL_WIDTH)}円")
     assert check_email(order, decision, body + extra).ok
 
 
@@ -129,7 +132,8 @@ def test_injection_text_cannot_promise_anything(ec_pair):
 def test_sms_link_may_replace_options_and_compensation(pairs):
     order, decision = find(pairs, lambda o, d: d.compensation.amount_jpy is not None
                            and o.industry == "ec")
-    eta = f"{order.eta.earliest.month}月{order.eta.earliest.day}日～{order.eta.latest.month}月{order.eta.latest.day}日"
+    first, last = order.eta.earliest, order.eta.latest
+    eta = f"{first.month}月{first.day}日～{last.month}月{last.day}日"
     nxt = f"{decision.next_update_date.month}月{decision.next_update_date.day}日"
     text = f"入荷は{eta}の見込みです。次回{nxt}にご連絡します。"
     no_link = check_text(order, decision, channel="sms", body=text)
@@ -143,15 +147,17 @@ def test_btob_company_addressee(pairs):
     order, decision = find(pairs, lambda o, d: o.industry == "btob")
     body = draft_notice(order, decision, channel="email").body
     assert body.startswith(f"{order.customer.name} 御中")
-    other = "株式会社ダミー商事" if order.customer.name != "株式会社ダミー商事" else "株式会社別会社"
-    assert "wrong_name" in codes(check_email(order, decision, body.replace(order.customer.name, other)))
+    other = "株式会社ダミー商事"
+    renamed = body.replace(order.customer.name, other)
+    assert "wrong_name" in codes(check_email(order, decision, renamed))
 
 
 def test_unoffered_cancel_for_btob_contract_within_sla(pairs):
     order, decision = find(pairs, lambda o, d: "cancel_refund" not in d.options)
     body = draft_notice(order, decision, channel="email").body
     assert "キャンセル" not in body
-    assert "unoffered_option" in codes(check_email(order, decision, body + "\nキャンセルも承ります。"))
+    offered = body + "\nキャンセルも承ります。"
+    assert "unoffered_option" in codes(check_email(order, decision, offered))
 
 
 def test_date_one_day_off_is_wrong(ec_pair):
@@ -172,7 +178,8 @@ def test_date_one_day_off_is_wrong(ec_pair):
         ("ご覧になられましたでしょうか。", "keigo_double"),
         ("お送りさせていただきました。", "keigo_double"),
         ("ご注文の確認でよろしかったでしょうか。", "keigo_baito"),
-        ("確認させていただき、手配させていただき、連絡させていただきます。", "keigo_sasete_overuse"),
+        ("確認させていただき、手配させていただき、連絡させていただきます。",
+         "keigo_sasete_overuse"),
     ],
     ids=["goran-ninarareru", "osasete", "yoroshikatta", "sasete-x3"],
 )

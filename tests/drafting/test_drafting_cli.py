@@ -66,8 +66,8 @@ def test_invalid_order_is_reported_by_line(tmp_path):
 
 
 def test_answer_command(order_file):
-    result = runner.invoke(app, ["answer", "--order", str(order_file), "--question", "いつ届きますか？",
-                                 "--json"])
+    args = ["answer", "--order", str(order_file), "--question", "いつ届きますか？", "--json"]
+    result = runner.invoke(app, args)
     doc = json.loads(result.stdout)
     assert result.exit_code == 0 and doc["faq_id"] == "faq-eta-when"
     assert doc["draft"]["check"]["ok"] is True

@@ -47,7 +47,8 @@ def test_dates(text, expected):
 
 def test_weekday_is_read_from_brackets():
     found = find_dates(normalise("12月1日（火）～5日(土曜日)").text, AS_OF)
-    assert [(d.value, d.weekday) for d in found] == [(date(2026, 12, 1), "火"), (date(2026, 12, 5), "土")]
+    expected = [(date(2026, 12, 1), "火"), (date(2026, 12, 5), "土")]
+    assert [(d.value, d.weekday) for d in found] == expected
 
 
 @pytest.mark.parametrize(
@@ -77,4 +78,5 @@ def test_spans_map_back_to_the_original_text():
 
 
 def test_format_range_writes_the_year_only_when_it_changes():
-    assert format_range(date(2026, 12, 30), date(2027, 1, 2), AS_OF) == "12月30日（水）～2027年1月2日（土）"
+    text = format_range(date(2026, 12, 30), date(2027, 1, 2), AS_OF)
+    assert text == "12月30日（水）～2027年1月2日（土）"

@@ -36,8 +36,8 @@ def test_model_draft_that_passes_the_checker_is_used_with_provenance(stub, ec_pa
 def test_model_never_receives_name_email_or_phone(stub, pairs, channel):
     order, decision = find(pairs, lambda o, d: o.customer.contact.email and o.customer.contact.phone
                            and o.industry == "btob")
-    invented = json.dumps({"subject": "", "body": "株式会社ダミー商事 御中 1万円のクーポンを差し上げます。"},
-                          ensure_ascii=False)
+    reply = {"subject": "", "body": "株式会社ダミー商事 御中 1万円のクーポンを差し上げます。"}
+    invented = json.dumps(reply, ensure_ascii=False)
     stub.queue(StubReply(content=invented), StubReply(content=invented))  # two requests incl. retry
     draft_via_stub(stub, order, decision, channel=channel)
     assert len(stub.raw_requests) == 2
@@ -73,7 +73,7 @@ def test_output_mode_shapes_the_request(stub, ec_pair, mode, expected_type):
     ("reply", "reason"),
     [
         (StubReply(content='{"subject": "件名", "body": "本文'), "llm_unparsable: invalid JSON"),
-        (StubReply(content='{"text": "遅延のお知らせです"}'), "llm_unparsable: reply does not match"),
+        (StubReply(content='{"text": "遅延です"}'), "llm_unparsable: reply does not match"),
         (StubReply(content="承知しました。以下が下書きです。"), "llm_unparsable: no JSON object"),
         (StubReply(content=None, refusal="I can't help with that."), "llm_refusal"),
         (StubReply(content='{"subject": "件', finish_reason="length"), "llm_truncated"),
@@ -133,7 +133,8 @@ def test_invented_coupon_is_retried_with_the_violations_then_falls_back(stub, ec
     assert {"wrong_amount", "guarantee_wording"} <= {v.code for v in draft.rejected_violations}
     retry_prompt = stub.requests[1]["messages"][1]["content"]
     assert "wrong_amount" in retry_prompt and "前回の下書きの問題" in retry_prompt
-    assert draft.token_usage == {"prompt_tokens": 240, "completion_tokens": 160, "total_tokens": 400}
+    usage = {"prompt_tokens": 240, "completion_tokens": 160, "total_tokens": 400}
+    assert draft.token_usage == usage  # both attempts counted
 
 
 def test_a_corrected_retry_is_accepted(stub, ec_pair):

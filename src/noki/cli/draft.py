@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -18,16 +18,18 @@ from noki.io.jsonl import LineError, parse_models
 from noki.rules.api import decide
 
 SUBJECT_PREFIXES = ("件名:", "件名：", "Subject:")
+CHANNEL_HELP = "email or sms (default: the decision's channel)."
+TEXT_HELP = "Draft text file; a first line '件名: ...' is the e-mail subject."
 
 
-class ChannelOpt(str, Enum):
+class ChannelOpt(StrEnum):
     """Notice channel."""
 
     email = "email"
     sms = "sms"
 
 
-class DrafterOpt(str, Enum):
+class DrafterOpt(StrEnum):
     """Which drafter writes the notice."""
 
     template = "template"
@@ -90,8 +92,8 @@ def register(app: typer.Typer) -> None:
 
     @app.command("draft")
     def draft_cmd(
-        order_path: Path = typer.Option(..., "--order", help="Order JSON (one object; '-' = stdin)."),
-        channel: ChannelOpt | None = typer.Option(None, "--channel", help="Default: the decision's."),
+        order_path: Path = typer.Option(..., "--order", help="Order JSON ('-' = stdin)."),
+        channel: ChannelOpt | None = typer.Option(None, "--channel", help=CHANNEL_HELP),
         drafter: DrafterOpt = typer.Option(DrafterOpt.template, "--drafter"),
         as_json: bool = typer.Option(False, "--json", help="Print the draft as JSON."),
     ) -> None:
@@ -119,8 +121,8 @@ def register(app: typer.Typer) -> None:
     @app.command("check-draft")
     def check_draft_cmd(
         order_path: Path = typer.Option(..., "--order", help="Order JSON."),
-        text_path: Path = typer.Option(..., "--text", help="Draft text; a first line 件名: ... is the subject."),
-        channel: ChannelOpt | None = typer.Option(None, "--channel", help="Default: the decision's."),
+        text_path: Path = typer.Option(..., "--text", help=TEXT_HELP),
+        channel: ChannelOpt | None = typer.Option(None, "--channel", help=CHANNEL_HELP),
     ) -> None:
         """Check a draft against the order's decision; exit 0 when ok, 1 otherwise."""
         from noki.drafting import check_text, default_channel
@@ -133,7 +135,7 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(2) from exc
         chosen = channel.value if channel else default_channel(decision)
         subject, body = _split_subject(text) if chosen == "email" else (None, text.strip("\n"))
-        result = check_text(order, decision, channel=chosen, subject=subject, body=body)  # type: ignore[arg-type]
+        result = check_text(order, decision, channel=chosen, subject=subject, body=body)
         violations = [{"code": v.code, "detail": v.detail} for v in result.violations]
         typer.echo(json.dumps({"ok": result.ok, "violations": violations}, ensure_ascii=False))
         raise typer.Exit(0 if result.ok else 1)

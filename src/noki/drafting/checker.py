@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
 from datetime import date
+from functools import cached_property, lru_cache
+from typing import Literal
 
 from noki.domain.decision import OPTION_ORDER, Decision
 from noki.domain.draft import CheckResult, NoticeChannel, Violation
@@ -21,7 +22,7 @@ SMS_LIMIT = 140
 class _Part:
     """One checked part (subject or body): normalised text and what was found in it."""
 
-    name: str
+    name: Literal["subject", "body"]
     norm: jatext.Normalised
     masked: str = ""  # URLs blanked: for addressees and placeholders
     terms: str = ""  # URLs, customer and item names blanked: for dates, amounts and wording
@@ -41,12 +42,15 @@ class _Report:
         self.violations: list[Violation] = []
         self.warnings: list[Violation] = []
 
-    def add(self, code: str, detail: str, part: _Part | None = None, span: tuple[int, int] | None = None,
-            *, warning: bool = False) -> None:
+    def add(
+        self, code: str, detail: str, part: _Part | None = None,
+        span: tuple[int, int] | None = None, *, warning: bool = False,
+    ) -> None:
         start = end = None
         if part is not None and span is not None:
             start, end = part.norm.span(*span)
-        v = Violation(code=code, detail=detail, start=start, end=end, part=part.name if part else None)
+        where = part.name if part else None
+        v = Violation(code=code, detail=detail, start=start, end=end, part=where)
         (self.warnings if warning else self.violations).append(v)
 
 
@@ -146,8 +150,9 @@ def check_text(
                            part, (d.start, d.end))
         for a in part.amounts:
             if a.value not in amounts_ok:
-                report.add("wrong_amount", f"金額「{a.raw}」({a.value:,}円)は補償額・注文金額・単価のいずれでもありません",
-                           part, (a.start, a.end))
+                detail = (f"金額「{a.raw}」({a.value:,}円)は"
+                          "補償額・注文金額・単価のどれでもありません")
+                report.add("wrong_amount", detail, part, (a.start, a.end))
         seen_opts, seen_kinds = _mentions(part, decision, report, require_all=require_all)
         options_seen |= seen_opts
         for kind, spans in seen_kinds.items():
@@ -163,7 +168,9 @@ def check_text(
     for part in parts:
         for w in keigo.lint(part.norm.text):
             report.add(w.code, w.detail, part, (w.start or 0, w.end or 0), warning=True)
-    return CheckResult(ok=not report.violations, violations=report.violations, warnings=report.warnings)
+    return CheckResult(
+        ok=not report.violations, violations=report.violations, warnings=report.warnings
+    )
 
 
 def _required(order: Order, decision: Decision, channel: NoticeChannel, report: _Report,
@@ -171,10 +178,12 @@ def _required(order: Order, decision: Decision, channel: NoticeChannel, report: 
               kinds_seen: dict[str, list[tuple[_Part, tuple[int, int]]]], has_link: bool) -> None:
     missing = [d for d in (order.eta.earliest, order.eta.latest) if d not in dates_seen]
     if missing:
+        absent = ", ".join(map(str, missing))
         report.add("missing_eta", "入荷予定の幅を日付で明記してください: "
-                   f"{order.eta.earliest}～{order.eta.latest} (未記載: {', '.join(map(str, missing))})")
+                   f"{order.eta.earliest}～{order.eta.latest} (未記載: {absent})")
     if decision.next_update_date not in dates_seen:
-        report.add("missing_next_update", f"次回連絡日 {decision.next_update_date} が記載されていません")
+        report.add("missing_next_update",
+                   f"次回連絡日 {decision.next_update_date} が記載されていません")
     link_covers = channel == "sms" and has_link  # an SMS may point to the self-service page
     if not link_covers:
         for option in decision.options:
@@ -234,7 +243,8 @@ def _known_names(order: Order) -> tuple[str, ...]:
 
 @lru_cache(maxsize=4096)
 def _names_of(item: str, customer: str) -> tuple[str, ...]:
-    found = {jatext.normalise(item).text, jatext.normalise(customer).text, *_accepted_names(customer)}
+    found = {jatext.normalise(item).text, jatext.normalise(customer).text}
+    found.update(_accepted_names(customer))
     return tuple(sorted((n for n in found if len(n) >= 2), key=len, reverse=True))
 
 

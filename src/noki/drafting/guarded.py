@@ -1,4 +1,4 @@
-"""Guarded generation: model draft -> checker -> one retry with the violations -> template fallback."""
+"""Guarded generation: model draft -> checker -> one retry with the findings -> template."""
 
 from __future__ import annotations
 

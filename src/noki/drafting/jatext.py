@@ -14,11 +14,14 @@ _WEEKDAY = r"(?:\s*\(\s*(?P<{0}>[月火水木金土日])(?:曜日?)?\s*\))?"
 # Every date form starts at a digit run; the year/era written before 月 is looked up behind it.
 _DIGIT_RUN = re.compile(r"[0-9]+")
 _DATE_AT = re.compile(
-    r"(?P<y2>[0-9]{4})[/.-](?P<m2>[0-9]{1,2})[/.-](?P<d2>[0-9]{1,2})(?![0-9])" + _WEEKDAY.format("w2")
+    r"(?P<y2>[0-9]{4})[/.-](?P<m2>[0-9]{1,2})[/.-](?P<d2>[0-9]{1,2})(?![0-9])"
+    + _WEEKDAY.format("w2")
     + r"|(?P<m>[0-9]{1,2})\s*月\s*(?P<d>[0-9]{1,2})\s*日" + _WEEKDAY.format("w1")
     + r"|(?P<m3>[0-9]{1,2})/(?P<d3>[0-9]{1,2})(?![0-9/])" + _WEEKDAY.format("w3")
 )
-_YEAR_BEFORE = re.compile(r"(?:(?P<era>令和|平成)\s*(?P<ey>[0-9]{1,2}|元)|(?P<y>[0-9]{4}))\s*年\s*$")
+_YEAR_BEFORE = re.compile(
+    r"(?:(?P<era>令和|平成)\s*(?P<ey>[0-9]{1,2}|元)|(?P<y>[0-9]{4}))\s*年\s*$"
+)
 # A range's second date may omit its month: 11月27日～29日, 12/1~5.
 _TAIL_KANJI = re.compile(_RANGE + r"(?P<d>[0-9]{1,2})\s*日" + _WEEKDAY.format("w"))
 _TAIL_SLASH = re.compile(_RANGE + r"(?P<d>[0-9]{1,2})(?![0-9/月日.])" + _WEEKDAY.format("w"))
@@ -167,10 +170,10 @@ def find_dates(text: str, as_of: date) -> list[DateMention]:
             second = _make_date(value.year, value.month, int(t.group("d")), as_of)
             if second is not None and second < value:  # 11月28日～3日 runs into next month
                 month = value.month % 12 + 1
-                second = _make_date(value.year + (value.month == 12), month, int(t.group("d")), as_of)
-            found.append(
-                DateMention(t.start("d"), t.end(), second, t.group("w"), text[t.start("d") : t.end()])
-            )
+                year = value.year + (value.month == 12)
+                second = _make_date(year, month, int(t.group("d")), as_of)
+            raw = text[t.start("d") : t.end()]
+            found.append(DateMention(t.start("d"), t.end(), second, t.group("w"), raw))
             pos = t.end()
     return found
 
@@ -237,7 +240,8 @@ def format_range(first: date, last: date, as_of: date, *, weekday: bool = True) 
     """12月1日（火）～12月5日（土）, or one date when the window is a single day."""
     if first == last:
         return format_date(first, as_of, weekday=weekday)
-    return f"{format_date(first, as_of, weekday=weekday)}～{format_date(last, as_of, weekday=weekday)}"
+    head = format_date(first, as_of, weekday=weekday)
+    return f"{head}～{format_date(last, as_of, weekday=weekday)}"
 
 
 def format_yen(amount: int) -> str:

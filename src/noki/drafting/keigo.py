@@ -24,7 +24,8 @@ def lint(text: str) -> list[Violation]:
     double = "られ" in text or "させて" in text
     for m in _DOUBLE.finditer(text) if double else ():
         found.append(
-            Violation(code="keigo_double", detail=f"二重敬語: 「{m.group()}」", start=m.start(), end=m.end())
+            Violation(code="keigo_double", detail=f"二重敬語: 「{m.group()}」",
+                      start=m.start(), end=m.end())
         )
     sasete = list(_SASETE.finditer(text))
     if len(sasete) > SASETE_LIMIT:
@@ -40,6 +41,7 @@ def lint(text: str) -> list[Violation]:
     baito = any(w in text for w in ("よろしかった", "になります", "ほう", "方", "預かり"))
     for m in _BAITO.finditer(text) if baito else ():
         found.append(
-            Violation(code="keigo_baito", detail=f"バイト敬語: 「{m.group()}」", start=m.start(), end=m.end())
+            Violation(code="keigo_baito", detail=f"バイト敬語: 「{m.group()}」",
+                      start=m.start(), end=m.end())
         )
     return found

@@ -1,4 +1,4 @@
-"""Words the checker looks for: options, compensation kinds, guarantees, placeholders, addressees."""
+"""Words the checker looks for: options, compensations, guarantees, placeholders, addressees."""
 
 from __future__ import annotations
 
@@ -40,9 +40,12 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "cancel_refund": ("キャンセル", "消"),
     "free_shipping": ("送料",), "accessory_coupon": ("アクセサリー", "用品クーポン"),
     "service_coupon": ("クーポン", "整備券"), "coupon": ("クーポン", "券"),
-    "refund": ("返金", "払"), "sla_credit": ("クレジット", "違約金", "ペナルティ", "損害金", "差し引き", "差引"),
-    "loaner_car": ("代車", "代替車", "レンタカー"), "discount": ("割引", "値引", "割り引", "減額", "%"),
-    "points": ("ポイント",), "free_service": ("無償", "無料"), "gift": ("プレゼント", "粗品", "記念品"),
+    "refund": ("返金", "払"),
+    "sla_credit": ("クレジット", "違約金", "ペナルティ", "損害金", "差し引き", "差引"),
+    "loaner_car": ("代車", "代替車", "レンタカー"),
+    "discount": ("割引", "値引", "割り引", "減額", "%"),
+    "points": ("ポイント",), "free_service": ("無償", "無料"),
+    "gift": ("プレゼント", "粗品", "記念品"),
 }
 
 
@@ -94,14 +97,15 @@ ADDRESSEE = re.compile(rf"(?P<name>{_SEP}+(?:[ \u3000]{_SEP}+)?)[ \u3000]?(?P<h>
 ADDRESSEE_WINDOW = 40
 # Words before 様 that are not a name (お客様, 皆様, 代替仕様, ご担当者様 ...).
 NOT_A_NAME = (
-    "お客", "皆", "同", "仕", "模", "多", "異", "各", "者", "担当", "奥", "神", "殿", "お子", "家族",
+    "お客", "皆", "同", "仕", "模", "多", "異", "各", "者", "担当", "奥", "神", "殿", "お子",
+    "家族",
     "一同", "王", "有り", "在り", "左", "斯", "如何", "いかが",
 )
 PLACEHOLDER_CHARS = re.compile(r"[{}\[\]<>〇○●◯]")
 
 
 def addressees(text: str) -> list[re.Match[str]]:
-    """Every 「name 様」 / 「name 御中」 in the text (name = up to two words before the honorific)."""
+    """Every 「name 様」 / 「name 御中」 (name = up to two words before the honorific)."""
     found = []
     for h in _HONORIFIC.finditer(text):
         start = max(0, h.start() - ADDRESSEE_WINDOW)

@@ -1,4 +1,4 @@
-"""Versioned prompt files (prompts/<name>/prompt.yaml + system.j2 + user.j2) and their output model."""
+"""Versioned prompt files (prompts/<name>/: prompt.yaml, system.j2, user.j2) and the output."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Customer words for the decision's facts, shared by templates and prompts (one source of wording)."""
+"""Customer words for the decision's facts, shared by templates and prompts."""
 
 from __future__ import annotations
 
@@ -77,7 +77,9 @@ CONTACT = {
 }
 SELF_SERVICE_URL = "https://noki.example/b/{order_id}"
 
-_COMPANY = re.compile(r"株式会社|有限会社|合同会社|合資会社|合名会社|法人|組合|協会|\(株\)|\(有\)|（株）|（有）")
+_COMPANY = re.compile(
+    r"株式会社|有限会社|合同会社|合資会社|合名会社|法人|組合|協会|\(株\)|\(有\)|（株）|（有）"
+)
 
 
 def reason_text(reason: DelayReason, industry: Industry) -> str:
@@ -116,7 +118,10 @@ def compensation_text(comp: Compensation, *, need_by: str | None = None) -> str:
         case "free_shipping":
             return "お詫びとして、今回のご注文の送料を無料といたします。"
         case "coupon":
-            return f"お詫びとして、次回のお買い物にご利用いただける{amount}分のクーポンをお送りいたします。"
+            return (
+                f"お詫びとして、次回のお買い物にご利用いただける{amount}分のクーポンを"
+                "お送りいたします。"
+            )
         case "refund_full":
             when = f"ご指定の期日（{need_by}）" if need_by else "ご指定の期日"
             return f"{when}までにお届けできないため、ご注文代金の全額{amount}を返金いたします。"
@@ -130,7 +135,10 @@ def compensation_text(comp: Compensation, *, need_by: str | None = None) -> str:
         case "accessory_coupon":
             return f"お詫びとして、{amount}分のアクセサリークーポンをお贈りいたします。"
         case "service_coupon":
-            return f"お詫びとして、次回の点検・整備にご利用いただける{amount}分の整備クーポンをお贈りいたします。"
+            return (
+                f"お詫びとして、次回の点検・整備にご利用いただける{amount}分の整備クーポンを"
+                "お贈りいたします。"
+            )
     return ""
 
 

@@ -5,5 +5,6 @@ from noki.faq.retrieve import FaqIndex, tokens
 from noki.faq.store import FaqEntry, FaqError, load_faq
 
 __all__ = [
-    "Answer", "FaqEntry", "FaqError", "FaqIndex", "FaqMatch", "answer_question", "load_faq", "tokens",
+    "Answer", "FaqEntry", "FaqError", "FaqIndex", "FaqMatch",
+    "answer_question", "load_faq", "tokens",
 ]

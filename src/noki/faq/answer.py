@@ -63,7 +63,8 @@ def _order_block(ctx: dict[str, object]) -> str:
 def _compose(ctx: dict[str, object], middle: list[str]) -> str:
     head = [f"{ctx['name']} {ctx['honorific']}", "",
             f"お問い合わせいただき、ありがとうございます。{ctx['sender']}でございます。", ""]
-    tail = ["", "ご不明な点は、下記までお問い合わせください。", str(ctx["contact"]), "", str(ctx["sender"])]
+    tail = ["", "ご不明な点は、下記までお問い合わせください。", str(ctx["contact"]), "",
+            str(ctx["sender"])]
     return "\n".join(head + middle + tail)
 
 

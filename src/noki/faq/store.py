@@ -35,7 +35,9 @@ def load_faq(path: Path = FAQ_PATH) -> list[FaqEntry]:
         try:
             entry = FaqEntry.model_validate(item)
         except ValidationError as exc:
-            problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+            problems = "; ".join(
+                f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()
+            )
             raise FaqError(f"{path}: entry {index}: {problems}") from exc
         if entry.id in seen:
             raise FaqError(f"{path}: entry {index}: duplicate id {entry.id!r}")

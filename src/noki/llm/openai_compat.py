@@ -8,7 +8,7 @@ from typing import Any
 
 import openai
 
-from noki.llm.base import LLMError, LLMReply, LLMRequest, OutputMode
+from noki.llm.base import FailureKind, LLMError, LLMReply, LLMRequest, OutputMode
 from noki.llm.settings import LLMSettings
 
 PROMPT_ONLY_HINT = (
@@ -87,7 +87,7 @@ class OpenAICompatibleLLM:
             except openai.APIConnectionError as exc:
                 raise LLMError("connection", str(exc)) from exc
             except openai.APIStatusError as exc:
-                kind = "server_error" if exc.status_code >= 500 else "api_error"
+                kind: FailureKind = "server_error" if exc.status_code >= 500 else "api_error"
                 raise LLMError(kind, f"HTTP {exc.status_code}: {exc.message}") from exc
             latency_ms = (time.perf_counter() - started) * 1000
         return _reply(completion, self.model, latency_ms)
