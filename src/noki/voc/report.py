@@ -42,11 +42,16 @@ def faq_docs(entries: Sequence[FaqEntry]) -> list[ExplanationDoc]:
 
 def explain(docs: Sequence[ExplanationDoc], clf: GapClassifier,
             tok: Tokenizer) -> list[Explanation]:
-    """Codes each document explains: the whole text or any one sentence, no domain gate."""
+    """Codes each document explains (no domain gate): FAQ by its question, templates by sentence."""
     out = []
     for doc in docs:
-        # A template covers many subjects; its sentences are classified one by one too.
-        units = [doc.text, *(m.group(0) for m in _SENTENCE.finditer(doc.text))]
+        if doc.kind == "faq":
+            # The question names what an entry explains; answers mention side topics
+            # ("対応が異なります") that would claim coverage the entry does not give.
+            units = [doc.title]
+        else:
+            # A template covers many subjects; its sentences are classified one by one too.
+            units = [doc.text, *(m.group(0) for m in _SENTENCE.finditer(doc.text))]
         found: set[str] = set()
         for codes in clf.predict(tok.tokenize_all(units), gate=False):
             found.update(codes)
