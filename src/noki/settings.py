@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     sender_interval_seconds: float = 5.0
     tick_interval_seconds: float = 60.0
     background_workers: bool = True
+    rules_dir: Path = Path("rules")
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:

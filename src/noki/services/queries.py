@@ -1,0 +1,182 @@
+"""Read side for the console: the queue, one draft with its context, audit, outbox."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import Engine, case, func
+from sqlmodel import Session, col, select
+
+from noki.db.clock import utcnow
+from noki.db.models import (
+    AuditEvent,
+    DecisionRow,
+    DeliveryAttempt,
+    DraftRow,
+    OrderRow,
+    OutboxMessage,
+    Review,
+)
+
+PAGE = 50
+LANE_RANK = case(
+    (col(DraftRow.lane) == "priority", 0), (col(DraftRow.lane) == "expedite", 1), else_=2
+)
+AGES = {
+    "1h": timedelta(hours=1),
+    "1d": timedelta(days=1),
+    "3d": timedelta(days=3),
+    "7d": timedelta(days=7),
+}
+
+
+@dataclass
+class QueueFilter:
+    """Queue filters as they come from the query string ('' = any)."""
+
+    lane: str = ""
+    industry: str = ""
+    compensation: str = ""
+    violations: str = ""  # "yes" | "no" | ""
+    age: str = ""  # older than one of AGES
+    page: int = 1
+
+    def where(self) -> list[Any]:
+        """SQL conditions for the pending drafts this filter selects."""
+        conds: list[Any] = [col(DraftRow.status) == "pending"]
+        for name in ("lane", "industry", "compensation"):
+            if value := getattr(self, name):
+                conds.append(getattr(DraftRow, name) == value)
+        if self.violations in ("yes", "no"):
+            conds.append(col(DraftRow.check_ok) == (self.violations == "no"))
+        if self.age in AGES:
+            conds.append(col(DraftRow.created_at) <= utcnow() - AGES[self.age])
+        return conds
+
+
+@dataclass
+class QueuePage:
+    """One page of the queue with counts for the filters."""
+
+    rows: list[DraftRow]
+    total: int
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    eligible: int = 0
+
+
+def queue(engine: Engine, f: QueueFilter) -> QueuePage:
+    """Pending drafts, priority lane first, oldest first within a lane."""
+    with Session(engine) as s:
+        conds = f.where()
+        rows = s.exec(
+            select(DraftRow)
+            .where(*conds)
+            .order_by(LANE_RANK, col(DraftRow.created_at), col(DraftRow.id))
+            .offset((max(f.page, 1) - 1) * PAGE)
+            .limit(PAGE)
+        ).all()
+        total = s.exec(select(func.count()).select_from(DraftRow).where(*conds)).one()
+        counts: dict[str, dict[str, int]] = {}
+        for name in ("lane", "industry", "compensation", "check_ok"):
+            column = getattr(DraftRow, name)
+            grouped = s.exec(
+                select(column, func.count())
+                .where(col(DraftRow.status) == "pending")
+                .group_by(column)
+            ).all()
+            counts[name] = {str(k): int(v) for k, v in grouped}
+        eligible = s.exec(
+            select(func.count())
+            .select_from(DraftRow)
+            .where(
+                *conds,
+                col(DraftRow.drafter) == "template",
+                col(DraftRow.check_ok),
+                col(DraftRow.approval) == "auto",
+            )
+        ).one()
+        return QueuePage(list(rows), int(total), counts, int(eligible))
+
+
+@dataclass
+class DraftView:
+    """A draft with everything the draft page shows beside it."""
+
+    draft: DraftRow
+    order: OrderRow
+    decision: dict[str, Any]
+    versions: list[DraftRow]
+    reviews: list[Review]
+    messages: list[OutboxMessage]
+    attempts: list[DeliveryAttempt]
+    current_id: int | None
+
+
+def draft_view(engine: Engine, draft_id: int) -> DraftView | None:
+    """The draft page's data, or None."""
+    with Session(engine) as s:
+        draft = s.get(DraftRow, draft_id)
+        if draft is None:
+            return None
+        order = s.get(OrderRow, draft.order_id)
+        decision = s.get(DecisionRow, draft.decision_id)
+        assert order is not None and decision is not None
+        versions = s.exec(
+            select(DraftRow)
+            .where(DraftRow.root_id == draft.root_id)
+            .order_by(col(DraftRow.version))
+        ).all()
+        ids = [v.id for v in versions]
+        reviews = s.exec(
+            select(Review).where(col(Review.draft_id).in_(ids)).order_by(col(Review.id))
+        ).all()
+        messages = s.exec(select(OutboxMessage).where(col(OutboxMessage.draft_id).in_(ids))).all()
+        attempts = s.exec(
+            select(DeliveryAttempt)
+            .where(col(DeliveryAttempt.message_id).in_([m.id for m in messages]))
+            .order_by(col(DeliveryAttempt.id))
+        ).all()
+        live = [v for v in versions if v.status != "replaced"]
+        return DraftView(
+            draft,
+            order,
+            decision.payload,
+            list(versions),
+            list(reviews),
+            list(messages),
+            list(attempts),
+            live[-1].id if live else None,
+        )
+
+
+def audit_events(
+    engine: Engine, *, order_id: str = "", action: str = "", limit: int = 200
+) -> list[AuditEvent]:
+    """Newest audit events first, optionally for one order or action."""
+    with Session(engine) as s:
+        q = select(AuditEvent)
+        if order_id:
+            q = q.where(AuditEvent.order_id == order_id)
+        if action:
+            q = q.where(AuditEvent.action == action)
+        return list(s.exec(q.order_by(col(AuditEvent.id).desc()).limit(limit)).all())
+
+
+def outbox_messages(engine: Engine, *, status: str = "", limit: int = 200) -> list[OutboxMessage]:
+    """Newest outbox messages first, optionally of one status (e.g. dead letters)."""
+    with Session(engine) as s:
+        q = select(OutboxMessage)
+        if status:
+            q = q.where(OutboxMessage.status == status)
+        return list(s.exec(q.order_by(col(OutboxMessage.id).desc()).limit(limit)).all())
+
+
+def outbox_counts(engine: Engine) -> dict[str, int]:
+    """Messages per status."""
+    with Session(engine) as s:
+        rows = s.exec(
+            select(OutboxMessage.status, func.count()).group_by(col(OutboxMessage.status))
+        ).all()
+        return {str(k): int(v) for k, v in rows}

@@ -1,0 +1,1 @@
+"""The review console and JSON API (FastAPI + Jinja2, server-rendered, Japanese UI)."""

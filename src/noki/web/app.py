@@ -1,0 +1,86 @@
+"""The app factory: settings in, FastAPI app out (migrations run on startup)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy import Engine
+from starlette.middleware.sessions import SessionMiddleware
+
+from noki.db import make_engine, migrate
+from noki.settings import Settings
+from noki.web.background import Background
+from noki.web.deps import CsrfFailed, LoginRequired, PermissionDenied
+from noki.web.render import render
+from noki.web.routes import api, auth, console, pages
+
+
+def create_app(
+    settings: Settings, *, engine: Engine | None = None, background: bool | None = None
+) -> FastAPI:
+    """Build the console; background sender/ticker threads follow settings unless overridden."""
+    engine = engine or make_engine(settings.database_url)
+    run_background = settings.background_workers if background is None else background
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        migrate(engine)
+        bg = Background(engine, settings) if run_background else None
+        if bg:
+            bg.start()
+        yield
+        if bg:
+            bg.stop()
+
+    app = FastAPI(title="noki", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app.state.engine, app.state.settings = engine, settings
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.session_secret,
+        session_cookie="noki_session",
+        same_site="lax",
+        https_only=settings.session_https_only,
+        max_age=12 * 3600,
+    )
+    for module in (api, auth, console, pages):
+        app.include_router(module.router)
+
+    @app.exception_handler(LoginRequired)
+    async def _login(request: Request, _exc: LoginRequired) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse(
+                {"detail": "authentication required"},
+                status_code=401,
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+
+    @app.exception_handler(PermissionDenied)
+    async def _denied(request: Request, exc: PermissionDenied) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": f"forbidden: {exc}"}, status_code=403)
+        return render(
+            request,
+            "error.html",
+            {"title": "権限がありません", "message": "このページを見る権限がありません。"},
+            403,
+        )
+
+    @app.exception_handler(CsrfFailed)
+    async def _csrf(request: Request, _exc: CsrfFailed) -> Response:
+        return render(
+            request,
+            "error.html",
+            {
+                "title": "送信を受け付けられません",
+                "message": "フォームの有効期限が切れました。ページを再読み込みしてください。",
+            },
+            403,
+        )
+
+    return app

@@ -1,0 +1,58 @@
+"""The server's background work: the sender and the ticker, each in a thread."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from sqlalchemy import Engine
+
+from noki.messaging import build_channels
+from noki.outbox import Worker, policy_from
+from noki.services.tick import tick
+from noki.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class Background:
+    """Starts the sender and ticker threads; stop() ends both."""
+
+    def __init__(self, engine: Engine, settings: Settings) -> None:
+        self.engine, self.settings = engine, settings
+        self.stop_event = threading.Event()
+        self.threads: list[threading.Thread] = []
+
+    def start(self) -> None:
+        """Start both threads (daemon: they never block shutdown)."""
+        worker = Worker(
+            self.engine,
+            build_channels(self.settings),
+            name="server",
+            policy=policy_from(self.settings),
+        )
+        self.threads = [
+            threading.Thread(
+                target=worker.run_forever,
+                args=(self.stop_event, self.settings.sender_interval_seconds),
+                name="noki-sender",
+                daemon=True,
+            ),
+            threading.Thread(target=self._tick_loop, name="noki-ticker", daemon=True),
+        ]
+        for t in self.threads:
+            t.start()
+
+    def _tick_loop(self) -> None:
+        while not self.stop_event.is_set():
+            try:
+                tick(self.engine, auto_send=self.settings.auto_send)
+            except Exception:  # the ticker must survive a bad order
+                log.exception("tick failed")
+            self.stop_event.wait(self.settings.tick_interval_seconds)
+
+    def stop(self) -> None:
+        """Ask both threads to finish and wait a little for them."""
+        self.stop_event.set()
+        for t in self.threads:
+            t.join(timeout=5)

@@ -1,0 +1,157 @@
+"""Queue and draft pages, and the review actions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+
+from noki.services import queries, review
+from noki.services.errors import ServiceError
+from noki.services.roles import home_for
+from noki.web.deps import Csrf, CurrentUser, EngineDep, UserDep, need
+from noki.web.render import flash, render
+
+router = APIRouter()
+Reader = Annotated[CurrentUser, Depends(need("queue.read"))]
+Writer = Annotated[CurrentUser, Depends(need("draft.write"))]
+Bulk = Annotated[CurrentUser, Depends(need("draft.bulk"))]
+
+
+@router.get("/")
+def home(user: UserDep) -> Response:
+    """Each role lands on its own page."""
+    return RedirectResponse(home_for(user.role), status_code=303)
+
+
+@router.get("/queue")
+def queue_page(
+    request: Request,
+    engine: EngineDep,
+    user: Reader,
+    f: Annotated[queries.QueueFilter, Depends()],
+) -> Response:
+    """Pending drafts with filters and counts, priority lane first, oldest first."""
+    page = queries.queue(engine, f)
+    return render(
+        request,
+        "queue.html",
+        {"user": user, "page": page, "f": f, "pages": max(1, -(-page.total // queries.PAGE))},
+    )
+
+
+@router.post("/queue/bulk-approve", dependencies=[Csrf])
+def bulk_approve(
+    request: Request,
+    engine: EngineDep,
+    user: Bulk,
+    draft_ids: Annotated[list[int], Form()] = [],  # noqa: B006
+) -> Response:
+    """Approve the ticked drafts that are template-made, checker-clean and approval=auto."""
+    return _act(
+        request,
+        "/queue",
+        lambda: _bulk_message(*review.bulk_approve(engine, draft_ids=draft_ids, actor=user.actor)),
+    )
+
+
+def _bulk_message(approved: int, skipped: int) -> str:
+    return f"{approved}件を一括承認しました（対象外 {skipped}件）。"
+
+
+@router.get("/drafts/{draft_id}")
+def draft_page(request: Request, engine: EngineDep, user: Reader, draft_id: int) -> Response:
+    """The draft beside the order facts and the decision trace."""
+    view = queries.draft_view(engine, draft_id)
+    if view is None:
+        raise HTTPException(404, "draft not found")
+    return render(request, "draft.html", {"user": user, "v": view, "d": view.draft})
+
+
+@router.post("/drafts/{draft_id}/edit", dependencies=[Csrf])
+def edit(
+    request: Request,
+    engine: EngineDep,
+    user: Writer,
+    draft_id: int,
+    body: Annotated[str, Form()],
+    subject: Annotated[str | None, Form()] = None,
+) -> Response:
+    """Save an edit as a new version (re-checked)."""
+    target: dict[str, Any] = {}
+
+    def run() -> str:
+        row = review.edit(engine, draft_id=draft_id, actor=user.actor, body=body, subject=subject)
+        target["id"] = row.id
+        return (
+            "保存しました。チェックに合格しています。"
+            if row.check_ok
+            else ("保存しました。チェックで問題が見つかりました（赤い印の箇所）。")
+        )
+
+    response = _act(request, f"/drafts/{draft_id}", run)
+    if "id" in target:
+        response.headers["location"] = f"/drafts/{target['id']}"
+    return response
+
+
+@router.post("/drafts/{draft_id}/approve", dependencies=[Csrf])
+def approve(
+    request: Request,
+    engine: EngineDep,
+    user: Writer,
+    draft_id: int,
+    override_reason: Annotated[str, Form()] = "",
+) -> Response:
+    """Approve; a failing draft needs a supervisor and an override reason."""
+
+    def run() -> str:
+        msg = review.approve(
+            engine, draft_id=draft_id, actor=user.actor, override_reason=override_reason or None
+        )
+        return "承認しました。送信キューに入りました。" if msg else "承認済みです。"
+
+    return _act(request, f"/drafts/{draft_id}", run)
+
+
+@router.post("/drafts/{draft_id}/reject", dependencies=[Csrf])
+def reject(
+    request: Request,
+    engine: EngineDep,
+    user: Writer,
+    draft_id: int,
+    reason: Annotated[str, Form()] = "",
+) -> Response:
+    """Reject with a reason."""
+
+    def run() -> str:
+        review.reject(engine, draft_id=draft_id, actor=user.actor, reason=reason)
+        return "却下しました。"
+
+    return _act(request, f"/drafts/{draft_id}", run)
+
+
+@router.post("/drafts/{draft_id}/regenerate", dependencies=[Csrf])
+def regenerate(request: Request, engine: EngineDep, user: Writer, draft_id: int) -> Response:
+    """Draft the notice again from the same decision."""
+    target: dict[str, Any] = {}
+
+    def run() -> str:
+        target["id"] = review.regenerate(engine, draft_id=draft_id, actor=user.actor).id
+        return "再作成しました。"
+
+    response = _act(request, f"/drafts/{draft_id}", run)
+    if "id" in target:
+        response.headers["location"] = f"/drafts/{target['id']}"
+    return response
+
+
+def _act(request: Request, back: str, run: Callable[[], str]) -> Response:
+    """Run a use case; its message (or its error) is flashed on the page we go back to."""
+    try:
+        flash(request, run())
+    except ServiceError as exc:
+        flash(request, str(exc), "error")
+    return RedirectResponse(back, status_code=303)

@@ -1,0 +1,137 @@
+"""Audit, outbox, rules and VOC pages."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from noki.db import session_scope
+from noki.services import outbox as outbox_service
+from noki.services import queries
+from noki.services.errors import ServiceError
+from noki.web import rules_view
+from noki.web.deps import Csrf, CurrentUser, EngineDep, SettingsDep, need
+from noki.web.render import flash, render
+
+router = APIRouter()
+
+
+@router.get("/audit")
+def audit_page(
+    request: Request,
+    engine: EngineDep,
+    user: Annotated[CurrentUser, Depends(need("audit.read"))],
+    order_id: str = "",
+    action: str = "",
+) -> Response:
+    """Who did what, when, to which order."""
+    events = queries.audit_events(engine, order_id=order_id.strip(), action=action.strip())
+    return render(
+        request,
+        "audit.html",
+        {"user": user, "events": events, "order_id": order_id, "action": action},
+    )
+
+
+@router.get("/outbox")
+def outbox_page(
+    request: Request,
+    engine: EngineDep,
+    user: Annotated[CurrentUser, Depends(need("queue.read"))],
+    status: str = "",
+) -> Response:
+    """Messages and their delivery state; dead letters show their error."""
+    return render(
+        request,
+        "outbox.html",
+        {
+            "user": user,
+            "messages": queries.outbox_messages(engine, status=status),
+            "counts": queries.outbox_counts(engine),
+            "status": status,
+        },
+    )
+
+
+@router.post("/outbox/{message_id}/retry", dependencies=[Csrf])
+def retry(
+    request: Request,
+    engine: EngineDep,
+    message_id: int,
+    user: Annotated[CurrentUser, Depends(need("outbox.retry"))],
+) -> Response:
+    """Put a dead letter back in the queue."""
+    try:
+        with session_scope(engine) as s:
+            outbox_service.retry_dead(s, message_id, actor=user.username)
+        flash(request, "再送キューに戻しました。")
+    except ServiceError as exc:
+        flash(request, str(exc), "error")
+    return RedirectResponse("/outbox?status=dead", status_code=303)
+
+
+@router.get("/rules")
+def rules_page(
+    request: Request,
+    settings: SettingsDep,
+    user: Annotated[CurrentUser, Depends(need("rules.read"))],
+) -> Response:
+    """rules_version, the tables as read from rules/, the simulator and lint findings."""
+    return _rules(request, settings.rules_dir, user, order_json="")
+
+
+@router.post("/rules/simulate", dependencies=[Csrf])
+def simulate(
+    request: Request,
+    settings: SettingsDep,
+    engine: EngineDep,
+    user: Annotated[CurrentUser, Depends(need("rules.read"))],
+    order_json: Annotated[str, Form()] = "",
+    order_id: Annotated[str, Form()] = "",
+) -> Response:
+    """Decide a pasted order (or one picked by its id) and show the decision with its trace."""
+    if order_id.strip() and not order_json.strip():
+        from noki.db.models import OrderRow
+
+        with session_scope(engine) as s:
+            row = s.get(OrderRow, order_id.strip())
+            order_json = json.dumps(row.payload, ensure_ascii=False, indent=1) if row else ""
+    return _rules(request, settings.rules_dir, user, order_json=order_json, run=True)
+
+
+@router.post("/rules/reload", dependencies=[Csrf])
+def reload(
+    request: Request, user: Annotated[CurrentUser, Depends(need("rules.reload"))]
+) -> Response:
+    """Reload the rule files."""
+    flash(request, f"ルールを再読み込みしました（{rules_view.reload_rules()}）。")
+    return RedirectResponse("/rules", status_code=303)
+
+
+def _rules(
+    request: Request, folder: Path, user: CurrentUser, *, order_json: str, run: bool = False
+) -> Response:
+    decision, error = rules_view.simulate(order_json) if run else (None, None)
+    return render(
+        request,
+        "rules.html",
+        {
+            "user": user,
+            "version": rules_view.rules_version(),
+            "files": rules_view.rule_files(folder),
+            "lint": rules_view.lint_findings(),
+            "order_json": order_json,
+            "decision": decision,
+            "error": error,
+        },
+    )
+
+
+@router.get("/voc")
+def voc_page(request: Request, user: Annotated[CurrentUser, Depends(need("voc.read"))]) -> Response:
+    """VOC explanation-gap reports (filled in when the VOC report lands)."""
+    return render(request, "voc.html", {"user": user})

@@ -1,0 +1,96 @@
+"""What the rules page shows, kept thin so the RuleStore (issues 2/3) can be wired in here."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from noki.domain.decision import Decision
+from noki.domain.order import Order
+from noki.rules.api import decide
+from noki.sample.orders import sample_orders
+
+
+@dataclass
+class Table:
+    """One list of rows found in a rule file."""
+
+    name: str
+    columns: list[str]
+    rows: list[list[str]]
+
+
+@dataclass
+class RuleFile:
+    """A rule file as read from rules/: its tables and its text."""
+
+    name: str
+    text: str
+    tables: list[Table] = field(default_factory=list)
+    error: str | None = None
+
+
+def rules_version() -> str:
+    """The current rules_version (as stamped on every decision)."""
+    return decide(_probe()).rules_version
+
+
+@lru_cache(maxsize=1)
+def _probe() -> Order:
+    return Order.model_validate(next(sample_orders(1, seed=0)))
+
+
+def rule_files(folder: Path) -> list[RuleFile]:
+    """Every YAML file under rules/, with each list of mappings shown as a table."""
+    out = []
+    for path in sorted(folder.glob("**/*.y*ml")):
+        text = path.read_text(encoding="utf-8")
+        item = RuleFile(str(path.relative_to(folder)), text)
+        try:
+            _collect(yaml.safe_load(text), "", item.tables)
+        except yaml.YAMLError as exc:
+            item.error = str(exc)
+        out.append(item)
+    return out
+
+
+def _collect(node: Any, name: str, into: list[Table]) -> None:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            _collect(value, f"{name}.{key}" if name else str(key), into)
+    elif isinstance(node, list) and node and all(isinstance(r, dict) for r in node):
+        columns = list(dict.fromkeys(k for r in node for k in r))
+        rows = [[_cell(r.get(c)) for c in columns] for r in node]
+        into.append(Table(name or "(top)", [str(c) for c in columns], rows))
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return str(value)
+
+
+def simulate(order_json: str) -> tuple[Decision | None, str | None]:
+    """Decide a pasted order; returns (decision, None) or (None, a readable error)."""
+    try:
+        order = Order.model_validate_json(order_json)
+    except ValueError as exc:
+        return None, str(exc)
+    return decide(order), None
+
+
+def lint_findings() -> list[str]:
+    """Findings of the rule linter (wired in when the RuleStore lands)."""
+    return []
+
+
+def reload_rules() -> str:
+    """Reload rules/ (wired in when the RuleStore lands); returns the new version."""
+    return rules_version()
