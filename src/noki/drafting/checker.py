@@ -30,6 +30,15 @@ class _Part:
     amounts: list[jatext.AmountMention] = field(default_factory=list)
 
     @cached_property
+    def ends(self) -> list[int]:
+        """Sentence-end offsets (computed on first use)."""
+        return jatext.sentence_ends(self.norm.text)
+
+    def sentence_span(self, pos: int) -> tuple[int, int]:
+        """(start, end) of the sentence around pos."""
+        return jatext.sentence_bounds(self.ends, pos, len(self.norm.text))
+
+    @cached_property
     def sentences(self) -> list[tuple[int, int]]:
         """Sentence spans, computed only when a mention needs its sentence."""
         return jatext.sentences(self.norm.text)
@@ -64,18 +73,17 @@ def _allowed_dates(order: Order, decision: Decision) -> dict[date, str]:
 
 
 def _sentence_at(part: _Part, pos: int) -> str:
-    for start, end in part.sentences:
-        if start <= pos < end:
-            return part.norm.text[start:end]
-    return ""
+    start, end = part.sentence_span(pos)
+    return part.norm.text[start:end]
 
 
 def _mentions(part: _Part, decision: Decision, report: _Report, *, require_all: bool):
     """Option and compensation mentions; reports unoffered/unauthorized ones."""
     text = part.terms
+    present = lx.present_keys(text)
     options_seen: set[str] = set()
     for option in OPTION_ORDER:
-        if not lx.may_match(option, text):
+        if option not in present:
             continue
         for m in lx.OPTION_WORDS[option].finditer(text):
             if lx.NEGATION.search(_sentence_at(part, m.start())):
@@ -87,7 +95,7 @@ def _mentions(part: _Part, decision: Decision, report: _Report, *, require_all: 
     kinds_seen: dict[str, list[tuple[int, int]]] = {}
     consumed: list[tuple[int, int]] = []
     for kind, pattern in lx.COMPENSATION_WORDS:
-        if not lx.may_match(kind, text):
+        if kind not in present:
             continue
         for m in pattern.finditer(text):
             if any(s <= m.start() < e for s, e in consumed):
@@ -129,11 +137,15 @@ def check_text(
     names = _known_names(order)
     for part in parts:
         text = part.norm.text
-        has_link = has_link or any(u.startswith("https://") for u in jatext.find_urls(text))
-        part.masked = jatext.mask_urls(text)
+        if "http" in text:
+            has_link = has_link or any(u.startswith("https://") for u in jatext.find_urls(text))
+            part.masked = jatext.mask_urls(text)
+        else:
+            part.masked = text
         part.terms = part.masked
         for known in names:
-            part.terms = part.terms.replace(known, " " * len(known))
+            if known in part.terms:
+                part.terms = part.terms.replace(known, " " * len(known))
         part.dates = jatext.find_dates(part.terms, order.as_of)
         part.amounts = jatext.find_amounts(part.terms)
         for d in part.dates:
@@ -200,9 +212,8 @@ def _required(order: Order, decision: Decision, channel: NoticeChannel, report: 
     if comp.amount_jpy is None:
         return
     for part, (start, _end) in mentions:
-        sentence = next((s for s in part.sentences if s[0] <= start < s[1]), None)
-        if sentence and any(a.value == comp.amount_jpy and sentence[0] <= a.start < sentence[1]
-                            for a in part.amounts):
+        first, last = part.sentence_span(start)
+        if any(a.value == comp.amount_jpy and first <= a.start < last for a in part.amounts):
             return
     report.add("missing_compensation",
                f"補償({comp.type})の金額 {comp.amount_jpy:,}円 が補償の文に記載されていません")

@@ -49,9 +49,20 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
 }
 
 
-def may_match(key: str, text: str) -> bool:
-    """False when none of the key's trigger words is in the text (the regex cannot match)."""
-    return any(t in text for t in TRIGGERS[key])
+_TRIGGER_WORDS = sorted({w for words in TRIGGERS.values() for w in words}, key=len, reverse=True)
+_TRIGGER_RE = re.compile("|".join(map(re.escape, _TRIGGER_WORDS)))
+_KEYS_OF: dict[str, set[str]] = {}
+for _key, _words in TRIGGERS.items():
+    for _word in _words:
+        _KEYS_OF.setdefault(_word, set()).add(_key)
+
+
+def present_keys(text: str) -> set[str]:
+    """Option/compensation keys whose trigger words occur in the text (one regex scan)."""
+    keys: set[str] = set()
+    for word in set(_TRIGGER_RE.findall(text)):
+        keys |= _KEYS_OF[word]
+    return keys
 
 
 KIND_LABEL = {
