@@ -1,0 +1,142 @@
+"""End to end in headless Chromium: log in, open the queue, edit, see a violation, fix, approve."""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from noki.db.models import DraftRow
+from noki.settings import Settings
+from noki.web.app import create_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = pytest.mark.browser
+
+
+def _need_chromium() -> None:
+    if CHROMIUM.exists():
+        return
+    message = f"{CHROMIUM} is missing: apt-get install chromium to run the browser tests"
+    if os.environ.get("CI") == "1":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture
+def live_url(settings: Settings, app_engine: Engine) -> Iterator[str]:
+    """The console served by a real uvicorn on a free port, sender running every 0.2 s."""
+    from socket import socket
+
+    with socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    live = settings.model_copy(
+        update={
+            "background_workers": True,
+            "sender_interval_seconds": 0.2,
+            "tick_interval_seconds": 3600,
+        }
+    )
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(live, engine=app_engine), host="127.0.0.1", port=port, log_level="warning"
+        )
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started, "uvicorn did not start"
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture
+def page(live_url: str) -> Iterator[object]:
+    _need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        context = browser.new_context(
+            viewport={"width": 1400, "height": 1000}, locale="ja-JP", base_url=live_url
+        )
+        yield context.new_page()
+        context.close()
+        browser.close()
+
+
+def test_agent_edits_fixes_approves_and_sees_it_sent(
+    page, app_engine: Engine, settings: Settings, password: str, database_url: str
+) -> None:
+    from playwright.sync_api import expect
+
+    with Session(app_engine) as s:
+        draft = s.exec(
+            select(DraftRow)
+            .where(
+                DraftRow.status == "pending",
+                DraftRow.check_ok,
+                DraftRow.channel == "email",
+            )
+            .order_by(DraftRow.id)
+        ).first()  # type: ignore[arg-type]
+    assert draft is not None
+    shots = database_url.startswith("sqlite")
+
+    page.goto("/queue")
+    expect(page).to_have_url(re.compile(r"/login\?next="))
+    page.get_by_label("ユーザー名").fill("agent")
+    page.get_by_label("パスワード").fill(password)
+    page.get_by_role("button", name="ログイン").click()
+    expect(page.locator("h1")).to_contain_text("承認キュー")
+    if shots:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "queue.png"), full_page=False)
+
+    page.locator("#queue").get_by_role("link", name=draft.order_id, exact=True).click()
+    expect(page.locator("#draft-body")).to_be_visible()
+    body = page.get_by_label("本文")
+    body.fill(draft.body + "\n〇〇様、ご不便をおかけします。")
+    page.get_by_role("button", name="保存して再チェック").click()
+    expect(page.locator("mark.violation")).to_have_text("〇〇")
+    expect(page.locator("#violations")).to_contain_text("placeholder_left")
+    expect(page.get_by_role("button", name="上書きして承認")).to_be_disabled()
+    if shots:
+        page.screenshot(path=str(SHOTS / "draft-violation.png"), full_page=True)
+
+    page.get_by_label("本文").fill(draft.body + "\nよろしくお願いいたします。")
+    page.get_by_role("button", name="保存して再チェック").click()
+    expect(page.locator("#check-ok")).to_be_visible()
+    page.get_by_role("button", name="承認して送信").click()
+    expect(page.get_by_role("status")).to_contain_text("承認しました")
+    for _ in range(50):  # the server's sender delivers within a second or so
+        if page.locator("#message-status").inner_text() == "送信済み":
+            break
+        time.sleep(0.2)
+        page.reload()
+    expect(page.locator("#message-status")).to_have_text("送信済み")
+    if shots:
+        page.screenshot(path=str(SHOTS / "draft.png"), full_page=True)
+    files = list(Path(settings.outbox_dir).glob("*.eml"))
+    assert len(files) == 1 and b"X-Noki-Outbox-Id" in files[0].read_bytes()
