@@ -48,6 +48,7 @@ class TemplateDrafter:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=False,
+            auto_reload=False,  # templates are read once per process; no stat() per notice
         )
 
     def render(
