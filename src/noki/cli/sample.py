@@ -15,7 +15,9 @@ sample_app = typer.Typer(help="Generate realistic sample data.", no_args_is_help
 def sample_orders_cmd(
     n: int = typer.Option(1000, "--n", min=1, help="How many orders."),
     seed: int = typer.Option(0, "--seed", help="Random seed (same seed, same orders)."),
-    output: Path | None = typer.Option(None, "-o", "--output", help="JSONL file (stdout if omitted)."),
+    output: Path | None = typer.Option(
+        None, "-o", "--output", help="JSONL file (stdout if omitted)."
+    ),
 ) -> None:
     """Write sample backordered orders (EC, BtoB, automotive) as JSONL."""
     from noki.sample.orders import sample_orders

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
@@ -42,11 +43,11 @@ class Compensation(BaseModel):
     amount_jpy: int | None = None
 
 
-class TraceEntry(BaseModel):
+@dataclass(frozen=True, slots=True)
+class TraceEntry:
     """Which rule of which table decided something, in words for a person."""
 
-    model_config = ConfigDict(frozen=True)
-
+    # A plain dataclass: the engine builds ~10 per decision on its hot path.
     ruleset: str
     rule: str
     why: str

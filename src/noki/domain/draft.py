@@ -1,4 +1,4 @@
-"""A drafted notice and the grounding checker's verdict on it (shared by drafting, console, outbox)."""
+"""A drafted notice and the grounding checker's verdict (shared by drafting, console, outbox)."""
 
 from __future__ import annotations
 

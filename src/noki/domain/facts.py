@@ -24,10 +24,62 @@ def derive_facts(order: Order) -> dict[str, Any]:
     facts["delay_days"] = days
     facts["deadline_missed"] = deadline_missed(order)
     facts["order_value_jpy"] = order.order_value_jpy
-    contract = order.customer.contract
-    # Cross-field comparisons are not expressible as constant thresholds, so the
-    # difference is derived here and rules compare it against 0.
-    facts["days_over_sla"] = (
-        days - contract.sla_days if contract is not None and contract.sla_days is not None else None
-    )
+    facts["days_over_sla"] = days_over_sla(order)
     return facts
+
+
+def days_over_sla(order: Order) -> int | None:
+    """Delay beyond the contract's SLA days (negative when within it); None without an SLA."""
+    # Rules compare only with constants, so this cross-field difference is derived here.
+    contract = order.customer.contract
+    if contract is None or contract.sla_days is None:
+        return None
+    return delay_days(order) - contract.sla_days
+
+
+def flat_facts(order: Order) -> dict[str, Any]:
+    """The facts the rule tables read, keyed by dotted path (hot path: no serialisation)."""
+    eta, sku, customer = order.eta, order.sku, order.customer
+    contract, contact = customer.contract, customer.contact
+    return {
+        "order_id": order.order_id,
+        "industry": order.industry,
+        # The order's sales channel; `channel` is the contact channel the rules decide.
+        "sales_channel": order.channel,
+        "as_of": order.as_of,
+        "ordered_at": order.ordered_at,
+        "promised_date": order.promised_date,
+        "eta.earliest": eta.earliest,
+        "eta.latest": eta.latest,
+        "eta.confidence": eta.confidence,
+        "reschedule_count": order.reschedule_count,
+        "delay_reason": order.delay_reason,
+        "need_by": order.need_by,
+        "purpose": order.purpose,
+        "quantity": order.quantity,
+        "unit_price_jpy": order.unit_price_jpy,
+        "partial_available": order.partial_available,
+        "partial_allowed": order.partial_allowed,
+        "sku.sku_id": sku.sku_id,
+        "sku.name": sku.name,
+        "sku.category": sku.category,
+        "sku.substitutes": sku.substitutes,
+        "customer.customer_id": customer.customer_id,
+        "customer.rank": customer.rank,
+        "customer.ltv_jpy": customer.ltv_jpy,
+        "customer.orders_count": customer.orders_count,
+        "customer.fleet": customer.fleet,
+        "customer.contract.tier": contract.tier if contract else None,
+        "customer.contract.sla_days": contract.sla_days if contract else None,
+        "customer.contract.penalty_rate_per_day": (
+            contract.penalty_rate_per_day if contract else None
+        ),
+        "customer.contract.penalty_cap_rate": contract.penalty_cap_rate if contract else None,
+        "customer.contact.email": contact.email,
+        "customer.contact.phone": contact.phone,
+        "customer.contact.preferred_channel": contact.preferred_channel,
+        "delay_days": delay_days(order),
+        "deadline_missed": deadline_missed(order),
+        "order_value_jpy": order.order_value_jpy,
+        "days_over_sla": days_over_sla(order),
+    }

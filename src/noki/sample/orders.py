@@ -73,7 +73,9 @@ def _ec(rng: random.Random, idx: int, base: dict[str, Any]) -> dict[str, Any]:
         "sku": {"sku_id": sku_id, "name": name, "category": category, "substitutes": list(subs)},
         "customer": {
             "customer_id": f"C-{idx:06d}", "name": _person(rng), "rank": rank,
-            "ltv_jpy": rng.choice([0, 15000, 120000, 299999, 300000, 450000, rng.randrange(500000)]),
+            "ltv_jpy": rng.choice(
+                [0, 15000, 120000, 299999, 300000, 450000, rng.randrange(500000)]
+            ),
             "orders_count": rng.choice([0, 1, 1, 2, 5, 12, 40]), "fleet": False, "contract": None,
             "contact": _contact(rng, idx),
         },

@@ -1,0 +1,118 @@
+"""Compile validated tables into durable-rules rulesets, and key inputs into condition cells.
+
+durable edges handled here (see docs/rules.md): `$nex` on an absent field spins forever, and
+`$neq` matches an absent field, so every nullable input travels with a `<field>__set` flag and
+absent values are never compared; priorities are row indexes (0..65535, never negative).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Callable, Hashable
+from typing import Any
+
+from noki.rules.model import Condition, Table
+
+TABLE_FIELD = "noki_table"
+_OTHER = "\0other"
+
+
+def field_key(name: str) -> str:
+    """The flat message key durable sees for a dotted fact name."""
+    return name.replace(".", "__")
+
+
+def _compile_condition(c: Condition, nullable: bool) -> dict[str, Any]:
+    key = field_key(c.field)
+    if c.op == "is_set":
+        return {key + "__set": c.value}
+    if c.op == "not_empty":
+        return {"$gt": {key: 0}} if c.value else {key: 0}
+    if c.op == "eq":
+        base: dict[str, Any] = {key: c.value}
+    elif c.op == "ne":
+        base = {"$neq": {key: c.value}}
+    elif c.op == "in":
+        base = {"$or": [{key: v} for v in c.value]} if len(c.value) > 1 else {key: c.value[0]}
+    elif c.op == "not_in":
+        base = {"$and": [{"$neq": {key: v}} for v in c.value]}
+    else:
+        base = {"$" + c.op: {key: c.value}}
+    if not nullable:
+        return base
+    if c.op in ("ne", "not_in"):
+        return {"$or": [{key + "__set": False}, base]}  # null is "not x"
+    return {"$and": [{key + "__set": True}, base]}  # null never compares
+
+
+def compile_table(table: Table, action_prefix: str) -> dict[str, Any]:
+    """The durable ruleset definition for one table (rule name = rule id)."""
+    rules: dict[str, Any] = {}
+    for rule in table.rules:
+        tests: list[dict[str, Any]] = [{TABLE_FIELD: table.name}]
+        for c in rule.conditions:
+            tests.append(_compile_condition(c, table.inputs[c.field].type.nullable))
+        rules[rule.id] = {
+            "all": [{"m": {"$and": tests}}],
+            "pri": rule.index,
+            "run": f"{action_prefix}{rule.id}",
+        }
+    return rules
+
+
+def cell_function(field: str, conditions: list[Condition], kind: str) -> Callable[[Any], Any]:
+    """Map a value to the cell of the input space where every condition has the same truth."""
+    if kind in ("int", "number"):
+        thresholds = sorted({c.value for c in conditions if c.op not in ("is_set", "in",
+                                                                         "not_in")}
+                            | {v for c in conditions if c.op in ("in", "not_in")
+                               for v in c.value})
+        exact = frozenset(thresholds)
+        return lambda x: None if x is None else (bisect_left(thresholds, x), x in exact)
+    if kind in ("enum", "string"):
+        named: set[Any] = set()
+        for c in conditions:
+            if c.op in ("eq", "ne"):
+                named.add(c.value)
+            elif c.op in ("in", "not_in"):
+                named.update(c.value)
+        return lambda x: None if x is None else (x if x in named else _OTHER)
+    if kind == "list":
+        return lambda x: bool(x)
+    if kind == "bool":
+        return lambda x: x
+    return lambda x: x is not None
+
+
+class MessageBuilder:
+    """Turns flat facts into a table's cell key (cheap) and its durable message (on a miss)."""
+
+    def __init__(self, table: Table):
+        self.table_name = table.name
+        self.fields: list[tuple[str, str, bool, str]] = []
+        self.cells: list[tuple[str, Callable[[Any], Any]]] = []
+        for name, domain in table.inputs.items():
+            conds = [c for r in table.rules for c in r.conditions if c.field == name]
+            kind = domain.type.kind
+            self.fields.append((name, field_key(name), domain.type.nullable, kind))
+            self.cells.append((name, cell_function(name, conds, kind)))
+
+    def key(self, facts: dict[str, Any]) -> Hashable:
+        """The cell of the input space these facts fall in."""
+        return tuple([cell(facts.get(name)) for name, cell in self.cells])
+
+    def message(self, facts: dict[str, Any]) -> dict[str, Any]:
+        """The durable message carrying this table's inputs (nulls as `__set: false`)."""
+        message: dict[str, Any] = {TABLE_FIELD: self.table_name}
+        for name, flat, nullable, kind in self.fields:
+            value = facts.get(name)
+            if nullable:
+                message[flat + "__set"] = value is not None
+            if value is None:
+                continue
+            if kind == "list":
+                value = len(value)
+            elif kind == "date":
+                value = str(value)
+            message[flat] = value
+        return message

@@ -1,0 +1,156 @@
+"""Load rules/*.yaml: validate everything, reject duplicates, order the tables, freeze, hash."""
+
+from __future__ import annotations
+
+import hashlib
+from graphlib import CycleError, TopologicalSorter
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from noki.rules.model import RuleError, RuleFileError, RuleSet, Table
+from noki.rules.parse import FILE_KEYS, _Errors, parse_table
+from noki.rules.vocabulary import DECISION_OUTPUTS, FACTS, FactType
+from noki.rules.yaml_lines import LineDict, LineList, load_yaml
+
+DEFAULT_RULES_DIR = Path("rules")
+
+
+def rules_version(files: dict[str, bytes]) -> str:
+    """Hash of the rule files' names and bytes: the `rules_version` on every decision."""
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(name.encode() + b"\0" + files[name] + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def _read_docs(sources: dict[str, bytes], errors: list[RuleError]) -> dict[str, Any]:
+    docs: dict[str, Any] = {}
+    for name, data in sources.items():
+        try:
+            doc = load_yaml(data.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            errors.append(RuleError(name, 1, f"not UTF-8 text: {exc}"))
+            continue
+        except yaml.MarkedYAMLError as exc:
+            line = exc.problem_mark.line + 1 if exc.problem_mark else 1
+            errors.append(RuleError(name, line, f"YAML: {exc.problem or exc}"))
+            continue
+        if not isinstance(doc, LineDict) or not isinstance(doc.get("tables"), LineList):
+            errors.append(RuleError(name, 1, "a rule file is a mapping with a 'tables' list"))
+            continue
+        for key in doc:
+            if key not in FILE_KEYS:
+                errors.append(RuleError(name, doc.key_lines[key], f"unknown field {key!r}; "
+                                        "expected one of: " + ", ".join(sorted(FILE_KEYS))))
+        docs[name] = doc
+    return docs
+
+
+def _declared_outputs(docs: dict[str, Any]) -> dict[str, FactType]:
+    """Output types across all files, so any table may read another table's output."""
+    known: dict[str, FactType] = {}
+    for doc in docs.values():
+        for table in doc["tables"]:
+            outputs = table.get("outputs") if isinstance(table, dict) else None
+            for name, spec in (outputs or {}).items():
+                if name in DECISION_OUTPUTS:
+                    known[name] = DECISION_OUTPUTS[name]
+                elif isinstance(spec, dict) and isinstance(spec.get("type"), str):
+                    known[name] = FactType(spec["type"], tuple(spec.get("values") or ()),
+                                           bool(spec.get("nullable", False)))
+    return known
+
+
+def _order_tables(tables: list[Table], errors: list[RuleError]) -> list[Table]:
+    """Topological order: a table runs after every table whose outputs it reads."""
+    writers: dict[str, list[Table]] = {}
+    for t in tables:
+        for out in t.outputs:
+            writers.setdefault(out, []).append(t)
+    graph: dict[str, set[str]] = {t.name: set() for t in tables}
+    for out, ts in writers.items():
+        base = [t for t in ts if out not in t.reads]
+        if len(base) > 1:
+            first = base[0]
+            for other in base[1:]:
+                errors.append(RuleError(other.file, other.line, f"output {out!r} is already "
+                                        f"set by table {first.name} ({first.file}:{first.line});"
+                                        " a second table may only adjust it by reading it"))
+    for t in tables:
+        for name in t.reads:
+            for w in writers.get(name, []):
+                # A reader runs after every writer; an adjuster after the base writer only.
+                if w.name != t.name and (name not in w.reads or name not in t.outputs):
+                    graph[t.name].add(w.name)
+    position = {t.name: i for i, t in enumerate(tables)}
+    sorter = TopologicalSorter(graph)
+    try:
+        sorter.prepare()
+    except CycleError as exc:
+        cycle = " -> ".join(exc.args[1])
+        errors.append(RuleError(tables[0].file, 1, f"tables depend on each other in a cycle: "
+                                f"{cycle}"))
+        return tables
+    ordered: list[str] = []
+    ready: list[str] = []
+    while sorter.is_active():
+        # Take one table at a time, earliest in file order, so traces read like the files.
+        ready = sorted([*ready, *sorter.get_ready()], key=position.__getitem__)
+        ordered.append(ready.pop(0))
+        sorter.done(ordered[-1])
+    by_name = {t.name: t for t in tables}
+    return [by_name[n] for n in ordered]
+
+
+def build_ruleset(sources: dict[str, bytes]) -> RuleSet:
+    """Validate and freeze rule files given as {display name: bytes}; raise RuleFileError."""
+    errors: list[RuleError] = []
+    docs = _read_docs(sources, errors)
+    known = {**FACTS, **_declared_outputs(docs)}
+    tables: list[Table] = []
+    table_at: dict[str, Table] = {}
+    rule_at: dict[str, str] = {}
+    for name, doc in docs.items():
+        err = _Errors(name)
+        for i, raw in enumerate(doc["tables"]):
+            table = parse_table(raw, doc["tables"].item_lines[i], known, err)
+            if table is None:
+                continue
+            if table.name in table_at:
+                prev = table_at[table.name]
+                err.add(table.line, f"duplicate table name {table.name!r} (first at "
+                        f"{prev.file}:{prev.line})")
+                continue
+            for rule in table.rules:
+                where = f"{rule.file}:{rule.line}"
+                if rule.id in rule_at:
+                    err.add(rule.line, f"duplicate rule id {rule.id!r} (first at "
+                            f"{rule_at[rule.id]})")
+                rule_at.setdefault(rule.id, where)
+            table_at[table.name] = table
+            tables.append(table)
+        errors.extend(err.items)
+    produced = {o for t in tables for o in t.outputs}
+    # Only when every file parsed: a broken file would make every field it decides "missing".
+    for missing in [o for o in DECISION_OUTPUTS if o not in produced and not errors]:
+        errors.append(RuleError(next(iter(sources), "rules"), 1,
+                                f"no table decides {missing!r}: every decision field needs one"))
+    ordered = _order_tables(tables, errors) if tables else []
+    if errors:
+        raise RuleFileError(sorted(set(errors), key=lambda e: (e.file, e.line, e.message)))
+    return RuleSet(tuple(ordered), rules_version(sources), tuple(sorted(sources)))
+
+
+def read_rule_files(directory: Path) -> dict[str, bytes]:
+    """{`rules/FILE.yaml`: bytes} for every YAML file in directory."""
+    files = sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml"))
+    if not files:
+        raise RuleFileError([RuleError(str(directory), 0, "no rule files (*.yaml) found")])
+    return {f"{directory.name}/{f.name}": f.read_bytes() for f in files}
+
+
+def load_ruleset(directory: Path = DEFAULT_RULES_DIR) -> RuleSet:
+    """Load, validate and freeze the rule files in directory."""
+    return build_ruleset(read_rule_files(directory))
