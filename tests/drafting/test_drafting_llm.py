@@ -119,6 +119,7 @@ def test_timeout_falls_back(stub, ec_pair):
     draft = draft_via_stub(stub, order, decision, timeout_s=0.3, max_retries=0, channel="email")
     assert draft.drafter == "template"
     assert draft.fallback_reason is not None and draft.fallback_reason.startswith("llm_timeout")
+    assert draft.latency_ms is not None and draft.latency_ms >= 300  # the wait is recorded
 
 
 def test_invented_coupon_is_retried_with_the_violations_then_falls_back(stub, ec_pair):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 from collections import Counter
 from collections.abc import Iterable
 
@@ -86,12 +87,14 @@ async def draft_with_llm(
         system, user = prompt.render(facts, violations=feedback)
         request = LLMRequest(system=system, user=user, schema_name="delay_notice",
                              json_schema=NOTICE_SCHEMA)
+        started = time.perf_counter()
         try:
             reply = await llm.complete(request)
         except LLMError as exc:
+            latency += (time.perf_counter() - started) * 1000  # time lost waiting counts too
             return fallback(f"llm_{exc.kind}: {exc.message[:300]}")
+        latency += (time.perf_counter() - started) * 1000
         usages.append(reply.usage)
-        latency += reply.latency_ms
         request_id = reply.request_id or request_id
         try:
             output = parse_output(reply.content)

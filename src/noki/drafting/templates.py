@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from functools import cached_property
 from pathlib import Path
 
@@ -69,6 +70,7 @@ class TemplateDrafter:
 
     def draft(self, order: Order, decision: Decision, channel: NoticeChannel) -> Draft:
         """Render and check one notice."""
+        started = time.perf_counter()
         subject, body = self.render(order, decision, channel)
         check = check_text(order, decision, channel=channel, subject=subject, body=body)
         return Draft(
@@ -79,6 +81,7 @@ class TemplateDrafter:
             drafter="template",
             check=check,
             rules_version=decision.rules_version,
+            latency_ms=round((time.perf_counter() - started) * 1000, 3),
         )
 
 
