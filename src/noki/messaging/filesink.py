@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from noki.messaging.base import Outgoing, Receipt
-from noki.messaging.mime import build_email
+from noki.messaging.mime import email_bytes
 from noki.messaging.sms import segments
 
 
@@ -20,7 +20,7 @@ class FileSink:
         """Write the .eml (e-mail) or .txt (SMS) file."""
         self.folder.mkdir(parents=True, exist_ok=True)
         if msg.channel == "email":
-            data = build_email(msg, sender=self.sender).as_bytes()
+            data = email_bytes(msg, sender=self.sender)
             path, segs = self.folder / f"{msg.outbox_id:08d}-email.eml", None
         else:
             data = f"To: {msg.recipient}\n\n{msg.body}\n".encode()

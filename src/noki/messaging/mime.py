@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from email.headerregistry import Address
-from email.message import EmailMessage
-from email.utils import formatdate, parseaddr
+from email.charset import BASE64, Charset
+from email.header import Header
+from email.mime.text import MIMEText
+from email.policy import compat32
+from email.utils import formataddr, formatdate, parseaddr
 
 from noki.messaging.base import Outgoing
+
+_WIRE = compat32.clone(linesep="\r\n")
+_UTF8 = Charset("utf-8")
+_UTF8.header_encoding = BASE64
+_UTF8.body_encoding = BASE64
 
 
 def message_id(outbox_id: int, sender: str) -> str:
@@ -15,15 +22,19 @@ def message_id(outbox_id: int, sender: str) -> str:
     return f"<noki-outbox-{outbox_id}@{domain}>"
 
 
-def build_email(msg: Outgoing, *, sender: str) -> EmailMessage:
+def build_email(msg: Outgoing, *, sender: str) -> MIMEText:
     """The MIME message for an outbox e-mail (subject RFC 2047-encoded, body UTF-8 base64)."""
-    mail = EmailMessage()
+    mail = MIMEText(msg.body, "plain", "utf-8")  # base64 body
     name, addr = parseaddr(sender)
-    mail["From"] = Address(display_name=name, addr_spec=addr) if name else addr
+    mail["From"] = formataddr((name, addr), charset=_UTF8)
     mail["To"] = msg.recipient
-    mail["Subject"] = msg.subject or ""
+    mail["Subject"] = Header(msg.subject or "", _UTF8)  # type: ignore[assignment]
     mail["Date"] = formatdate(localtime=False)
     mail["Message-ID"] = message_id(msg.outbox_id, sender)
     mail["X-Noki-Outbox-Id"] = str(msg.outbox_id)
-    mail.set_content(msg.body, charset="utf-8", cte="base64")
     return mail
+
+
+def email_bytes(msg: Outgoing, *, sender: str) -> bytes:
+    """The message as it goes on the wire (CRLF line ends, as SMTP requires)."""
+    return build_email(msg, sender=sender).as_bytes(policy=_WIRE)

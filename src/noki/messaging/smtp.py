@@ -5,9 +5,10 @@ from __future__ import annotations
 import smtplib
 import ssl
 from dataclasses import dataclass
+from email.utils import parseaddr
 
 from noki.messaging.base import Outgoing, Receipt, SendError
-from noki.messaging.mime import build_email
+from noki.messaging.mime import email_bytes, message_id
 
 
 @dataclass
@@ -47,15 +48,15 @@ class SmtpSender:
 
     def send(self, msg: Outgoing) -> Receipt:
         """Send one e-mail; any SMTP or socket error becomes a SendError."""
-        mail = build_email(msg, sender=self.config.sender)
+        data = email_bytes(msg, sender=self.config.sender)
         try:
             if self._conn is None:
                 self._conn = self._connect()
-            self._conn.send_message(mail)
+            self._conn.sendmail(parseaddr(self.config.sender)[1], [msg.recipient], data)
         except (smtplib.SMTPException, OSError) as exc:
             self.close()
             raise SendError(f"smtp: {exc}") from exc
-        return Receipt(provider_ref=mail["Message-ID"])
+        return Receipt(provider_ref=message_id(msg.outbox_id, self.config.sender))
 
     def close(self) -> None:
         """Quit the connection if one is open."""

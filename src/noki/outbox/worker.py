@@ -7,14 +7,13 @@ import threading
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, insert, update
+from sqlmodel import col
 
-from noki.db import session_scope
 from noki.db.clock import utcnow
-from noki.db.models import DeliveryAttempt, DraftRow, OutboxMessage
+from noki.db.models import AuditEvent, DeliveryAttempt, DraftRow, OutboxMessage
 from noki.messaging import Channels, Outgoing, Receipt, SendError
 from noki.outbox.claim import Claimed, claim
-from noki.services import audit
 
 log = logging.getLogger(__name__)
 
@@ -84,64 +83,92 @@ class Worker:
             self._sent(msg, receipt)
 
     def _sent(self, msg: Claimed, receipt: Receipt) -> None:
-        with session_scope(self.engine) as s:
-            s.add(_attempt(msg, self.name, ok=True))
-            row = s.get(OutboxMessage, msg.id)
-            if row is None or row.claimed_by != msg.token:
-                return  # our lease expired and another worker took over
-            row.status, row.sent_at, row.lease_until = "sent", utcnow(), None
-            row.segments, row.provider_ref, row.last_error = (
-                receipt.segments,
-                receipt.provider_ref,
-                None,
+        # One short transaction of plain statements per message: the window in which a crash
+        # could repeat a message is this commit, and it is as small as it can be.
+        with self.engine.begin() as conn:
+            conn.execute(insert(DeliveryAttempt).values(_attempt(msg, self.name, ok=True)))
+            hit = conn.execute(
+                update(OutboxMessage)
+                .where(col(OutboxMessage.id) == msg.id, col(OutboxMessage.claimed_by) == msg.token)
+                .values(
+                    status="sent",
+                    sent_at=utcnow(),
+                    lease_until=None,
+                    last_error=None,
+                    segments=receipt.segments,
+                    provider_ref=receipt.provider_ref,
+                )
             )
-            s.add(row)
-            draft = s.get(DraftRow, msg.draft_id)
-            if draft is not None and draft.status == "approved":
-                draft.status = "sent"
-                s.add(draft)
-            audit.record(
-                s,
-                actor=f"sender:{self.name}",
-                action="sent",
-                order_id=msg.order_id,
-                draft_id=msg.draft_id,
-                message_id=msg.id,
-                channel=msg.channel,
-                attempt=msg.attempts,
-                segments=receipt.segments,
+            if hit.rowcount != 1:
+                return  # our lease expired and another worker took over
+            conn.execute(
+                update(DraftRow)
+                .where(col(DraftRow.id) == msg.draft_id, col(DraftRow.status) == "approved")
+                .values(status="sent")
+            )
+            conn.execute(
+                insert(AuditEvent).values(
+                    _event(
+                        msg,
+                        self.name,
+                        "sent",
+                        channel=msg.channel,
+                        attempt=msg.attempts,
+                        segments=receipt.segments,
+                    )
+                )
             )
 
     def _failed(self, msg: Claimed, error: str) -> None:
-        with session_scope(self.engine) as s:
-            s.add(_attempt(msg, self.name, ok=False, error=error))
-            row = s.get(OutboxMessage, msg.id)
-            if row is None or row.claimed_by != msg.token:
-                return
-            dead = msg.attempts >= self.policy.max_attempts
-            row.status = "dead" if dead else "pending"
-            row.last_error, row.lease_until = error[:2000], None
-            row.next_attempt_at = utcnow() + timedelta(seconds=self.policy.delay(msg.attempts))
-            s.add(row)
-            audit.record(
-                s,
-                actor=f"sender:{self.name}",
-                action="failed",
-                order_id=msg.order_id,
-                draft_id=msg.draft_id,
-                message_id=msg.id,
-                attempt=msg.attempts,
-                dead=dead,
-                error=error[:500],
+        dead = msg.attempts >= self.policy.max_attempts
+        with self.engine.begin() as conn:
+            conn.execute(
+                insert(DeliveryAttempt).values(_attempt(msg, self.name, ok=False, error=error))
             )
+            hit = conn.execute(
+                update(OutboxMessage)
+                .where(col(OutboxMessage.id) == msg.id, col(OutboxMessage.claimed_by) == msg.token)
+                .values(
+                    status="dead" if dead else "pending",
+                    last_error=error[:2000],
+                    lease_until=None,
+                    next_attempt_at=utcnow() + timedelta(seconds=self.policy.delay(msg.attempts)),
+                )
+            )
+            if hit.rowcount == 1:
+                conn.execute(
+                    insert(AuditEvent).values(
+                        _event(
+                            msg,
+                            self.name,
+                            "failed",
+                            attempt=msg.attempts,
+                            dead=dead,
+                            error=error[:500],
+                        )
+                    )
+                )
 
 
-def _attempt(msg: Claimed, worker: str, *, ok: bool, error: str | None = None) -> DeliveryAttempt:
-    return DeliveryAttempt(
-        message_id=msg.id,
-        attempt_no=msg.attempts,
-        worker=worker,
-        ok=ok,
-        error=error,
-        started_at=msg.started_at,
-    )
+def _event(msg: Claimed, worker: str, action: str, **detail: object) -> dict[str, object]:
+    return {
+        "at": utcnow(),
+        "actor": f"sender:{worker}",
+        "action": action,
+        "order_id": msg.order_id,
+        "draft_id": msg.draft_id,
+        "message_id": msg.id,
+        "detail": detail,
+    }
+
+
+def _attempt(msg: Claimed, worker: str, *, ok: bool, error: str | None = None) -> dict[str, object]:
+    return {
+        "message_id": msg.id,
+        "attempt_no": msg.attempts,
+        "worker": worker,
+        "ok": ok,
+        "error": error,
+        "started_at": msg.started_at,
+        "finished_at": utcnow(),
+    }
