@@ -64,6 +64,39 @@ def version_cmd(directory: Path | None = DirOption) -> None:
             typer.echo(f"{rule.hash}  {table.name}/{rule.id}  {rule.file}:{rule.line}")
 
 
+def _register_diff() -> None:
+    from noki.cli.rules_diff import diff_cmd
+
+    rules_app.command("diff")(diff_cmd)
+
+
+_register_diff()
+
+
+@rules_app.command("lint")
+def lint_cmd(
+    directory: Path | None = DirOption,
+    as_json: bool = typer.Option(False, "--json", help="Print the findings as a JSON list."),
+) -> None:
+    """Find rows that never fire, gaps in complete tables and collect contradictions."""
+    import json
+
+    from noki.rules.lint import ERROR, lint
+
+    ruleset = _load(directory)
+    findings = lint(ruleset)
+    errors = sum(f.severity == ERROR for f in findings)
+    if as_json:
+        typer.echo(json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=2))
+    else:
+        for finding in findings:
+            typer.echo(str(finding))
+        typer.echo(f"{errors} error(s), {len(findings) - errors} warning(s) in "
+                   f"{len(ruleset.tables)} tables")
+    if errors:
+        raise typer.Exit(1)
+
+
 def register(app: typer.Typer) -> None:
     """Add `noki rules` to the app."""
     app.add_typer(rules_app, name="rules")
