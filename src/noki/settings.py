@@ -47,6 +47,7 @@ class Settings(BaseSettings):
     tick_interval_seconds: float = 60.0
     background_workers: bool = True
     rules_dir: Path = Path("rules")
+    voc_dir: Path = Path("var/voc")
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:

@@ -172,3 +172,21 @@ def test_api_orders_upsert_and_eta_event(client: TestClient, app_engine: Engine)
     assert r.status_code == 200 and r.json()["order_ids"] == ["ERP-1"]
     r = client.post("/api/events/eta", json={"eta": event["eta"]}, headers=auth)
     assert r.status_code == 422
+
+
+def test_voc_page_shows_the_latest_report(client: TestClient, login, settings) -> None:
+    login("marketing")
+    assert "まだありません" in client.get("/voc").text
+    assert client.get("/voc/report").status_code == 404
+    from noki.voc import build_report
+    from noki.voc.models import Voice
+
+    voices = [
+        Voice(id=f"v{i}", date="2026-11-20", channel="email", text="いつ届くのか連絡がない")
+        for i in range(3)
+    ]
+    settings.voc_dir.mkdir(parents=True, exist_ok=True)
+    (settings.voc_dir / "voc-report.json").write_text(build_report(voices, []).model_dump_json())
+    assert "<iframe" in client.get("/voc").text
+    r = client.get("/voc/report")
+    assert r.status_code == 200 and "<html" in r.text.lower()

@@ -17,7 +17,8 @@ router = APIRouter()
 
 
 def _safe_next(target: str) -> str:
-    return target if target.startswith("/") and not target.startswith("//") else ""
+    ok = target.startswith("/") and not target.startswith(("//", "/\\"))
+    return target if ok else ""
 
 
 @router.get("/login")

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from noki.db import session_scope
 from noki.services import outbox as outbox_service
@@ -131,7 +131,24 @@ def _rules(
     )
 
 
+VocReader = Annotated[CurrentUser, Depends(need("voc.read"))]
+
+
 @router.get("/voc")
-def voc_page(request: Request, user: Annotated[CurrentUser, Depends(need("voc.read"))]) -> Response:
-    """VOC explanation-gap reports (filled in when the VOC report lands)."""
-    return render(request, "voc.html", {"user": user})
+def voc_page(request: Request, settings: SettingsDep, user: VocReader) -> Response:
+    """The latest VOC explanation-gap report (written by `noki voc report` into NOKI_VOC_DIR)."""
+    report = settings.voc_dir / "voc-report.json"
+    return render(request, "voc.html", {"user": user, "has_report": report.exists(),
+                                        "folder": settings.voc_dir})
+
+
+@router.get("/voc/report")
+def voc_report(settings: SettingsDep, user: VocReader) -> Response:
+    """The report as its own self-contained page."""
+    from noki.voc import VocReport, render_html
+
+    path = settings.voc_dir / "voc-report.json"
+    if not path.exists():
+        return HTMLResponse("no report", status_code=404)
+    report = VocReport.model_validate_json(path.read_text(encoding="utf-8"))
+    return HTMLResponse(render_html(report))
