@@ -92,3 +92,13 @@ def test_logout_ends_the_session(client: TestClient, login, csrf) -> None:
     token = csrf(client, "/queue")
     assert client.post("/logout", data={"csrf_token": token}).status_code == 303
     assert client.get("/queue").status_code == 303
+
+
+@pytest.mark.parametrize("target", ["//evil.example/", "https://evil.example/", "/\\evil.example"])
+def test_login_never_redirects_off_site(client: TestClient, csrf, password: str, target) -> None:
+    token = csrf(client)
+    r = client.post(
+        "/login",
+        data={"username": "agent", "password": password, "csrf_token": token, "next": target},
+    )
+    assert r.status_code == 303 and r.headers["location"] == "/queue"
