@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from noki.rules.lint.cells import Space
 from noki.rules.lint.findings import ERROR, Finding, example_in, narrowed
-from noki.rules.lint.sweep import contains, intersects, is_empty, uncovered
+from noki.rules.lint.sweep import Box, contains, intersects, is_empty, uncovered
 from noki.rules.model import Table
 
 
@@ -40,8 +40,7 @@ def shadowed(table: Table, space: Space) -> list[Finding]:
         earlier_boxes = [(j, b) for j, b in enumerate(boxes[:i]) if intersects(b, box)]
         if not earlier_boxes or uncovered(box, [b for _, b in earlier_boxes], limit=1):
             continue  # some input reaches this row: a partial overlap is what first-hit is for
-        single = next((j for j, b in earlier_boxes if contains(b, box)), None)
-        cover = [single] if single is not None else [j for j, _ in earlier_boxes]
+        cover = _irredundant(box, earlier_boxes)
         names = ", ".join(rules[j].id for j in cover)
         who = f"earlier rule {names} covers" if len(cover) == 1 else f"earlier rules {names} cover"
         found.append(Finding(
@@ -50,3 +49,17 @@ def shadowed(table: Table, space: Space) -> list[Finding]:
             f"rule {rule.id} can never fire: {who} every input it matches",
             example_in(space, box, narrowed(space, box, *(boxes[j] for j in cover)))))
     return found
+
+
+def _irredundant(box: Box, earlier: list[tuple[int, Box]]) -> list[int]:
+    """Indexes of earlier rows that still cover box once every unneeded row is dropped."""
+    single = next((j for j, b in earlier if contains(b, box)), None)
+    if single is not None:
+        return [single]
+    keep = list(earlier)
+    # Drop the latest rows first, so the rows named are the earliest that do the covering.
+    for item in reversed(earlier):
+        rest = [b for b in keep if b is not item]
+        if not uncovered(box, [b for _, b in rest], limit=1):
+            keep = rest
+    return [j for j, _ in keep]
