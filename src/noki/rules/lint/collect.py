@@ -23,18 +23,21 @@ def contradictions(table: Table, space: Space) -> list[Finding]:
         for b, box_b in zip(rules[i + 1:], boxes[i + 1:], strict=True):
             if is_empty(box_a) or is_empty(box_b) or not intersects(box_a, box_b):
                 continue
-            both = intersection(box_a, box_b)
-            example = example_in(space, both, narrowed(space, box_a, box_b))
             outs_a, outs_b = dict(a.outputs), dict(b.outputs)
             shared = [o for o in outs_a if o in outs_b and table.outputs[o].kind != "list"]
             clash = [o for o in shared if _literal(outs_a[o]) and _literal(outs_b[o])
                      and outs_a[o] != outs_b[o]]
+            duplicate = box_a == box_b and outs_a == outs_b
+            if not clash and not duplicate:
+                continue
+            both = intersection(box_a, box_b)
+            example = example_in(space, both, narrowed(space, box_a, box_b))
             for out in clash:
                 found.append(Finding(
                     "contradiction", ERROR, b.file, b.line, table.name, (b.id, a.id),
                     f"rules {a.id} (line {a.line}) and {b.id} both fire on the same input "
                     f"and set {out} to {outs_a[out]!r} and {outs_b[out]!r}", example))
-            if box_a == box_b and outs_a == outs_b:
+            if duplicate:
                 found.append(Finding(
                     "duplicate", WARNING, b.file, b.line, table.name, (b.id, a.id),
                     f"rule {b.id} repeats rule {a.id} (line {a.line}): same conditions, "
