@@ -12,9 +12,11 @@ from typer.testing import CliRunner
 
 from noki.cli.main import app
 from noki.rules.lint import ERROR, Finding, lint, lint_gate, lint_table
+from noki.rules.lint.cells import domain_cells
 from noki.rules.loader import build_ruleset, read_rule_files
-from noki.rules.model import RuleFileError, RuleSet
+from noki.rules.model import Condition, InputDomain, RuleFileError, RuleSet
 from noki.rules.store import RuleStore
+from noki.rules.vocabulary import FactType
 from tests.rules.conftest import RULES_DIR
 
 runner = CliRunner()
@@ -286,3 +288,31 @@ def test_store_with_lint_gate_refuses_to_start_on_a_shadowed_row(tmp_path: Path)
     with pytest.raises(RuleFileError, match="shadowed"):
         RuleStore(rules, gates=(lint_gate,))
     RuleStore(rules).close()  # without the gate the same files load: the linter refused them
+
+
+# --- elementary cells --------------------------------------------------------------------------
+
+
+def _labels(kind: str, conds: list[Condition], **domain: object) -> list[str]:
+    dom = InputDomain("x", FactType(kind, nullable=bool(domain.pop("nullable", False))),
+                      **domain)  # type: ignore[arg-type]
+    return [c.label for c in domain_cells(dom, conds)]
+
+
+@pytest.mark.parametrize(("kind", "conds", "domain", "labels"), [
+    pytest.param("int", [Condition("x", "gte", 14), Condition("x", "lt", 13)],
+                 {"min": 0}, ["0..12", "13", "14", "≥ 15"], id="int-min"),
+    pytest.param("int", [Condition("x", "in", (3, 5))], {"min": 0, "max": 5},
+                 ["0..2", "3", "4", "5"], id="int-in-max"),
+    pytest.param("int", [], {"nullable": True}, ["any", "null"], id="int-untested-nullable"),
+    pytest.param("number", [Condition("x", "gt", 0.5)], {"min": 0},
+                 ["[0, 0.5)", "0.5", "> 0.5"], id="number"),
+    pytest.param("string", [Condition("x", "eq", "vip")], {"values": ("gold",)},
+                 ["gold", "vip", "any other"], id="string-open"),
+    pytest.param("list", [Condition("x", "not_empty", True)], {}, ["empty", "non-empty"],
+                 id="list"),
+    pytest.param("date", [Condition("x", "is_set", True)], {"nullable": True},
+                 ["set", "null"], id="date"),
+])
+def test_domain_cells(kind, conds, domain, labels):
+    assert _labels(kind, conds, **domain) == labels

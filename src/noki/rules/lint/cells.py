@@ -120,9 +120,15 @@ def _number_cells(points: list[float], lo: float, hi: float) -> list[Cell]:
                 rep = a + 1 if a_open else a
             else:
                 rep = (a + b) / 2
-            left = "(" if a_open or a == -math.inf else "["
-            right = ")" if b_open or b == math.inf else "]"
-            cells.append(Cell(rep, f"{left}{_show(a)}, {_show(b)}{right}"))
+            if a == -math.inf and b == math.inf:
+                label = "any"
+            elif a == -math.inf:
+                label = f"{'<' if b_open else '≤'} {_show(b)}"
+            elif b == math.inf:
+                label = f"{'>' if a_open else '≥'} {_show(a)}"
+            else:
+                label = f"{'(' if a_open else '['}{_show(a)}, {_show(b)}{')' if b_open else ']'}"
+            cells.append(Cell(rep, label))
         if t != math.inf:
             cells.append(Cell(t, _show(t)))
         prev = t
