@@ -28,6 +28,7 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         database_url=database_url,
         session_secret="test-secret-" + "x" * 20,
         outbox_dir=tmp_path / "outbox",
+        voc_dir=tmp_path / "voc",
         background_workers=False,
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from noki.db.clock import utcnow
@@ -95,7 +95,20 @@ class DraftRow(SQLModel, table=True):
     __tablename__ = "drafts"
     __table_args__ = (
         UniqueConstraint("order_id", "version", name="uq_drafts_order_version"),
-        Index("ix_drafts_queue", "status", "lane", "created_at"),
+        # The queue: per-lane range scans and facet counts over pending drafts only.
+        Index(
+            "ix_drafts_pending",
+            "lane",
+            "created_at",
+            "id",
+            "industry",
+            "compensation",
+            "check_ok",
+            "drafter",
+            "approval",
+            postgresql_where=text("status = 'pending'"),
+            sqlite_where=text("status = 'pending'"),
+        ),
     )
     id: int | None = Field(default=None, primary_key=True)
     order_id: str = Field(foreign_key="orders.order_id", index=True, max_length=64)

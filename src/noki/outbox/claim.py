@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, Engine, and_, or_, update
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
 from noki.db import is_postgres
 from noki.db.clock import utcnow
@@ -45,60 +45,52 @@ def claim(engine: Engine, *, worker: str, limit: int, lease_seconds: float) -> l
     lease = now + timedelta(seconds=lease_seconds)
     # Only approved drafts are sendable: a superseded (stale) draft never leaves.
     approved = col(DraftRow.status) == "approved"
-    base = (
-        select(OutboxMessage)
+    pick = (
+        select(OutboxMessage.id)
         .join(DraftRow, col(DraftRow.id) == col(OutboxMessage.draft_id))
         .where(approved, _sendable(now))
         .order_by(col(OutboxMessage.next_attempt_at), col(OutboxMessage.id))
         .limit(limit)
     )
-    out: list[Claimed] = []
-    with Session(engine, expire_on_commit=False) as s:
-        if is_postgres(engine):
-            rows = s.exec(base.with_for_update(skip_locked=True, of=OutboxMessage)).all()
-            for m in rows:
-                m.status, m.lease_until, m.claimed_by = "sending", lease, token
-                m.attempts += 1
-                s.add(m)
-            s.commit()
-            return [_claimed(m, token, now) for m in rows]
-        # SQLite serialises writers: a conditional UPDATE per candidate is the claim.
-        candidates = s.exec(base).all()
-        s.expunge_all()  # plain snapshots: nothing here may be flushed back
-        s.rollback()
-        for m in candidates:
-            hit = s.execute(
-                update(OutboxMessage)
-                .where(
-                    col(OutboxMessage.id) == m.id,
-                    col(OutboxMessage.draft_id).in_(select(DraftRow.id).where(approved)),
-                    _sendable(now),
-                )
-                .values(
-                    status="sending",
-                    lease_until=lease,
-                    claimed_by=token,
-                    attempts=col(OutboxMessage.attempts) + 1,
-                )
-            )
-            s.commit()
-            if hit.rowcount == 1:  # type: ignore[attr-defined]
-                m.attempts += 1
-                out.append(_claimed(m, token, now))
-    return out
-
-
-def _claimed(m: OutboxMessage, token: str, now: datetime) -> Claimed:
-    assert m.id is not None
-    return Claimed(
-        id=m.id,
-        draft_id=m.draft_id,
-        order_id=m.order_id,
-        channel=m.channel,
-        recipient=m.recipient,
-        subject=m.subject,
-        body=m.body,
-        attempts=m.attempts,
-        token=token,
-        started_at=now,
+    if is_postgres(engine):
+        # Rows another worker holds are skipped, not waited for: workers on many machines share.
+        pick = pick.with_for_update(skip_locked=True, of=OutboxMessage)
+    # One statement claims the batch (on SQLite the single writer makes it atomic as well).
+    stmt = (
+        update(OutboxMessage)
+        .where(col(OutboxMessage.id).in_(pick), _sendable(now))
+        .values(
+            status="sending",
+            lease_until=lease,
+            claimed_by=token,
+            attempts=col(OutboxMessage.attempts) + 1,
+        )
+        .returning(
+            col(OutboxMessage.id),
+            col(OutboxMessage.draft_id),
+            col(OutboxMessage.order_id),
+            col(OutboxMessage.channel),
+            col(OutboxMessage.recipient),
+            col(OutboxMessage.subject),
+            col(OutboxMessage.body),
+            col(OutboxMessage.attempts),
+        )
     )
+    with engine.begin() as conn:
+        rows = conn.execute(stmt).all()
+    out = [
+        Claimed(
+            id=int(r[0] or 0),
+            draft_id=r[1],
+            order_id=r[2],
+            channel=r[3],
+            recipient=r[4],
+            subject=r[5],
+            body=r[6],
+            attempts=r[7],
+            token=token,
+            started_at=now,
+        )
+        for r in rows
+    ]
+    return sorted(out, key=lambda c: c.id)
