@@ -99,7 +99,7 @@ def send(
             worker.run_forever(stop, settings.sender_interval_seconds)
         else:
             totals.append(worker.drain())
-            worker.channels.close()
+            worker.close()
 
     threads = [threading.Thread(target=run, args=(i,), daemon=True) for i in range(workers)]
     for t in threads:

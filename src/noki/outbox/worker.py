@@ -8,7 +8,7 @@ import threading
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import Engine, insert, text, update
+from sqlalchemy import Connection, Engine, insert, text, update
 from sqlmodel import col
 
 from noki.db import is_postgres
@@ -41,6 +41,7 @@ class Worker:
     def __init__(self, engine: Engine, channels: Channels, *, name: str, policy: Policy) -> None:
         self.engine, self.channels, self.name, self.policy = engine, channels, name, policy
         self._pg = is_postgres(engine)
+        self._conn: Connection | None = None
 
     def run_once(self) -> int:
         """Claim one batch and deliver it; returns how many messages were attempted."""
@@ -53,6 +54,13 @@ class Worker:
         for msg in batch:
             self._deliver(msg)
         return len(batch)
+
+    def close(self) -> None:
+        """Release the senders' connections and the database connection."""
+        self.channels.close()
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
 
     def drain(self) -> int:
         """Run batches until nothing is due; returns the total attempted."""
@@ -71,7 +79,7 @@ class Worker:
                 busy = 0
             if not busy:
                 stop.wait(interval)
-        self.channels.close()
+        self.close()
 
     def _deliver(self, msg: Claimed) -> None:
         out = Outgoing(msg.id, msg.channel, msg.recipient, msg.subject, msg.body)
@@ -143,8 +151,14 @@ class Worker:
                 {"channel": msg.channel, "attempt": msg.attempts, "segments": receipt.segments}
             ),
         }
-        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(_SENT_PG, params)
+        if self._conn is None:  # one autocommit connection per worker: one round trip per message
+            self._conn = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        try:
+            self._conn.execute(_SENT_PG, params)
+        except Exception:
+            self._conn.invalidate()
+            self._conn = None
+            raise
 
     def _failed(self, msg: Claimed, error: str) -> None:
         dead = msg.attempts >= self.policy.max_attempts

@@ -48,8 +48,13 @@ def seed_demo(
         for username, role, display in DEMO_USERS:
             password = f"{username}-demo"
             users.create_user(
-                engine, username=username, password=password, role=role, display_name=display,
-                actor="demo", exist_ok=True,
+                engine,
+                username=username,
+                password=password,
+                role=role,
+                display_name=display,
+                actor="demo",
+                exist_ok=True,
             )
             accounts.append(DemoAccount(username, password, role))
         report = ingest(

@@ -57,6 +57,7 @@ def create_draft(
     kind: str,
     auto_send: bool,
     actor: str = SYSTEM,
+    first: bool = False,
 ) -> DraftRow | None:
     """Draft a notice for the decision (none when there is no channel to reach the customer)."""
     if decision.channel == "none":
@@ -65,6 +66,7 @@ def create_draft(
     assert drow.id is not None
     made = drafting_port.draft(order, decision)
     row = _row_from(session, made, order=order, drow=drow, decision=decision, kind=kind)
+    row.version = 1 if first else _next_version(session, order.order_id)
     row.author = actor
     session.add(row)
     session.flush()
@@ -114,7 +116,7 @@ def new_version(
     row = DraftRow(
         order_id=prev.order_id,
         decision_id=prev.decision_id,
-        version=_next_version(session, prev),
+        version=_next_version(session, prev.order_id),
         parent_id=prev.id,
         root_id=prev.root_id,
         kind=prev.kind,
@@ -231,9 +233,9 @@ def approve_row(
     return outbox.enqueue(session, row, actor=actor)
 
 
-def _next_version(session: Session, row: DraftRow) -> int:
+def _next_version(session: Session, order_id: str) -> int:
     top = session.exec(
-        select(func.max(DraftRow.version)).where(DraftRow.order_id == row.order_id)
+        select(func.max(DraftRow.version)).where(DraftRow.order_id == order_id)
     ).one()
     return int(top or 0) + 1
 
@@ -247,13 +249,10 @@ def _row_from(
     decision: Decision,
     kind: str,
 ) -> DraftRow:
-    top = session.exec(
-        select(func.max(DraftRow.version)).where(DraftRow.order_id == order.order_id)
-    ).one()
     return DraftRow(
         order_id=order.order_id,
         decision_id=drow.id,  # type: ignore[arg-type]
-        version=int(top or 0) + 1,
+        version=0,  # set by the caller
         kind=kind,
         channel=made.channel,
         subject=made.subject,

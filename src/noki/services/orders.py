@@ -39,23 +39,46 @@ def ingest(
     """Upsert orders; each new or changed one is decided and drafted (one transaction per chunk)."""
     report = IngestReport()
     for start in range(0, len(orders), CHUNK):
+        chunk = orders[start : start + CHUNK]
         with session_scope(engine) as s:
-            for item in orders[start : start + CHUNK]:
-                _upsert(s, item, actor=actor, auto_send=auto_send, report=report)
+            rows, customers = _prefetch(s, chunk)
+            for item in chunk:
+                row = rows.get(item.order_id)
+                customer = customers.get(item.customer.customer_id)
+                customers[item.customer.customer_id] = _upsert(
+                    s, item, row, customer, actor=actor, auto_send=auto_send, report=report
+                )
     return report
 
 
+def _prefetch(
+    s: Session, chunk: list[OrderIn]
+) -> tuple[dict[str, OrderRow], dict[str, Customer | None]]:
+    """Load (and lock) the chunk's orders and customers in two queries instead of two per row."""
+    ids = [item.order_id for item in chunk]
+    rows = s.exec(select(OrderRow).where(col(OrderRow.order_id).in_(ids)).with_for_update())
+    wanted = [item.customer.customer_id for item in chunk]
+    customers = s.exec(select(Customer).where(col(Customer.customer_id).in_(wanted)))
+    return {r.order_id: r for r in rows}, {c.customer_id: c for c in customers}
+
+
 def _upsert(
-    s: Session, item: OrderIn, *, actor: str, auto_send: bool, report: IngestReport
-) -> None:
+    s: Session,
+    item: OrderIn,
+    row: OrderRow | None,
+    customer: Customer | None,
+    *,
+    actor: str,
+    auto_send: bool,
+    report: IngestReport,
+) -> Customer | None:
     order = item.order()
     doc = order.model_dump(mode="json")
     digest = hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
-    row = s.get(OrderRow, order.order_id, with_for_update=True)
     if row is not None and row.payload_hash == digest and row.po_ref == item.po_ref:
         report.unchanged += 1
-        return
-    _save_customer(s, order)
+        return customer
+    customer = _save_customer(s, order, customer)
     eta_changed = row is None or row.payload.get("eta") != doc["eta"]
     if row is None:
         row = OrderRow(
@@ -80,13 +103,21 @@ def _upsert(
         report.updated += 1
         action = "order_updated"
     s.add(row)
-    s.flush()
+    s.flush()  # the order row must exist before its decision, drafts and messages
     if eta_changed:
         _eta_history(s, row.order_id, order.eta, source=f"ingest:{actor}")
     audit.record(s, actor=actor, action=action, order_id=order.order_id)
     _decide_and_draft(
-        s, row, order, kind="initial", actor=actor, auto_send=auto_send, report=report
+        s,
+        row,
+        order,
+        kind="initial",
+        actor=actor,
+        auto_send=auto_send,
+        report=report,
+        new_order=action == "order_created",
     )
+    return customer
 
 
 def _decide_and_draft(
@@ -98,10 +129,17 @@ def _decide_and_draft(
     actor: str,
     auto_send: bool,
     report: IngestReport,
+    new_order: bool = False,
 ) -> None:
     drow, decision = store_decision(s, row, order, actor=actor)
     draft = create_draft(
-        s, order=order, drow=drow, decision=decision, kind=kind, auto_send=auto_send
+        s,
+        order=order,
+        drow=drow,
+        decision=decision,
+        kind=kind,
+        auto_send=auto_send,
+        first=new_order,
     )
     report.drafted += draft is not None
     report.order_ids.append(order.order_id)
@@ -157,12 +195,13 @@ def eta_event(
     return report
 
 
-def _save_customer(s: Session, order: Order) -> None:
+def _save_customer(s: Session, order: Order, row: Customer | None) -> Customer:
     c = order.customer
-    row = s.get(Customer, c.customer_id) or Customer(customer_id=c.customer_id, name=c.name)
+    row = row or Customer(customer_id=c.customer_id, name=c.name)
     row.name, row.email, row.phone = c.name, c.contact.email, c.contact.phone
     row.updated_at = utcnow()
     s.add(row)
+    return row
 
 
 def _eta_history(s: Session, order_id: str, eta: Eta, *, source: str) -> None:
