@@ -107,3 +107,23 @@ def test_concurrent_decisions_from_threads_equal_sequential(ruleset):
         assert got == expected
     finally:
         engine.close()
+
+
+def test_closing_hosts_frees_their_session_state():
+    from pathlib import Path
+
+    def rss_mb() -> float:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        raise AssertionError("no VmRSS")
+
+    definitions = {"t": {"r": {"all": [{"m": {"x": 1}}], "pri": 0, "run": "t::r"}}}
+    RecordingHost(definitions).close()
+    before = rss_mb()
+    for _ in range(300):
+        host = RecordingHost(definitions)
+        assert host.fire_first("t", {"x": 1}) == ["r"]
+        host.close()
+    # Without delete_state before delete_ruleset this grows by ~24 MB (80 kB per host).
+    assert rss_mb() - before < 6

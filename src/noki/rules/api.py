@@ -30,7 +30,9 @@ def default_store() -> RuleStore:
     global _store
     with _store_lock:
         if _store is None:
-            _store = RuleStore(rules_dir())
+            from noki.rules.lint import lint_gate
+
+            _store = RuleStore(rules_dir(), gates=(lint_gate,))
         return _store
 
 

@@ -91,15 +91,22 @@ class MessageBuilder:
         self.table_name = table.name
         self.fields: list[tuple[str, str, bool, str]] = []
         self.cells: list[tuple[str, Callable[[Any], Any]]] = []
+        raw: list[str] = []
         for name, domain in table.inputs.items():
             conds = [c for r in table.rules for c in r.conditions if c.field == name]
             kind = domain.type.kind
             self.fields.append((name, field_key(name), domain.type.nullable, kind))
-            self.cells.append((name, cell_function(name, conds, kind)))
+            if kind in ("enum", "bool"):
+                raw.append(name)  # few values: the value itself is a (finer) cell
+            else:
+                self.cells.append((name, cell_function(name, conds, kind)))
+        self._raw = raw
 
     def key(self, facts: dict[str, Any]) -> Hashable:
         """The cell of the input space these facts fall in."""
-        return tuple([cell(facts.get(name)) for name, cell in self.cells])
+        get = facts.get
+        return (*[get(name) for name in self._raw],
+                *[cell(get(name)) for name, cell in self.cells])
 
     def message(self, facts: dict[str, Any]) -> dict[str, Any]:
         """The durable message carrying this table's inputs (nulls as `__set: false`)."""

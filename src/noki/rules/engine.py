@@ -92,6 +92,7 @@ class Engine:
         }
         self.host = RecordingHost(definitions)
         self.tables = [_CompiledTable(t, names[t.name], self.host) for t in ruleset.tables]
+        self._compensations: dict[tuple[str, int | None], Compensation] = {}
 
     @property
     def version(self) -> str:
@@ -138,10 +139,8 @@ class Engine:
                 "segment": facts["segment"],
                 "lane": facts["lane"],
                 "human_followup": facts["human_followup"],
-                "compensation": Compensation.model_construct(
-                    type=facts["compensation.type"],
-                    amount_jpy=facts.get("compensation.amount_jpy"),
-                ),
+                "compensation": self._compensation(facts["compensation.type"],
+                                                   facts.get("compensation.amount_jpy")),
                 "options": [o for o in OPTION_ORDER if o in chosen],
                 "approval": facts["approval"],
                 "channel": facts["channel"],
@@ -155,6 +154,16 @@ class Engine:
             raise DecisionError(f"the rules left {exc.args[0]!r} undecided") from exc
         # Outputs were type-checked against the vocabulary when the rules loaded.
         return Decision.model_construct(**values)
+
+    def _compensation(self, kind: str, amount: int | None) -> Compensation:
+        # Frozen and few distinct values: share instances instead of building one per order.
+        key = (kind, amount)
+        found = self._compensations.get(key)
+        if found is None:
+            if len(self._compensations) >= _CACHE_LIMIT:
+                self._compensations.clear()
+            found = self._compensations[key] = Compensation(type=kind, amount_jpy=amount)
+        return found
 
     def close(self) -> None:
         """Free durable's rulesets for this version."""
