@@ -1,9 +1,112 @@
-"""CLI commands: demo (filled in by its issue)."""
+"""`noki demo`: the main job behind `make run` - decide, draft, mine VOC, start the console."""
 
 from __future__ import annotations
 
+import json
+import time
+from collections import Counter
+from pathlib import Path
+
 import typer
+
+from noki.domain.decision import Decision
+
+
+def summary_table(decisions: list[Decision], seconds: float) -> str:
+    """A plain-text summary of many decisions (counts, money, routing)."""
+    n = len(decisions)
+    lines = [f"{n} orders decided in {seconds:.2f} s ({n / seconds:,.0f} decisions/s), "
+             f"rules_version {decisions[0].rules_version if decisions else '-'}", ""]
+
+    def block(title: str, counter: Counter[str]) -> None:
+        lines.append(title)
+        for key, count in counter.most_common():
+            lines.append(f"  {key:28} {count:>6} {100 * count / n:>6.1f}%")
+        lines.append("")
+
+    industries = Counter(d.order_id.split("-")[0] for d in decisions)
+    block("industry (order id prefix)", industries)
+    block("lane", Counter(d.lane for d in decisions))
+    block("segment", Counter(d.segment for d in decisions))
+    comp = Counter(d.compensation.type for d in decisions)
+    money: Counter[str] = Counter()
+    for d in decisions:
+        money[d.compensation.type] += d.compensation.amount_jpy or 0
+    lines.append("compensation                    orders      yen")
+    for key, count in comp.most_common():
+        lines.append(f"  {key:28} {count:>6} {money[key]:>12,}")
+    lines.append(f"  {'total':28} {n:>6} {sum(money.values()):>12,}")
+    lines.append("")
+    block("approval", Counter(d.approval for d in decisions))
+    block("channel", Counter(d.channel for d in decisions))
+    block("human follow-up", Counter(str(d.human_followup).lower() for d in decisions))
+    block("options offered", Counter(o for d in decisions for o in d.options))
+    return "\n".join(lines)
+
+
+def demo(
+    orders: int = typer.Option(1000, "--orders", min=1, help="Sample orders to generate."),
+    seed: int = typer.Option(1, "--seed", help="Sample data seed."),
+    out: Path = typer.Option(Path("var/demo"), "--out", help="Where to write the demo files."),
+    serve: bool = typer.Option(True, "--serve/--no-serve", help="Start the console at the end."),
+    host: str = typer.Option("127.0.0.1", "--host"),
+    port: int = typer.Option(8000, "--port"),
+) -> None:
+    """Generate sample data, decide and summarise it, draft notices, write the VOC report,
+    then load it all into the review console and serve it."""
+    from noki.domain.order import Order
+    from noki.drafting.demo import format_examples, pick_examples
+    from noki.rules.api import default_store
+    from noki.sample.orders import sample_orders
+    from noki.voc.demo import write_sample_report
+
+    out.mkdir(parents=True, exist_ok=True)
+    docs = list(sample_orders(orders, seed))
+    (out / "orders.jsonl").write_text(
+        "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
+    parsed = [Order.model_validate(d) for d in docs]
+    store = default_store()
+    start = time.perf_counter()
+    decisions = [store.decide(o) for o in parsed]
+    seconds = time.perf_counter() - start
+    (out / "decisions.jsonl").write_text(
+        "".join(d.model_dump_json() + "\n" for d in decisions), encoding="utf-8")
+    typer.echo("== 1. Decide " + "=" * 58)
+    typer.echo(summary_table(decisions, seconds))
+    typer.echo(f"orders: {out / 'orders.jsonl'}   decisions: {out / 'decisions.jsonl'}\n")
+
+    typer.echo("== 2. Communicate: a few drafted notices " + "=" * 30)
+    typer.echo(format_examples(pick_examples(parsed, n=4)))
+
+    typer.echo("== 3. Learn: VOC explanation gaps " + "=" * 37)
+    report = write_sample_report(out)
+    typer.echo(f"VOC report: {report.resolve()}\n")
+
+    if serve:
+        _serve(host, port, orders, seed)
+
+
+def _serve(host: str, port: int, orders: int, seed: int) -> None:
+    import uvicorn
+
+    from noki.services.demo import seed_demo
+    from noki.settings import Settings
+    from noki.web.app import create_app
+
+    settings = Settings()
+    typer.echo("== 4. Review console " + "=" * 50)
+    typer.echo(f"loading {orders} sample orders into {settings.database_url} ...")
+    accounts, report = seed_demo(settings, n_orders=orders, seed=seed)
+    typer.echo(f"ingested: {report.created} new, {report.updated} updated, "
+               f"{report.drafted} drafts waiting for review")
+    typer.echo(f"\nconsole: http://{host}:{port}/   (Ctrl-C to stop)")
+    typer.echo("demo accounts (user / password / role):")
+    for a in accounts:
+        typer.echo(f"  {a.username:11} {a.password:16} {a.role}")
+    typer.echo(f"approved notices are written to {settings.outbox_dir}/\n")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the app."""
+    """Add `noki demo` to the app."""
+    app.command("demo")(demo)
