@@ -26,7 +26,7 @@ def test_ingest_decides_and_drafts_every_new_order(engine: Engine) -> None:
     assert report.created == 40 and report.unchanged == 0
     assert count(engine, DecisionRow) == 40
     assert count(engine, DraftRow, DraftRow.status == "pending") == report.drafted
-    assert report.drafted >= 35  # only orders without any contact get no notice
+    assert report.drafted == 40  # without any contact the draft is a script for a person
     assert count(engine, EtaHistory) == 40
 
 
@@ -121,5 +121,24 @@ def test_queue_pages_walk_every_pending_draft_once(engine: Engine) -> None:
         assert got.total == first.total
     assert len(ids) == len(set(ids)) == first.total
     ec = queries.queue(engine, queries.QueueFilter(industry="ec", violations="no"))
-    assert ec.total == count(engine, DraftRow, DraftRow.status == "pending",
-                             DraftRow.industry == "ec", DraftRow.check_ok)
+    assert ec.total == count(
+        engine, DraftRow, DraftRow.status == "pending", DraftRow.industry == "ec", DraftRow.check_ok
+    )
+
+
+def test_a_customer_without_contact_gets_a_draft_that_cannot_be_sent(engine: Engine) -> None:
+    from noki.services import review
+    from noki.services.errors import Conflict
+    from noki.services.roles import Actor
+
+    record = sample_records(1)[0]
+    contact = record.customer.contact.model_copy(update={"email": None, "phone": None})
+    customer = record.customer.model_copy(update={"contact": contact})
+    ingest(engine, [record.model_copy(update={"customer": customer})], actor="test")
+    with Session(engine) as s:
+        draft = s.exec(select(DraftRow)).one()
+    assert draft.meta["no_contact"] and draft.approval == "required"
+    with pytest.raises(Conflict, match="no email contact"):
+        review.approve(
+            engine, draft_id=draft.id, actor=Actor("sato", "supervisor"), override_reason="x"
+        )

@@ -59,13 +59,13 @@ def create_draft(
     actor: str = SYSTEM,
     first: bool = False,
 ) -> DraftRow | None:
-    """Draft a notice for the decision (none when there is no channel to reach the customer)."""
-    if decision.channel == "none":
-        audit.record(session, actor=actor, action="no_channel", order_id=order.order_id)
-        return None
+    """Draft a notice for the decision; without any contact it is a script for a person."""
     assert drow.id is not None
     made = drafting_port.draft(order, decision)
     row = _row_from(session, made, order=order, drow=drow, decision=decision, kind=kind)
+    if decision.channel == "none":  # approval=required: the queue shows it, nothing is sent
+        row.meta = {**row.meta, "no_contact": True}
+        audit.record(session, actor=actor, action="no_channel", order_id=order.order_id)
     row.version = 1 if first else _next_version(session, order.order_id)
     row.author = actor
     session.add(row)
