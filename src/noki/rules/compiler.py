@@ -8,6 +8,7 @@ absent values are never compared; priorities are row indexes (0..65535, never ne
 from __future__ import annotations
 
 from bisect import bisect_left
+from operator import itemgetter
 from collections.abc import Callable, Hashable
 from typing import Any
 
@@ -101,12 +102,26 @@ class MessageBuilder:
             else:
                 self.cells.append((name, cell_function(name, conds, kind)))
         self._raw = raw
+        # itemgetter returns a scalar for one name: wrap so the key shape stays a tuple.
+        self._get_raw: Callable[[dict[str, Any]], Any] = (
+            (lambda facts: ()) if not raw
+            else (lambda facts, g=itemgetter(raw[0]): (g(facts),)) if len(raw) == 1
+            else itemgetter(*raw)
+        )
 
-    def key(self, facts: dict[str, Any]) -> Hashable:
-        """The cell of the input space these facts fall in."""
+        self.key: Callable[[dict[str, Any]], Hashable] = (
+            self._raw_key if not self.cells else self._cell_key
+        )
+
+    def _raw_key(self, facts: dict[str, Any]) -> Hashable:
+        try:
+            return self._get_raw(facts)
+        except KeyError:  # a fact missing from a hand-built example: treat it as null
+            return tuple(facts.get(name) for name in self._raw)
+
+    def _cell_key(self, facts: dict[str, Any]) -> Hashable:
         get = facts.get
-        return (*[get(name) for name in self._raw],
-                *[cell(get(name)) for name, cell in self.cells])
+        return (self._raw_key(facts), *[cell(get(name)) for name, cell in self.cells])
 
     def message(self, facts: dict[str, Any]) -> dict[str, Any]:
         """The durable message carrying this table's inputs (nulls as `__set: false`)."""

@@ -48,6 +48,23 @@ class _Row:
                                 rule.file, rule.line)
 
 
+class _Effect:
+    """What the rows fired in one cell do to the facts, merged once for the hot path."""
+
+    __slots__ = ("rows", "trace", "literals", "options", "computed")
+
+    def __init__(self, rows: tuple[_Row, ...]):
+        self.rows = rows
+        self.trace = tuple(r.trace for r in rows)
+        self.options = tuple(o for r in rows for o in r.options)
+        # Merging literals across rows is only safe when no row computes a value.
+        self.computed = any(r.computed for r in rows)
+        self.literals: dict[str, Any] = {}
+        if not self.computed:
+            for r in rows:
+                self.literals.update(r.literals)
+
+
 class _CompiledTable:
     """One table bound to its durable ruleset, with a cache of fired rows per input cell."""
 
@@ -57,25 +74,42 @@ class _CompiledTable:
         self.first = table.hit_policy == "first"
         self.ruleset_name = ruleset_name
         self.builder = MessageBuilder(table)
+        self.key = self.builder.key
         self.rows = {r.id: _Row(r, table) for r in table.rules}
         self.fire = host.fire_first if self.first else host.fire_all
         # Every condition compares an input with a constant, so facts in the same cell of
         # the input space fire the same rows: durable decides each cell once.
-        self.cache: dict[Hashable, tuple[_Row, ...]] = {}
+        self.cache: dict[Hashable, _Effect] = {}
 
-    def matching(self, facts: dict[str, Any], use_cache: bool) -> tuple[_Row, ...]:
+    def matching(self, facts: dict[str, Any], use_cache: bool) -> _Effect:
+        """The effect of the rows durable fires for these facts (once per cell when cached)."""
         if use_cache:
-            key = self.builder.key(facts)
+            key = self.key(facts)
             hit = self.cache.get(key)
             if hit is not None:
                 return hit
         fired = self.fire(self.ruleset_name, self.builder.message(facts))
-        rows = tuple(self.rows[i] for i in fired)
+        if not fired and self.first:
+            raise DecisionError(f"no rule of table {self.name} ({self.table.file}) matched")
+        effect = _Effect(tuple(self.rows[i] for i in fired))
         if use_cache:
             if len(self.cache) >= _CACHE_LIMIT:
                 self.cache.clear()
-            self.cache[key] = rows
-        return rows
+            self.cache[key] = effect
+        return effect
+
+
+_DECISION_FIELDS = frozenset(Decision.model_fields)
+
+
+def _construct(values: dict[str, Any]) -> Decision:
+    """Decision.model_construct without its per-field default handling (every field is set)."""
+    decision = Decision.__new__(Decision)
+    object.__setattr__(decision, "__dict__", values)
+    object.__setattr__(decision, "__pydantic_fields_set__", _DECISION_FIELDS)
+    object.__setattr__(decision, "__pydantic_extra__", None)
+    object.__setattr__(decision, "__pydantic_private__", None)
+    return decision
 
 
 class Engine:
@@ -100,18 +134,19 @@ class Engine:
         return self.ruleset.version
 
     @staticmethod
-    def _apply(row: _Row, facts: dict[str, Any], trace: list[TraceEntry]) -> None:
-        trace.append(row.trace)
-        if row.literals:
+    def _apply_rows(effect: _Effect, facts: dict[str, Any]) -> None:
+        """Apply rows one by one (a row computes a value that later rows may read)."""
+        for row in effect.rows:
             facts.update(row.literals)
-        if row.options:
-            facts["options"] = (*facts.get("options", ()), *row.options)
-        for name, fn in row.computed:
-            try:
-                facts[name] = _to_output(fn(facts))
-            except ExpressionError as exc:
-                rule = row.rule
-                raise DecisionError(f"{rule.file}:{rule.line}: rule {rule.id}: {exc}") from exc
+            if row.options:
+                facts["options"] = (*facts.get("options", ()), *row.options)
+            for name, fn in row.computed:
+                try:
+                    facts[name] = _to_output(fn(facts))
+                except ExpressionError as exc:
+                    rule = row.rule
+                    raise DecisionError(f"{rule.file}:{rule.line}: rule {rule.id}: "
+                                        f"{exc}") from exc
 
     def evaluate(
         self, facts: dict[str, Any], only: str | None = None
@@ -119,14 +154,21 @@ class Engine:
         """Run the tables (or just one) over flat facts; returns facts + outputs and trace."""
         facts = dict(facts)
         trace: list[TraceEntry] = []
+        use_cache = self.use_cache
         for ct in self.tables:
             if only is not None and ct.name != only:
                 continue
-            rows = ct.matching(facts, self.use_cache)
-            if not rows and ct.first:
-                raise DecisionError(f"no rule of table {ct.name} ({ct.table.file}) matched")
-            for row in rows:
-                self._apply(row, facts, trace)
+            # The cache lookup is inlined: it is most of the work per table per order.
+            effect = ct.cache.get(ct.key(facts)) if use_cache else None
+            if effect is None:
+                effect = ct.matching(facts, use_cache)
+            trace.extend(effect.trace)
+            if effect.computed:
+                self._apply_rows(effect, facts)
+                continue
+            facts.update(effect.literals)
+            if effect.options:
+                facts["options"] = (*facts.get("options", ()), *effect.options)
         return facts, trace
 
     def decide(self, order: Order) -> Decision:
@@ -153,7 +195,7 @@ class Engine:
         except KeyError as exc:
             raise DecisionError(f"the rules left {exc.args[0]!r} undecided") from exc
         # Outputs were type-checked against the vocabulary when the rules loaded.
-        return Decision.model_construct(**values)
+        return _construct(values)
 
     def _compensation(self, kind: str, amount: int | None) -> Compensation:
         # Frozen and few distinct values: share instances instead of building one per order.

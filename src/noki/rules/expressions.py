@@ -112,7 +112,8 @@ def compile_expression(expr: Any) -> Compiled:
             start = start_fn(f)
             if not isinstance(start, date):
                 start = date.fromisoformat(str(start))
-            return start + timedelta(days=int(_num(days_fn(f))))
+            days = days_fn(f)
+            return start + timedelta(days=days if type(days) is int else int(_num(days)))
 
         return add_days
     return lambda f: _apply(op, [p(f) for p in parts])
