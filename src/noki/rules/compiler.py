@@ -8,8 +8,8 @@ absent values are never compared; priorities are row indexes (0..65535, never ne
 from __future__ import annotations
 
 from bisect import bisect_left
-from operator import itemgetter
 from collections.abc import Callable, Hashable
+from operator import itemgetter
 from typing import Any
 
 from noki.rules.model import Condition, Table
