@@ -103,11 +103,14 @@ class MessageBuilder:
                 self.cells.append((name, cell_function(name, conds, kind)))
         self._raw = raw
         # itemgetter returns a scalar for one name: wrap so the key shape stays a tuple.
-        self._get_raw: Callable[[dict[str, Any]], Any] = (
-            (lambda facts: ()) if not raw
-            else (lambda facts, g=itemgetter(raw[0]): (g(facts),)) if len(raw) == 1
-            else itemgetter(*raw)
-        )
+        self._get_raw: Callable[[dict[str, Any]], Any]
+        if not raw:
+            self._get_raw = lambda facts: ()
+        elif len(raw) == 1:
+            one = itemgetter(raw[0])
+            self._get_raw = lambda facts: (one(facts),)
+        else:
+            self._get_raw = itemgetter(*raw)
 
         self.key: Callable[[dict[str, Any]], Hashable] = (
             self._raw_key if not self.cells else self._cell_key
