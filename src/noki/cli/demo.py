@@ -78,8 +78,11 @@ def demo(
     typer.echo("== 2. Communicate: a few drafted notices " + "=" * 30)
     typer.echo(format_examples(pick_examples(parsed, n=4)))
 
+    from noki.settings import Settings
+
     typer.echo("== 3. Learn: VOC explanation gaps " + "=" * 37)
-    report = write_sample_report(out)
+    # Into the console's VOC folder, so marketing sees the same report on /voc.
+    report = write_sample_report(Settings().voc_dir)
     typer.echo(f"VOC report: {report.resolve()}\n")
 
     if serve:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +11,8 @@ import yaml
 
 from noki.domain.decision import Decision
 from noki.domain.order import Order
-from noki.rules.api import decide
-from noki.sample.orders import sample_orders
+from noki.rules.api import decide, default_store
+from noki.rules.lint import lint
 
 
 @dataclass
@@ -37,12 +36,7 @@ class RuleFile:
 
 def rules_version() -> str:
     """The current rules_version (as stamped on every decision)."""
-    return decide(_probe()).rules_version
-
-
-@lru_cache(maxsize=1)
-def _probe() -> Order:
-    return Order.model_validate(next(sample_orders(1, seed=0)))
+    return default_store().version
 
 
 def rule_files(folder: Path) -> list[RuleFile]:
@@ -87,10 +81,15 @@ def simulate(order_json: str) -> tuple[Decision | None, str | None]:
 
 
 def lint_findings() -> list[str]:
-    """Findings of the rule linter (wired in when the RuleStore lands)."""
-    return []
+    """Findings of the rule linter on the rule set now serving (`rules/FILE.yaml:LINE: ...`)."""
+    return [str(f) for f in lint(default_store().ruleset)]
 
 
 def reload_rules() -> str:
-    """Reload rules/ (wired in when the RuleStore lands); returns the new version."""
-    return rules_version()
+    """Reload rules/ through the RuleStore; a refused edit keeps the serving version."""
+    result = default_store().reload()
+    if result.ok:
+        return f"ルールを再読み込みしました（{result.version}）。"
+    problems = " / ".join(str(e) for e in result.errors[:5])
+    return (f"再読み込みを中止しました。現在のバージョン {result.version} を使い続けます。"
+            f"エラー: {problems}")

@@ -108,7 +108,7 @@ def reload(
     request: Request, user: Annotated[CurrentUser, Depends(need("rules.reload"))]
 ) -> Response:
     """Reload the rule files."""
-    flash(request, f"ルールを再読み込みしました（{rules_view.reload_rules()}）。")
+    flash(request, rules_view.reload_rules())
     return RedirectResponse("/rules", status_code=303)
 
 
