@@ -51,7 +51,8 @@ def test_diff_counts_changed_amounts_and_money(tmp_path):
     assert example.before_trace[0].startswith("compensation/ec-coupon-8d")
 
 
-def test_diff_cli_json_against_git_head(tmp_path):
+def test_diff_cli_json_against_git_head(tmp_path, monkeypatch):
+    monkeypatch.setenv("NOKI_DATABASE_URL", f"sqlite:///{tmp_path / 'absent.db'}")
     repo = tmp_path / "repo"
     shutil.copytree(RULES_DIR, repo / "rules")
     subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
@@ -70,6 +71,27 @@ def test_diff_cli_json_against_git_head(tmp_path):
     assert data["base_version"] != data["head_version"]
     assert data["changed_by_field"]["lane"] > 0
     assert any(c["kind"] == "lane: expedite -> standard" for c in data["changes"])
+    assert data["orders_source"] == "sample orders" and data["orders"] == 800
+    assert not (tmp_path / "absent.db").exists()
     unchanged = runner.invoke(app, ["rules", "diff", "--base", str(RULES_DIR), "--dir",
                                     str(RULES_DIR), "--sample", "200"])
     assert "0 decisions change" in unchanged.stdout
+
+
+def test_diff_uses_stored_orders_when_the_database_has_some(tmp_path, monkeypatch):
+    from noki.db import make_engine, migrate
+    from noki.services.demo import sample_records
+    from noki.services.orders import ingest
+
+    url = f"sqlite:///{tmp_path / 'noki.db'}"
+    engine = make_engine(url)
+    migrate(engine)
+    ingest(engine, sample_records(40, seed=3), actor="test", auto_send=False)
+    engine.dispose()
+    monkeypatch.setenv("NOKI_DATABASE_URL", url)
+    result = runner.invoke(app, ["rules", "diff", "--base", str(RULES_DIR), "--dir",
+                                 str(RULES_DIR), "--json"])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["orders_source"].startswith("stored orders")
+    assert data["orders"] == 40

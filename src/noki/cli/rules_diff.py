@@ -12,23 +12,49 @@ from noki.io.jsonl import LineError, parse_models
 from noki.rules.diff import FIELDS, RuleDiff
 
 
-def _orders(path: Path | None, sample: int) -> list[Order]:
+def _stored_orders() -> list[Order]:
+    """Orders stored by the console's database, when there is one (never creates it)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from noki.db import make_engine
+    from noki.services.queries import stored_order_documents
+    from noki.settings import Settings
+
+    url = Settings().database_url
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and not Path(parsed.database or "").is_file():
+        return []
+    engine = make_engine(url)
+    try:
+        documents = stored_order_documents(engine)
+    except SQLAlchemyError:  # no schema yet, or the server is down: fall back to samples
+        return []
+    finally:
+        engine.dispose()
+    return [Order.model_validate(d) for d in documents]
+
+
+def _orders(path: Path | None, sample: int) -> tuple[list[Order], str]:
     if path is None:
         from noki.sample.orders import sample_orders
 
-        return [Order.model_validate(d) for d in sample_orders(sample, seed=1)]
+        stored = _stored_orders()
+        if stored:
+            return stored, "stored orders (NOKI_DATABASE_URL)"
+        return [Order.model_validate(d) for d in sample_orders(sample, seed=1)], "sample orders"
     orders = []
     for item in parse_models(path.read_text(encoding="utf-8"), Order):
         if isinstance(item, LineError):
             typer.echo(f"{path}: {item}", err=True)
         else:
             orders.append(item.value)
-    return orders
+    return orders, str(path)
 
 
-def _print(diff: RuleDiff) -> None:
+def _print(diff: RuleDiff, source: str) -> None:
     echo = typer.echo
-    echo(f"base {diff.base_version} -> working {diff.head_version}: {diff.orders} orders, "
+    echo(f"base {diff.base_version} -> working {diff.head_version}: {diff.orders} {source}, "
          f"{diff.changed_orders} decisions change")
     echo("")
     echo(f"{'field':26} {'changed':>8}")
@@ -52,7 +78,8 @@ def _print(diff: RuleDiff) -> None:
 
 def diff_cmd(
     base: str = typer.Option(..., "--base", help="Git revision (e.g. HEAD) or a rules dir."),
-    orders: Path | None = typer.Option(None, "--orders", help="Orders JSONL (default: sample)."),
+    orders: Path | None = typer.Option(
+        None, "--orders", help="Orders JSONL (default: stored orders, else sample orders)."),
     directory: Path | None = typer.Option(None, "--dir", help="Working rules dir (rules/)."),
     sample: int = typer.Option(2000, "--sample", help="How many sample orders without --orders."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON for machines."),
@@ -75,11 +102,13 @@ def diff_cmd(
         raise typer.Exit(2) from exc
     base_engine, head_engine = Engine(base_set), Engine(head_set)
     try:
-        diff = diff_rules(_orders(orders, sample), base_engine, head_engine)
+        decided, source = _orders(orders, sample)
+        diff = diff_rules(decided, base_engine, head_engine)
     finally:
         base_engine.close()
         head_engine.close()
     if as_json:
-        typer.echo(json.dumps(diff.to_json(), ensure_ascii=False, indent=2))
+        typer.echo(json.dumps({**diff.to_json(), "orders_source": source}, ensure_ascii=False,
+                              indent=2))
     else:
-        _print(diff)
+        _print(diff, source)

@@ -4,9 +4,23 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import typer
+
+
+def _write_jsonl(docs: Iterable[dict[str, Any]], output: Path | None) -> None:
+    """One JSON document per line, to the file or to stdout."""
+    out = output.open("w", encoding="utf-8") if output else sys.stdout
+    try:
+        for doc in docs:
+            out.write(json.dumps(doc, ensure_ascii=False) + "\n")
+    finally:
+        if output:
+            out.close()
+
 
 sample_app = typer.Typer(help="Generate realistic sample data.", no_args_is_help=True)
 
@@ -22,13 +36,7 @@ def sample_orders_cmd(
     """Write sample backordered orders (EC, BtoB, automotive) as JSONL."""
     from noki.sample.orders import sample_orders
 
-    out = output.open("w", encoding="utf-8") if output else sys.stdout
-    try:
-        for doc in sample_orders(n, seed):
-            out.write(json.dumps(doc, ensure_ascii=False) + "\n")
-    finally:
-        if output:
-            out.close()
+    _write_jsonl(sample_orders(n, seed), output)
 
 
 @sample_app.command("voices")
@@ -41,13 +49,7 @@ def sample_voices_cmd(
     """Write sample customer voices about backorders as JSONL (input of `noki voc report`)."""
     from noki.sample.voices import sample_voices
 
-    out = output.open("w", encoding="utf-8") if output else sys.stdout
-    try:
-        for doc in sample_voices(n, seed):
-            out.write(json.dumps(doc, ensure_ascii=False) + "\n")
-    finally:
-        if output:
-            out.close()
+    _write_jsonl(sample_voices(n, seed), output)
 
 
 def register(app: typer.Typer) -> None:

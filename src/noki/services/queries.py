@@ -237,3 +237,10 @@ def outbox_counts(engine: Engine) -> dict[str, int]:
             select(OutboxMessage.status, func.count()).group_by(col(OutboxMessage.status))
         ).all()
         return {str(k): int(v) for k, v in rows}
+
+
+def stored_order_documents(engine: Engine, *, limit: int = 100_000) -> list[dict[str, Any]]:
+    """The validated order documents of stored orders (for `noki rules diff`)."""
+    with Session(engine) as session:
+        rows = session.exec(select(OrderRow.payload).order_by(OrderRow.order_id).limit(limit))
+        return [dict(r) for r in rows]
