@@ -149,15 +149,15 @@ class Engine:
                                         f"{exc}") from exc
 
     def evaluate(
-        self, facts: dict[str, Any], only: str | None = None
+        self, facts: dict[str, Any], only: str | None = None, *, in_place: bool = False
     ) -> tuple[dict[str, Any], list[TraceEntry]]:
         """Run the tables (or just one) over flat facts; returns facts + outputs and trace."""
-        facts = dict(facts)
+        if not in_place:
+            facts = dict(facts)
         trace: list[TraceEntry] = []
         use_cache = self.use_cache
-        for ct in self.tables:
-            if only is not None and ct.name != only:
-                continue
+        tables = self.tables if only is None else [t for t in self.tables if t.name == only]
+        for ct in tables:
             # The cache lookup is inlined: it is most of the work per table per order.
             effect = ct.cache.get(ct.key(facts)) if use_cache else None
             if effect is None:
@@ -173,7 +173,7 @@ class Engine:
 
     def decide(self, order: Order) -> Decision:
         """Decide one order: derived facts -> every table -> a Decision with its trace."""
-        facts, trace = self.evaluate(flat_facts(order))
+        facts, trace = self.evaluate(flat_facts(order), in_place=True)
         chosen = set(facts.get("options", ()))
         try:
             values = {
