@@ -10,7 +10,8 @@ from typing import Any
 import yaml
 
 from noki.rules.model import RuleError, RuleFileError, RuleSet, Table
-from noki.rules.parse import FILE_KEYS, _Errors, parse_table
+from noki.rules.parse import FILE_KEYS, parse_table
+from noki.rules.parse_fields import Errors
 from noki.rules.vocabulary import DECISION_OUTPUTS, FACTS, FactType
 from noki.rules.yaml_lines import LineDict, LineList, load_yaml
 
@@ -113,7 +114,7 @@ def build_ruleset(sources: dict[str, bytes]) -> RuleSet:
     table_at: dict[str, Table] = {}
     rule_at: dict[str, str] = {}
     for name, doc in docs.items():
-        err = _Errors(name)
+        err = Errors(name)
         for i, raw in enumerate(doc["tables"]):
             table = parse_table(raw, doc["tables"].item_lines[i], known, err)
             if table is None:

@@ -1,0 +1,163 @@
+"""Shared parsing pieces for rule files: error collection, value types, inputs, outputs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from noki.rules.model import Condition, InputDomain, RuleError
+from noki.rules.vocabulary import (
+    CONDITION_OPS,
+    DECISION_OUTPUTS,
+    FACTS,
+    INTERMEDIATE_KINDS,
+    FactType,
+)
+from noki.rules.yaml_lines import LineDict
+
+DOMAIN_KEYS = {"values", "min", "max"}
+OUTPUT_KEYS = {"type", "values", "nullable"}
+
+
+class Errors:
+    """Collects errors for one file."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.items: list[RuleError] = []
+
+    def add(self, line: int, message: str) -> None:
+        self.items.append(RuleError(self.file, line, message))
+
+
+def line_of_key(node: Any, key: str | None = None, default: int = 1) -> int:
+    if isinstance(node, LineDict):
+        return node.key_lines.get(key, node.line) if key else node.line
+    return getattr(node, "line", default)
+
+
+def unknown_keys(node: LineDict, allowed: set[str], where: str, err: Errors) -> None:
+    for key in node:
+        if key not in allowed:
+            err.add(line_of_key(node, key), f"unknown field {key!r} in {where}; expected one of: "
+                    + ", ".join(sorted(allowed)))
+
+
+def value_fits(ftype: FactType, value: Any) -> bool:
+    if value is None:
+        return ftype.nullable
+    kind = ftype.kind
+    if kind == "bool":
+        return isinstance(value, bool)
+    if kind == "int":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == "number":
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if kind == "enum":
+        return value in ftype.values
+    if kind in ("string", "date"):
+        return isinstance(value, str)
+    if kind == "list":
+        return isinstance(value, list)
+    return False
+
+
+def expected(ftype: FactType) -> str:
+    if ftype.kind == "enum":
+        return "one of " + ", ".join(ftype.values) + (" or null" if ftype.nullable else "")
+    return f"a {ftype.kind}" + (" or null" if ftype.nullable else "")
+
+
+def parse_condition(
+    field: str, raw: Any, ftype: FactType, line: int, err: Errors
+) -> list[Condition]:
+    if isinstance(raw, list):
+        raw = {"in": raw}  # a plain list reads as "one of these"
+    if not isinstance(raw, dict):
+        if raw is None:
+            return [Condition(field, "is_set", False)]
+        if not value_fits(ftype, raw):
+            err.add(line, f"{field}: value {raw!r} is not {expected(ftype)}")
+        return [Condition(field, "eq", raw)]
+    out = []
+    for op, value in raw.items():
+        if op not in CONDITION_OPS:
+            err.add(line, f"{field}: unknown operator {op!r}; expected one of: "
+                    + ", ".join(CONDITION_OPS))
+            continue
+        if ftype.kind not in CONDITION_OPS[op]:
+            err.add(line, f"{field}: operator {op!r} does not apply to a {ftype.kind}")
+            continue
+        if op in ("is_set", "not_empty"):
+            if not isinstance(value, bool):
+                err.add(line, f"{field}: {op} expects true or false, got {value!r}")
+                continue
+            if op == "is_set" and not ftype.nullable and value is False:
+                err.add(line, f"{field} is never null, so 'is_set: false' can never match")
+        elif op in ("in", "not_in"):
+            if not isinstance(value, list) or not value:
+                err.add(line, f"{field}: {op} expects a non-empty list")
+                continue
+            bad = [v for v in value if v is None or not value_fits(ftype, v)]
+            if bad:
+                err.add(line, f"{field}: {op} values {bad!r} are not {expected(ftype)}")
+                continue
+            value = tuple(value)
+        elif value is None or not value_fits(ftype, value):
+            err.add(line, f"{field}: {op} expects {expected(ftype)}, got {value!r}")
+            continue
+        out.append(Condition(field, op, value))
+    return out
+
+
+def parse_inputs(
+    node: Any, table_line: int, known: dict[str, FactType], err: Errors
+) -> dict[str, InputDomain]:
+    if not isinstance(node, LineDict):
+        err.add(table_line, "inputs: expected a mapping of fact name -> domain")
+        return {}
+    out: dict[str, InputDomain] = {}
+    for name, spec in node.items():
+        line = line_of_key(node, name)
+        if name not in known:
+            err.add(line, f"unknown input {name!r}; inputs are facts of the order such as "
+                    "industry, delay_days, customer.rank, or outputs of other tables "
+                    "(see docs/rules.md)")
+            continue
+        ftype = known[name]
+        spec = spec or LineDict()
+        if not isinstance(spec, LineDict):
+            err.add(line, f"input {name}: expected a mapping (values/min/max) or nothing")
+            continue
+        unknown_keys(spec, DOMAIN_KEYS, f"input {name}", err)
+        values = tuple(spec.get("values") or ())
+        for v in values:
+            if v is not None and ftype.kind not in ("string",) and not value_fits(ftype, v):
+                err.add(line, f"input {name}: value {v!r} is not {expected(ftype)}")
+        if ftype.kind == "enum" and not values:
+            values = ftype.values + ((None,) if ftype.nullable else ())
+        out[name] = InputDomain(name, ftype, values, spec.get("min"), spec.get("max"))
+    return out
+
+
+def parse_outputs(node: Any, table_line: int, err: Errors) -> dict[str, FactType]:
+    if not isinstance(node, LineDict) or not node:
+        err.add(table_line, "outputs: expected a mapping of output name -> type")
+        return {}
+    out: dict[str, FactType] = {}
+    for name, spec in node.items():
+        line = line_of_key(node, name)
+        if name in DECISION_OUTPUTS:
+            out[name] = DECISION_OUTPUTS[name]
+            continue
+        if name in FACTS:
+            err.add(line, f"output {name!r} is an order fact; rules may not overwrite inputs")
+            continue
+        if not isinstance(spec, LineDict) or spec.get("type") not in INTERMEDIATE_KINDS:
+            err.add(line, f"output {name!r} is not a decision field ("
+                    + ", ".join(DECISION_OUTPUTS) + "); an intermediate output needs "
+                    "'type: " + "|".join(INTERMEDIATE_KINDS) + "'")
+            continue
+        unknown_keys(spec, OUTPUT_KEYS, f"output {name}", err)
+        out[name] = FactType(spec["type"], tuple(spec.get("values") or ()),
+                             bool(spec.get("nullable", False)))
+    return out
