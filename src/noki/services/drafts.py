@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import and_, func, or_
 from sqlmodel import Session, col, select
 
@@ -114,20 +116,14 @@ def new_version(
             rules_version=str(prev.meta.get("rules_version", "")),
         )
     row = DraftRow(
+        **_text_fields(made),
         order_id=prev.order_id,
         decision_id=prev.decision_id,
         version=_next_version(session, prev.order_id),
         parent_id=prev.id,
         root_id=prev.root_id,
         kind=prev.kind,
-        channel=made.channel,
-        subject=made.subject,
-        body=made.body,
-        drafter=made.drafter,
         author=actor,
-        check_ok=made.check.ok,
-        violations=_violations(made.check),
-        meta=_meta(made),
         industry=prev.industry,
         lane=prev.lane,
         compensation=prev.compensation,
@@ -250,23 +246,30 @@ def _row_from(
     kind: str,
 ) -> DraftRow:
     return DraftRow(
+        **_text_fields(made),
         order_id=order.order_id,
         decision_id=drow.id,  # type: ignore[arg-type]
         version=0,  # set by the caller
         kind=kind,
-        channel=made.channel,
-        subject=made.subject,
-        body=made.body,
-        drafter=made.drafter,
         author=SYSTEM,
-        check_ok=made.check.ok,
-        violations=_violations(made.check),
-        meta=_meta(made),
         industry=order.industry,
         lane=decision.lane,
         compensation=decision.compensation.type,
         approval=decision.approval,
     )
+
+
+def _text_fields(made: Draft) -> dict[str, Any]:
+    """The columns a draft row takes from the drafted text and its check."""
+    return {
+        "channel": made.channel,
+        "subject": made.subject,
+        "body": made.body,
+        "drafter": made.drafter,
+        "check_ok": made.check.ok,
+        "violations": _violations(made.check),
+        "meta": _meta(made),
+    }
 
 
 def _violations(check: CheckResult) -> list[dict[str, object]]:
