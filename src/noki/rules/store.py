@@ -48,6 +48,7 @@ class RuleStore:
         self.directory = Path(directory)
         self.gates = gates
         self._lock = threading.Lock()
+        self._reload_lock = threading.Lock()  # one reload at a time; decisions never wait on it
         self._current: _Lease | None = None
         result = self.reload()
         if not result.ok:
@@ -72,6 +73,10 @@ class RuleStore:
 
     def reload(self) -> ReloadResult:
         """Load rules/ again; swap only when everything passes, else keep serving."""
+        with self._reload_lock:
+            return self._reload()
+
+    def _reload(self) -> ReloadResult:
         ruleset, engine, errors = self._validate()
         with self._lock:
             current = self._current

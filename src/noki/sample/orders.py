@@ -73,10 +73,13 @@ def _ec(rng: random.Random, idx: int, base: dict[str, Any]) -> dict[str, Any]:
         "sku": {"sku_id": sku_id, "name": name, "category": category, "substitutes": list(subs)},
         "customer": {
             "customer_id": f"C-{idx:06d}", "name": _person(rng), "rank": rank,
-            "ltv_jpy": rng.choice(
-                [0, 15000, 120000, 299999, 300000, 450000, rng.randrange(500000)]
-            ),
-            "orders_count": rng.choice([0, 1, 1, 2, 5, 12, 40]), "fleet": False, "contract": None,
+            # About 7% reach the 300,000 yen VIP line; the values around it stay represented.
+            "ltv_jpy": rng.choices(
+                [0, 15000, 48000, 120000, 210000, 299999, 300000, 450000, rng.randrange(300000)],
+                weights=[10, 15, 20, 20, 10, 3, 3, 4, 15],
+            )[0],
+            "orders_count": rng.choices([0, 1, 2, 5, 12, 40], weights=[5, 15, 15, 30, 25, 10])[0],
+            "fleet": False, "contract": None,
             "contact": _contact(rng, idx),
         },
     }
@@ -149,7 +152,7 @@ def sample_orders(n: int, seed: int = 0, as_of: date = DEFAULT_AS_OF) -> Iterato
         base: dict[str, Any] = {
             "order_id": f"{_PREFIX[industry]}-{idx:06d}",
             "as_of": as_of.isoformat(),
-            "reschedule_count": rng.choice([0, 0, 0, 1, 1, 2, 3]),
+            "reschedule_count": rng.choices([0, 1, 2, 3], weights=[60, 25, 10, 5])[0],
             "delay_reason": rng.choice(REASONS),
             "partial_available": rng.random() < 0.3,
             "partial_allowed": rng.random() < 0.7,
