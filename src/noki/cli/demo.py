@@ -10,9 +10,10 @@ from pathlib import Path
 import typer
 
 from noki.domain.decision import Decision
+from noki.domain.order import Order
 
 
-def summary_table(decisions: list[Decision], seconds: float) -> str:
+def summary_table(orders: list[Order], decisions: list[Decision], seconds: float) -> str:
     """A plain-text summary of many decisions (counts, money, routing)."""
     n = len(decisions)
     lines = [f"{n} orders decided in {seconds:.2f} s ({n / seconds:,.0f} decisions/s), "
@@ -24,8 +25,7 @@ def summary_table(decisions: list[Decision], seconds: float) -> str:
             lines.append(f"  {key:28} {count:>6} {100 * count / n:>6.1f}%")
         lines.append("")
 
-    industries = Counter(d.order_id.split("-")[0] for d in decisions)
-    block("industry (order id prefix)", industries)
+    block("industry", Counter(o.industry for o in orders))
     block("lane", Counter(d.lane for d in decisions))
     block("segment", Counter(d.segment for d in decisions))
     comp = Counter(d.compensation.type for d in decisions)
@@ -54,7 +54,6 @@ def demo(
 ) -> None:
     """Generate sample data, decide and summarise it, draft notices, write the VOC report,
     then load it all into the review console and serve it."""
-    from noki.domain.order import Order
     from noki.drafting.demo import format_examples, pick_examples
     from noki.rules.api import default_store
     from noki.sample.orders import sample_orders
@@ -72,7 +71,7 @@ def demo(
     (out / "decisions.jsonl").write_text(
         "".join(d.model_dump_json() + "\n" for d in decisions), encoding="utf-8")
     typer.echo("== 1. Decide " + "=" * 58)
-    typer.echo(summary_table(decisions, seconds))
+    typer.echo(summary_table(parsed, decisions, seconds))
     typer.echo(f"orders: {out / 'orders.jsonl'}   decisions: {out / 'decisions.jsonl'}\n")
 
     typer.echo("== 2. Communicate: a few drafted notices " + "=" * 30)

@@ -1,7 +1,7 @@
 """Pure domain models: orders, decisions and the facts derived from them."""
 
 from noki.domain.decision import Compensation, Decision, TraceEntry
-from noki.domain.facts import derive_facts
+from noki.domain.facts import flat_facts
 from noki.domain.order import Contact, Contract, Customer, Eta, Order, Sku
 
 __all__ = [
@@ -14,5 +14,5 @@ __all__ = [
     "Order",
     "Sku",
     "TraceEntry",
-    "derive_facts",
+    "flat_facts",
 ]

@@ -17,17 +17,6 @@ def deadline_missed(order: Order) -> bool:
     return order.need_by is not None and order.eta.latest > order.need_by
 
 
-def derive_facts(order: Order) -> dict[str, Any]:
-    """The nested fact document the rule tables read (order fields + derived facts)."""
-    facts: dict[str, Any] = order.model_dump()
-    days = delay_days(order)
-    facts["delay_days"] = days
-    facts["deadline_missed"] = deadline_missed(order)
-    facts["order_value_jpy"] = order.order_value_jpy
-    facts["days_over_sla"] = days_over_sla(order)
-    return facts
-
-
 def days_over_sla(order: Order) -> int | None:
     """Delay beyond the contract's SLA days (negative when within it); None without an SLA."""
     # Rules compare only with constants, so this cross-field difference is derived here.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -85,9 +85,3 @@ def parse_models(
         except ValidationError as exc:
             for field, message in format_validation_error(exc):
                 yield LineError(number, field, message)
-
-
-def dump_jsonl(items: Iterable[BaseModel]) -> Iterator[str]:
-    """One compact JSON line per model."""
-    for item in items:
-        yield item.model_dump_json() + "\n"

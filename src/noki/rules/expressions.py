@@ -78,11 +78,6 @@ def _num(value: Any) -> Decimal:
     raise ExpressionError(f"expected a number, got {value!r}")
 
 
-def evaluate(expr: Any, facts: Mapping[str, Any]) -> Any:
-    """Evaluate an expression (or return a literal) against flat facts."""
-    return compile_expression(expr)(facts)
-
-
 Compiled = Callable[[Mapping[str, Any]], Any]
 
 

@@ -127,7 +127,3 @@ class RuleSet:
             if t.name == name:
                 return t
         raise KeyError(name)
-
-    def rule_hashes(self) -> dict[str, str]:
-        """`table/rule id` -> hash of that rule's content."""
-        return {f"{t.name}/{r.id}": r.hash for t in self.tables for r in t.rules}
