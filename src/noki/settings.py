@@ -6,11 +6,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PLACEHOLDER_SECRETS = {"", "changethis", "change-me", "dev-secret", "secret"}
-DEV_SECRET = "dev-secret"
+PLACEHOLDER_SECRETS = {"changethis", "change-me", "dev-secret", "secret"}
+MIN_SECRET_LENGTH = 32
 
 
 class Settings(BaseSettings):
@@ -20,8 +20,20 @@ class Settings(BaseSettings):
 
     env: Literal["dev", "test", "prod"] = "dev"
     database_url: str = "sqlite:///var/noki.db"
-    session_secret: str = DEV_SECRET
+    # Empty: a random secret is generated on first run and kept in secret_file (mode 0600).
+    session_secret: str = ""
+    secret_file: Path = Path("var/session_secret")
     session_https_only: bool = False
+    session_max_age_seconds: int = Field(default=12 * 3600, ge=60)
+    # Login throttling (moving windows, `limits` syntax); storage "memory://" or a limits URI.
+    login_limit_per_user: str = "5/15 minutes"
+    login_limit_per_client: str = "30/minute"
+    login_limit_storage: str = "memory://"
+    # Web hosts the company's notices may link to (comma-separated; subdomains included).
+    company_domains: str = "noki.example"
+    # Request bounds: body bytes, orders per POST, page size of every list.
+    max_body_bytes: int = Field(default=2_000_000, ge=1024)
+    max_batch_orders: int = Field(default=1000, ge=1)
     auto_send: bool = False
 
     mail_transport: Literal["file", "smtp"] = "file"
@@ -51,14 +63,22 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:
-        if self.env != "dev" and self.session_secret in PLACEHOLDER_SECRETS:
+        secret = self.session_secret
+        if secret and (secret in PLACEHOLDER_SECRETS or len(secret) < MIN_SECRET_LENGTH):
             raise ValueError(
-                "NOKI_SESSION_SECRET must be set to a real secret outside dev "
-                "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(32))')"
+                f"NOKI_SESSION_SECRET must be a random value of at least {MIN_SECRET_LENGTH} "
+                "characters (python -c 'import secrets; print(secrets.token_urlsafe(32))'), "
+                "or unset to generate one in NOKI_SECRET_FILE"
             )
         if self.sms_transport == "http" and not self.sms_gateway_url:
             raise ValueError("NOKI_SMS_GATEWAY_URL is required when NOKI_SMS_TRANSPORT=http")
         return self
+
+
+    @property
+    def company_domain_list(self) -> tuple[str, ...]:
+        """The configured company web domains, lower-case."""
+        return tuple(d.strip().lower() for d in self.company_domains.split(",") if d.strip())
 
 
 @lru_cache

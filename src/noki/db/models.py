@@ -200,3 +200,16 @@ class AuditEvent(SQLModel, table=True):
     draft_id: int | None = None
     message_id: int | None = None
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+
+
+class WebSession(SQLModel, table=True):
+    """A console login; the cookie carries only the signed id, whose SHA-256 is stored here."""
+
+    __tablename__ = "web_sessions"
+    id: int | None = Field(default=None, primary_key=True)
+    sid_hash: str = Field(unique=True, index=True, max_length=64)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    ended_at: datetime | None = None
+    ended_reason: str | None = Field(default=None, max_length=20)  # logout | deactivated | ...

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -18,6 +18,13 @@ ChannelName = Literal["email", "sms"]
 ContractTier = Literal["A", "B", "C"]
 
 TOKYO = ZoneInfo("Asia/Tokyo")
+
+# Bounds on every field (issue 9): ids fit their columns, amounts stay within real business.
+ID_MAX = 64
+NAME_MAX = 200
+MAX_QUANTITY = 1_000_000
+MAX_YEN = 10**12  # one trillion yen: above any single order line or customer lifetime value
+Id = Annotated[str, Field(min_length=1, max_length=ID_MAX)]
 
 
 def today_in_tokyo() -> date:
@@ -50,26 +57,26 @@ class Eta(_Strict):
 class Sku(_Strict):
     """The backordered item."""
 
-    sku_id: str = Field(min_length=1)
-    name: str = Field(min_length=1)
-    category: str = ""
-    substitutes: tuple[str, ...] = ()
+    sku_id: Id
+    name: str = Field(min_length=1, max_length=NAME_MAX)
+    category: str = Field(default="", max_length=NAME_MAX)
+    substitutes: tuple[Id, ...] = Field(default=(), max_length=50)
 
 
 class Contract(_Strict):
     """A BtoB supply contract (SLA and delay penalty)."""
 
     tier: ContractTier
-    sla_days: int | None = Field(default=None, ge=0)
-    penalty_rate_per_day: float = Field(default=0.0, ge=0)
-    penalty_cap_rate: float = Field(default=0.0, ge=0)
+    sla_days: int | None = Field(default=None, ge=0, le=3650)
+    penalty_rate_per_day: float = Field(default=0.0, ge=0, le=1)
+    penalty_cap_rate: float = Field(default=0.0, ge=0, le=1)
 
 
 class Contact(_Strict):
     """How to reach the customer; empty strings count as absent."""
 
-    email: str | None = None
-    phone: str | None = None
+    email: str | None = Field(default=None, max_length=200)
+    phone: str | None = Field(default=None, max_length=40)
     preferred_channel: ChannelName = "email"
 
     @field_validator("email", "phone", mode="before")
@@ -88,11 +95,11 @@ class Contact(_Strict):
 class Customer(_Strict):
     """The customer (a person, a company, or a fleet operator)."""
 
-    customer_id: str = Field(min_length=1)
-    name: str = Field(min_length=1)
-    rank: str = "standard"
-    ltv_jpy: int = Field(default=0, ge=0)
-    orders_count: int = Field(default=0, ge=0)
+    customer_id: Id
+    name: str = Field(min_length=1, max_length=NAME_MAX)
+    rank: str = Field(default="standard", max_length=20)
+    ltv_jpy: int = Field(default=0, ge=0, le=MAX_YEN)
+    orders_count: int = Field(default=0, ge=0, le=10_000_000)
     fleet: bool = False
     contract: Contract | None = None
     contact: Contact = Contact()
@@ -101,19 +108,19 @@ class Customer(_Strict):
 class Order(_Strict):
     """One backordered order line."""
 
-    order_id: str = Field(min_length=1)
+    order_id: Id
     industry: Industry
-    channel: str = "web"
+    channel: str = Field(default="web", max_length=20)
     as_of: date = Field(default_factory=today_in_tokyo)
     ordered_at: date
     promised_date: date
     eta: Eta
-    reschedule_count: int = Field(default=0, ge=0)
+    reschedule_count: int = Field(default=0, ge=0, le=1000)
     delay_reason: DelayReason
     need_by: date | None = None
     purpose: Purpose | None = None
-    quantity: int = Field(ge=1)
-    unit_price_jpy: int = Field(ge=0)
+    quantity: int = Field(ge=1, le=MAX_QUANTITY)
+    unit_price_jpy: int = Field(ge=0, le=MAX_YEN)
     partial_available: bool = False
     partial_allowed: bool = False
     sku: Sku

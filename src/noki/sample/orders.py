@@ -27,10 +27,15 @@ def _person(rng: random.Random) -> str:
     return f"{rng.choice(FAMILY_NAMES)} {rng.choice(GIVEN_NAMES)}"
 
 
+def _mobile(rng: random.Random) -> str:
+    """090-1xxx-xxxx .. 090-9xxx-xxxx: numbers a carrier could assign (090-0... are not)."""
+    return f"090{10**7 + rng.randrange(10**8) % (9 * 10**7):08d}"
+
+
 def _contact(rng: random.Random, idx: int) -> dict[str, Any]:
     roll = rng.random()
     email = f"customer{idx:06d}@example.jp" if roll > 0.04 else None
-    phone = f"090{rng.randrange(10**8):08d}" if roll < 0.04 or rng.random() < 0.7 else None
+    phone = _mobile(rng) if roll < 0.04 or rng.random() < 0.7 else None
     if roll < 0.015:
         phone = None  # no contact at all: a person must follow up
     preferred = "sms" if rng.random() < 0.25 else "email"

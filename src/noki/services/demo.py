@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 from dataclasses import dataclass
 
 from noki.db import make_engine, migrate
@@ -40,13 +41,14 @@ def sample_records(n: int, seed: int = 1) -> list[OrderIn]:
 def seed_demo(
     settings: Settings, n_orders: int = 300, seed: int = 1
 ) -> tuple[list[DemoAccount], IngestReport]:
-    """Migrate, create demo users (password = username + '-demo'), ingest sample orders."""
+    """Migrate, create demo users (fresh random passwords, printed), ingest sample orders."""
     engine = make_engine(settings.database_url)
     try:
         migrate(engine)
         accounts = []
         for username, role, display in DEMO_USERS:
-            password = f"{username}-demo"
+            # A guessable demo password would be a real hole on any reachable console.
+            password = f"{username}-{secrets.token_urlsafe(6)}"
             users.create_user(
                 engine,
                 username=username,

@@ -6,16 +6,38 @@ import csv
 import io
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import Field, ValidationError, field_validator
 
-from noki.domain.order import Order
+from noki.domain.order import Contact, Customer, Order
 from noki.io.jsonl import LineError, Parsed, format_validation_error, parse_models
+from noki.services.contacts import normalise_email, normalise_phone
+
+
+class ContactIn(Contact):
+    """Contact as it arrives: e-mail and phone checked and put in normal form."""
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str | None) -> str | None:
+        return None if value is None else normalise_email(value)
+
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, value: str | None) -> str | None:
+        return None if value is None else normalise_phone(value)
+
+
+class CustomerIn(Customer):
+    """Customer as it arrives (contact checked)."""
+
+    contact: ContactIn = ContactIn()
 
 
 class OrderIn(Order):
     """An incoming order: the Order document plus an optional purchase-order reference."""
 
-    po_ref: str | None = None
+    po_ref: str | None = Field(default=None, min_length=1, max_length=64)
+    customer: CustomerIn
 
     def order(self) -> Order:
         """The plain Order (without the ingest-only fields)."""

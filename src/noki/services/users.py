@@ -15,6 +15,7 @@ from noki.db.clock import utcnow
 from noki.db.models import ApiToken, User
 from noki.services import audit
 from noki.services.errors import Conflict, Invalid
+from noki.services.passwords import password_problem
 from noki.services.roles import ROLES
 
 _hasher = PasswordHasher()
@@ -33,8 +34,9 @@ def create_user(
     """Create an account (or reset its password and role when exist_ok)."""
     if role not in ROLES:
         raise Invalid(f"unknown role {role!r}; choose one of {', '.join(ROLES)}")
-    if len(password) < 8:
-        raise Invalid("password must have at least 8 characters")
+    problem = password_problem(password, user_inputs=(username, display_name))
+    if problem:
+        raise Invalid(problem)
     with session_scope(engine) as s:
         user = s.exec(select(User).where(User.username == username)).first()
         if user is not None and not exist_ok:

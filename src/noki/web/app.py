@@ -13,10 +13,14 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from noki.db import make_engine, migrate
 from noki.settings import Settings
+from noki.web import openapi
 from noki.web.background import Background
 from noki.web.deps import CsrfFailed, LoginRequired, PermissionDenied
+from noki.web.guard import Guard
+from noki.web.login_throttle import LoginThrottle
 from noki.web.render import render
 from noki.web.routes import api, auth, console, pages
+from noki.web.session_secret import session_secret
 
 
 def create_app(
@@ -36,18 +40,24 @@ def create_app(
         if bg:
             bg.stop()
 
-    app = FastAPI(title="noki", lifespan=lifespan, docs_url=None, redoc_url=None)
+    # Only /healthz is public: the schema is served to token holders at /api/openapi.json.
+    app = FastAPI(
+        title="noki", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None
+    )
     app.state.engine, app.state.settings = engine, settings
+    app.state.login_throttle = LoginThrottle(settings)
     app.add_middleware(
         SessionMiddleware,
-        secret_key=settings.session_secret,
+        secret_key=session_secret(settings),
         session_cookie="noki_session",
         same_site="lax",
         https_only=settings.session_https_only,
-        max_age=12 * 3600,
+        max_age=settings.session_max_age_seconds,
     )
-    for module in (api, auth, console, pages):
+    app.add_middleware(Guard, max_body_bytes=settings.max_body_bytes)
+    for module in (api, auth, console, pages, openapi):
         app.include_router(module.router)
+    openapi.install(app)
 
     @app.exception_handler(LoginRequired)
     async def _login(request: Request, _exc: LoginRequired) -> Response:

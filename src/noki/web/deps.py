@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy import Engine
 
-from noki.services import users
+from noki.services import sessions, users
 from noki.services.roles import Actor, can
 from noki.settings import Settings
 
@@ -69,8 +69,8 @@ def current_user(request: Request, engine: EngineDep) -> CurrentUser:
         scheme, _, token = auth.partition(" ")
         user = users.user_for_token(engine, token.strip()) if scheme.lower() == "bearer" else None
     else:
-        uid = request.session.get("uid")
-        user = users.get_user(engine, uid) if isinstance(uid, int) else None
+        sid = request.session.get("sid")
+        user = sessions.user_for(engine, sid) if isinstance(sid, str) else None
     if user is None or user.id is None:
         raise LoginRequired
     return CurrentUser(user.id, user.username, user.display_name or user.username, user.role)

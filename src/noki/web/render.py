@@ -58,5 +58,6 @@ def render(
     ctx = dict(context or {})
     ctx.setdefault("user", getattr(request.state, "user", None))
     ctx["csrf_token"] = csrf_token(request)
+    ctx["csp_nonce"] = getattr(request.state, "csp_nonce", "")  # for any inline <script nonce=>
     ctx["flashes"] = request.session.pop("flash", [])
     return templates.TemplateResponse(request, name, ctx, status_code=status_code)

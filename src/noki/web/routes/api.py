@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ValidationError, model_validator
+from pydantic import ConfigDict, Field, ValidationError, model_validator
 from sqlalchemy import text
 
-from noki.domain.order import Eta
 from noki.io.jsonl import format_validation_error
 from noki.services import queries
-from noki.services.order_input import OrderIn
 from noki.services.orders import eta_event, ingest
 from noki.web.deps import CurrentUser, EngineDep, SettingsDep, need
+from noki.web.strict import EtaIn, IsoDate, StrictBody, order_from_json
 
 router = APIRouter()
 OrdersWriter = Annotated[CurrentUser, Depends(need("orders.write"))]
@@ -41,10 +39,13 @@ def post_orders(
 ) -> JSONResponse:
     """Upsert one order or a list; invalid items are reported, valid ones kept."""
     items = payload if isinstance(payload, list) else [payload]
+    if len(items) > settings.max_batch_orders:
+        detail = f"{len(items)} orders in one request; send at most {settings.max_batch_orders}"
+        return JSONResponse({"detail": detail}, status_code=413)
     good, errors = [], []
     for index, item in enumerate(items):
         try:
-            good.append(OrderIn.model_validate(item))
+            good.append(order_from_json(item))
         except ValidationError as exc:
             errors += [
                 {"index": index, "field": f, "message": m} for f, m in format_validation_error(exc)
@@ -61,13 +62,17 @@ def post_orders(
     return JSONResponse(body, status_code=422 if errors and not good else 200)
 
 
-class EtaEvent(BaseModel):
+class EtaEvent(StrictBody):
     """A new ETA for every open order of a SKU or of a purchase order."""
 
-    sku_id: str | None = None
-    po_ref: str | None = None
-    eta: Eta
-    as_of: date | None = None
+    model_config = ConfigDict(
+        json_schema_extra={"oneOf": [{"required": ["sku_id"]}, {"required": ["po_ref"]}]}
+    )
+
+    sku_id: str | None = Field(default=None, min_length=1, max_length=64)
+    po_ref: str | None = Field(default=None, min_length=1, max_length=64)
+    eta: EtaIn
+    as_of: IsoDate | None = None
 
     @model_validator(mode="after")
     def _one_key(self) -> EtaEvent:
