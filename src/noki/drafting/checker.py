@@ -11,7 +11,7 @@ from typing import Literal
 from noki.domain.decision import OPTION_ORDER, Decision
 from noki.domain.draft import CheckResult, NoticeChannel, Violation
 from noki.domain.order import Order
-from noki.drafting import jatext, keigo
+from noki.drafting import jatext, keigo, safety
 from noki.drafting import lexicon as lx
 from noki.drafting.wording import is_company
 
@@ -118,6 +118,7 @@ def check_text(
     subject: str | None = None,
     body: str,
     require_all: bool = True,
+    allowed_domains: tuple[str, ...] = safety.DEFAULT_DOMAINS,
 ) -> CheckResult:
     """Check a notice (or, with require_all=False, a reply) against the order's decision."""
     report = _Report()
@@ -171,6 +172,8 @@ def check_text(
             kinds_seen.setdefault(kind, []).extend((part, s) for s in spans)
         _guarantees(part, report)
         _placeholders_and_names(part, order, report)
+        for sign in safety.findings(text, allowed_domains):  # phishing signs (drafting/safety.py)
+            report.add(sign.code, sign.detail, part, (sign.start, sign.end))
     if require_all:
         _required(order, decision, channel, report, dates_seen, options_seen, kinds_seen, has_link)
     if channel == "sms":

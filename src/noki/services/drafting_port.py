@@ -12,6 +12,7 @@ from noki.domain.decision import Decision
 from noki.domain.draft import CheckResult, Draft, NoticeChannel
 from noki.domain.order import Order
 from noki.drafting import check_text, draft_notice, draft_with_llm
+from noki.drafting.safety import DEFAULT_DOMAINS
 from noki.llm.settings import LLMSettings
 
 log = logging.getLogger(__name__)
@@ -26,10 +27,23 @@ def draft(order: Order, decision: Decision, *, channel: NoticeChannel | None = N
 
 
 def check(
-    order: Order, decision: Decision, *, channel: NoticeChannel, subject: str | None, body: str
+    order: Order,
+    decision: Decision,
+    *,
+    channel: NoticeChannel,
+    subject: str | None,
+    body: str,
+    allowed_domains: tuple[str, ...] = DEFAULT_DOMAINS,
 ) -> CheckResult:
     """Run the grounding checker on a (possibly edited) text."""
-    return check_text(order, decision, channel=channel, subject=subject, body=body)
+    return check_text(
+        order,
+        decision,
+        channel=channel,
+        subject=subject,
+        body=body,
+        allowed_domains=allowed_domains,
+    )
 
 
 @lru_cache(maxsize=1)

@@ -16,6 +16,7 @@ from noki.rules.api import decide
 from noki.services import audit, drafting_port, outbox
 from noki.services.errors import Conflict, Forbidden, Invalid
 from noki.services.roles import can
+from noki.services.safety_gate import require_second_person
 
 OPEN = ("pending", "approved")
 SYSTEM = "system"
@@ -207,6 +208,7 @@ def approve_row(
     if row.status != "pending":
         raise Conflict(f"draft {row.id} is {row.status} and can no longer be approved")
     reason = (override_reason or "").strip() or None
+    require_second_person(session, row, actor=actor)
     if not row.check_ok:
         if not can(role, "draft.override"):
             raise Forbidden("this draft fails the checker; only a supervisor can override")

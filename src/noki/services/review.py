@@ -11,6 +11,7 @@ from noki.db.clock import utcnow
 from noki.db.models import DecisionRow, DraftRow, OrderRow, Review
 from noki.domain.decision import Decision
 from noki.domain.order import Order
+from noki.drafting.safety import DEFAULT_DOMAINS
 from noki.services import audit, drafting_port
 from noki.services.drafts import approve_row, bulk_eligible, new_version
 from noki.services.errors import Conflict, Invalid, NotFound
@@ -70,7 +71,13 @@ def reject(engine: Engine, *, draft_id: int, actor: Actor, reason: str) -> None:
 
 
 def edit(
-    engine: Engine, *, draft_id: int, actor: Actor, body: str, subject: str | None = None
+    engine: Engine,
+    *,
+    draft_id: int,
+    actor: Actor,
+    body: str,
+    subject: str | None = None,
+    allowed_domains: tuple[str, ...] = DEFAULT_DOMAINS,
 ) -> DraftRow:
     """Save an agent's edit as a new version, re-checked against the decision."""
     require(actor, "draft.write")
@@ -91,6 +98,7 @@ def edit(
             channel=row.channel,  # type: ignore[arg-type]
             subject=subject,
             body=body,
+            allowed_domains=allowed_domains,
         )
         return new_version(
             s, row, subject=subject, body=body, check=check, actor=actor.name, action="edited"

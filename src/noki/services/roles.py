@@ -9,9 +9,17 @@ from noki.services.errors import Forbidden
 ROLES = ("agent", "supervisor", "rule_author", "marketing", "admin")
 
 _GRANTS: dict[str, frozenset[str]] = {
-    "agent": frozenset({"queue.read", "draft.write"}),
+    "agent": frozenset({"queue.read", "draft.write", "contact.read"}),
     "supervisor": frozenset(
-        {"queue.read", "draft.write", "draft.override", "draft.bulk", "audit.read", "outbox.retry"}
+        {
+            "queue.read",
+            "draft.write",
+            "draft.override",
+            "draft.bulk",
+            "audit.read",
+            "outbox.retry",
+            "contact.read",
+        }
     ),
     "rule_author": frozenset({"rules.read", "rules.reload"}),
     "marketing": frozenset({"voc.read", "queue.read", "audit.read"}),
@@ -28,6 +36,7 @@ _GRANTS: dict[str, frozenset[str]] = {
             "voc.read",
             "users.admin",
             "orders.write",
+            "contact.read",
         }
     ),
 }

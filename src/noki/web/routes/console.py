@@ -8,13 +8,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from noki.services import queries, review
+from noki.services import masking, queries, review
 from noki.services.errors import ServiceError
 from noki.services.roles import home_for
-from noki.web.deps import Csrf, CurrentUser, EngineDep, UserDep, need
+from noki.web import masked_views
+from noki.web.deps import Csrf, CurrentUser, EngineDep, SettingsDep, UserDep, need
 from noki.web.render import flash, render
 
 router = APIRouter()
+BODY_MAX = 10_000  # characters: a notice is a page, not a document
+SUBJECT_MAX = 200
+REASON_MAX = 1_000
 Reader = Annotated[CurrentUser, Depends(need("queue.read"))]
 Writer = Annotated[CurrentUser, Depends(need("draft.write"))]
 Bulk = Annotated[CurrentUser, Depends(need("draft.bulk"))]
@@ -47,7 +51,7 @@ def bulk_approve(
     request: Request,
     engine: EngineDep,
     user: Bulk,
-    draft_ids: Annotated[list[int], Form()] = [],  # noqa: B006
+    draft_ids: Annotated[list[int], Form(max_length=queries.PAGE)] = [],  # noqa: B006
 ) -> Response:
     """Approve the ticked drafts that are template-made, checker-clean and approval=auto."""
     return _act(
@@ -67,6 +71,8 @@ def draft_page(request: Request, engine: EngineDep, user: Reader, draft_id: int)
     view = queries.draft_view(engine, draft_id)
     if view is None:
         raise HTTPException(404, "draft not found")
+    if not masking.sees_contacts(user.role):
+        view = masked_views.draft_view(view)
     return render(request, "draft.html", {"user": user, "v": view, "d": view.draft})
 
 
@@ -76,14 +82,22 @@ def edit(
     engine: EngineDep,
     user: Writer,
     draft_id: int,
-    body: Annotated[str, Form()],
-    subject: Annotated[str | None, Form()] = None,
+    settings: SettingsDep,
+    body: Annotated[str, Form(max_length=BODY_MAX)],
+    subject: Annotated[str | None, Form(max_length=SUBJECT_MAX)] = None,
 ) -> Response:
     """Save an edit as a new version (re-checked)."""
     target: dict[str, Any] = {}
 
     def run() -> str:
-        row = review.edit(engine, draft_id=draft_id, actor=user.actor, body=body, subject=subject)
+        row = review.edit(
+            engine,
+            draft_id=draft_id,
+            actor=user.actor,
+            body=body,
+            subject=subject,
+            allowed_domains=settings.company_domain_list,
+        )
         target["id"] = row.id
         return (
             "保存しました。チェックに合格しています。"
@@ -103,7 +117,7 @@ def approve(
     engine: EngineDep,
     user: Writer,
     draft_id: int,
-    override_reason: Annotated[str, Form()] = "",
+    override_reason: Annotated[str, Form(max_length=REASON_MAX)] = "",
 ) -> Response:
     """Approve; a failing draft needs a supervisor and an override reason."""
 
@@ -122,7 +136,7 @@ def reject(
     engine: EngineDep,
     user: Writer,
     draft_id: int,
-    reason: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form(max_length=REASON_MAX)] = "",
 ) -> Response:
     """Reject with a reason."""
 

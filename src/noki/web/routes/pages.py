@@ -10,10 +10,10 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from noki.db import session_scope
+from noki.services import masking, queries
 from noki.services import outbox as outbox_service
-from noki.services import queries
 from noki.services.errors import ServiceError
-from noki.web import rules_view
+from noki.web import masked_views, rules_view
 from noki.web.deps import Csrf, CurrentUser, EngineDep, SettingsDep, need
 from noki.web.render import flash, render
 
@@ -45,12 +45,15 @@ def outbox_page(
     status: str = "",
 ) -> Response:
     """Messages and their delivery state; dead letters show their error."""
+    messages = queries.outbox_messages(engine, status=status)
+    if not masking.sees_contacts(user.role):
+        messages = list(masked_views.messages(messages))
     return render(
         request,
         "outbox.html",
         {
             "user": user,
-            "messages": queries.outbox_messages(engine, status=status),
+            "messages": messages,
             "counts": queries.outbox_counts(engine),
             "status": status,
         },
@@ -99,7 +102,10 @@ def simulate(
 
         with session_scope(engine) as s:
             row = s.get(OrderRow, order_id.strip())
-            order_json = json.dumps(row.payload, ensure_ascii=False, indent=1) if row else ""
+            doc = row.payload if row else None
+            if doc is not None and not masking.sees_contacts(user.role):
+                doc = masking.mask_order(doc)  # rule authors need the facts, not the person
+            order_json = json.dumps(doc, ensure_ascii=False, indent=1) if doc else ""
     return _rules(request, settings.rules_dir, user, order_json=order_json, run=True)
 
 
