@@ -22,6 +22,7 @@ from noki.db.models import (
 )
 
 PAGE = 50
+MAX_PAGE = 100_000  # a page number beyond this is a typo or a probe, not a queue
 AGES = {
     "1h": timedelta(hours=1),
     "1d": timedelta(days=1),
@@ -40,6 +41,10 @@ class QueueFilter:
     violations: str = ""  # "yes" | "no" | ""
     age: str = ""  # older than one of AGES
     page: int = 1
+
+    def __post_init__(self) -> None:
+        # An offset past any real queue (or below 1) would only cost a scan or overflow a bigint.
+        self.page = min(max(self.page, 1), MAX_PAGE)
 
     def matches(self, facts: dict[str, Any]) -> bool:
         """The filter applied to one group of facet values (age aside)."""
@@ -209,7 +214,7 @@ def draft_view(engine: Engine, draft_id: int) -> DraftView | None:
 
 
 def audit_events(
-    engine: Engine, *, order_id: str = "", action: str = "", limit: int = 200
+    engine: Engine, *, order_id: str = "", action: str = "", limit: int = 200, offset: int = 0
 ) -> list[AuditEvent]:
     """Newest audit events first, optionally for one order or action."""
     with Session(engine) as s:
@@ -218,16 +223,20 @@ def audit_events(
             q = q.where(AuditEvent.order_id == order_id)
         if action:
             q = q.where(AuditEvent.action == action)
-        return list(s.exec(q.order_by(col(AuditEvent.id).desc()).limit(limit)).all())
+        q = q.order_by(col(AuditEvent.id).desc()).offset(offset).limit(limit)
+        return list(s.exec(q).all())
 
 
-def outbox_messages(engine: Engine, *, status: str = "", limit: int = 200) -> list[OutboxMessage]:
+def outbox_messages(
+    engine: Engine, *, status: str = "", limit: int = 200, offset: int = 0
+) -> list[OutboxMessage]:
     """Newest outbox messages first, optionally of one status (e.g. dead letters)."""
     with Session(engine) as s:
         q = select(OutboxMessage)
         if status:
             q = q.where(OutboxMessage.status == status)
-        return list(s.exec(q.order_by(col(OutboxMessage.id).desc()).limit(limit)).all())
+        q = q.order_by(col(OutboxMessage.id).desc()).offset(offset).limit(limit)
+        return list(s.exec(q).all())
 
 
 def outbox_counts(engine: Engine) -> dict[str, int]:

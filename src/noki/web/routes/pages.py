@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from noki.db import session_scope
@@ -18,6 +18,7 @@ from noki.web.deps import Csrf, CurrentUser, EngineDep, SettingsDep, need
 from noki.web.render import flash, render
 
 router = APIRouter()
+LIST_PAGE = 100  # audit events / outbox messages per page
 
 
 @router.get("/audit")
@@ -25,15 +26,29 @@ def audit_page(
     request: Request,
     engine: EngineDep,
     user: Annotated[CurrentUser, Depends(need("audit.read"))],
-    order_id: str = "",
-    action: str = "",
+    order_id: Annotated[str, Query(max_length=64)] = "",
+    action: Annotated[str, Query(max_length=30)] = "",
+    page: Annotated[int, Query(ge=1, le=queries.MAX_PAGE)] = 1,
 ) -> Response:
-    """Who did what, when, to which order."""
-    events = queries.audit_events(engine, order_id=order_id.strip(), action=action.strip())
+    """Who did what, when, to which order (newest first, one page at a time)."""
+    events = queries.audit_events(
+        engine,
+        order_id=order_id.strip(),
+        action=action.strip(),
+        limit=LIST_PAGE + 1,
+        offset=(page - 1) * LIST_PAGE,
+    )
     return render(
         request,
         "audit.html",
-        {"user": user, "events": events, "order_id": order_id, "action": action},
+        {
+            "user": user,
+            "events": events[:LIST_PAGE],
+            "order_id": order_id,
+            "action": action,
+            "page": page,
+            "has_next": len(events) > LIST_PAGE,
+        },
     )
 
 
@@ -42,10 +57,15 @@ def outbox_page(
     request: Request,
     engine: EngineDep,
     user: Annotated[CurrentUser, Depends(need("queue.read"))],
-    status: str = "",
+    status: Annotated[str, Query(max_length=10)] = "",
+    page: Annotated[int, Query(ge=1, le=queries.MAX_PAGE)] = 1,
 ) -> Response:
     """Messages and their delivery state; dead letters show their error."""
-    messages = queries.outbox_messages(engine, status=status)
+    messages = queries.outbox_messages(
+        engine, status=status, limit=LIST_PAGE + 1, offset=(page - 1) * LIST_PAGE
+    )
+    has_next = len(messages) > LIST_PAGE
+    messages = messages[:LIST_PAGE]
     if not masking.sees_contacts(user.role):
         messages = list(masked_views.messages(messages))
     return render(
@@ -56,6 +76,8 @@ def outbox_page(
             "messages": messages,
             "counts": queries.outbox_counts(engine),
             "status": status,
+            "page": page,
+            "has_next": has_next,
         },
     )
 
