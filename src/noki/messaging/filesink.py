@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from noki.messaging.base import Outgoing, Receipt
-from noki.messaging.mime import email_bytes
+from noki.messaging.mime import email_bytes, header_safe
 from noki.messaging.sms import segments
 
 
@@ -23,7 +23,7 @@ class FileSink:
             data = email_bytes(msg, sender=self.sender)
             path, segs = self.folder / f"{msg.outbox_id:08d}-email.eml", None
         else:
-            data = f"To: {msg.recipient}\n\n{msg.body}\n".encode()
+            data = f"To: {header_safe(msg.recipient, 'recipient')}\n\n{msg.body}\n".encode()
             path, segs = self.folder / f"{msg.outbox_id:08d}-sms.txt", segments(msg.body)
         tmp = path.with_suffix(path.suffix + ".tmp")
         tmp.write_bytes(data)

@@ -16,6 +16,13 @@ _UTF8.header_encoding = BASE64
 _UTF8.body_encoding = BASE64
 
 
+def header_safe(value: str, what: str) -> str:
+    """Refuse a value that could start a new header line (CR, LF, NUL): never send it."""
+    if any(ch in value for ch in "\r\n\0"):
+        raise ValueError(f"{what} contains a line break or NUL: {value[:60]!r}")
+    return value
+
+
 def message_id(outbox_id: int, sender: str) -> str:
     """A stable Message-ID so a repeated send is recognisable as the same message."""
     domain = parseaddr(sender)[1].rpartition("@")[2] or "noki.invalid"
@@ -24,6 +31,7 @@ def message_id(outbox_id: int, sender: str) -> str:
 
 def build_email(msg: Outgoing, *, sender: str) -> MIMEText:
     """The MIME message for an outbox e-mail (subject RFC 2047-encoded, body UTF-8 base64)."""
+    header_safe(msg.recipient, "recipient")
     mail = MIMEText(msg.body, "plain", "utf-8")  # base64 body
     name, addr = parseaddr(sender)
     mail["From"] = formataddr((name, addr), charset=_UTF8)

@@ -56,7 +56,8 @@ def create_app(
     )
     app.add_middleware(Guard, max_body_bytes=settings.max_body_bytes)
     for module in (api, auth, console, pages, openapi):
-        app.include_router(module.router)
+        # The schema describes the machine API; console pages are HTML forms, not an API.
+        app.include_router(module.router, include_in_schema=module is api)
     openapi.install(app)
 
     @app.exception_handler(LoginRequired)

@@ -19,6 +19,7 @@ _ERROR = {
 }
 # Statuses every API operation may answer besides its own (documented so clients expect them).
 _COMMON = {
+    "400": "the body is not JSON",
     "401": "no or unknown bearer token",
     "403": "the token's role may not do this, or a cross-origin write",
     "413": "request body (or batch) too large",
