@@ -14,15 +14,16 @@ voc_app = typer.Typer(help="Customer voices: topics and explanation gaps (説明
 def report_cmd(
     input: Path = typer.Option(..., "--input", exists=True, dir_okay=False,
                                help="Voices as CSV (with header) or JSONL."),
-    faq: Path | None = typer.Option(None, "--faq", help="FAQ YAML (default data/faq.yaml)."),
+    faq: Path | None = typer.Option(None, "--faq", help="FAQ YAML (default: NOKI_FAQ_PATH)."),
     templates: Path | None = typer.Option(None, "--templates", exists=True, file_okay=False,
                                           help="Notice templates directory (also explanations)."),
     json_out: Path = typer.Option(..., "--json", help="Where to write the JSON report."),
     html_out: Path = typer.Option(..., "--html", help="Where to write the HTML report."),
 ) -> None:
     """Classify voices, find topics and spikes, and flag gaps the FAQ/templates do not explain."""
+    from noki.cli.context import load_settings
     from noki.voc.html import render_html
-    from noki.voc.io import DEFAULT_FAQ, load_faq, load_templates, read_voices
+    from noki.voc.io import load_faq, load_templates, read_voices
     from noki.voc.report import build_report
 
     read = read_voices(input)
@@ -30,11 +31,12 @@ def report_cmd(
         typer.echo(f"{err} (skipped)", err=True)
     for note in read.warnings:
         typer.echo(str(note), err=True)
-    if faq is None and not DEFAULT_FAQ.exists():
-        typer.echo(f"note: no FAQ at {DEFAULT_FAQ}; nothing counts as explained", err=True)
+    default_faq = load_settings().faq_path
+    if faq is None and not default_faq.exists():
+        typer.echo(f"note: no FAQ at {default_faq}; nothing counts as explained", err=True)
         entries = []
     else:
-        entries = load_faq(faq or DEFAULT_FAQ)
+        entries = load_faq(faq or default_faq)
     template_docs = load_templates(templates) if templates else None
     report = build_report(read.voices, entries, template_docs)
     json_out.parent.mkdir(parents=True, exist_ok=True)

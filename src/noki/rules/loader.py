@@ -9,13 +9,14 @@ from typing import Any
 
 import yaml
 
+from noki.paths import shipped
 from noki.rules.model import RuleError, RuleFileError, RuleSet, Table
 from noki.rules.parse import FILE_KEYS, parse_table
 from noki.rules.parse_fields import Errors
 from noki.rules.vocabulary import DECISION_OUTPUTS, FACTS, FactType
 from noki.rules.yaml_lines import LineDict, LineList, load_yaml
 
-DEFAULT_RULES_DIR = Path("rules")
+DEFAULT_RULES_DIR = shipped("rules")
 
 
 def rules_version(files: dict[str, bytes]) -> str:

@@ -7,13 +7,13 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from noki.app import AppContext
 from noki.db import session_scope
 from noki.db.clock import utcnow
 from noki.db.models import Customer, EtaHistory, OrderRow
-from noki.domain.order import Eta, Order, today_in_tokyo
+from noki.domain.order import Eta, Order
 from noki.services import audit
 from noki.services.drafts import create_draft, store_decision, supersede_open
 from noki.services.order_input import OrderIn
@@ -34,19 +34,19 @@ class IngestReport:
 
 
 def ingest(
-    engine: Engine, orders: list[OrderIn], *, actor: str, auto_send: bool = False
+    ctx: AppContext, orders: list[OrderIn], *, actor: str, auto_send: bool = False
 ) -> IngestReport:
     """Upsert orders; each new or changed one is decided and drafted (one transaction per chunk)."""
     report = IngestReport()
     for start in range(0, len(orders), CHUNK):
         chunk = orders[start : start + CHUNK]
-        with session_scope(engine) as s:
+        with session_scope(ctx.engine) as s:
             rows, customers = _prefetch(s, chunk)
             for item in chunk:
                 row = rows.get(item.order_id)
                 customer = customers.get(item.customer.customer_id)
                 customers[item.customer.customer_id] = _upsert(
-                    s, item, row, customer, actor=actor, auto_send=auto_send, report=report
+                    ctx, s, item, row, customer, actor=actor, auto_send=auto_send, report=report
                 )
     return report
 
@@ -63,6 +63,7 @@ def _prefetch(
 
 
 def _upsert(
+    ctx: AppContext,
     s: Session,
     item: OrderIn,
     row: OrderRow | None,
@@ -108,6 +109,7 @@ def _upsert(
         _eta_history(s, row.order_id, order.eta, source=f"ingest:{actor}")
     audit.record(s, actor=actor, action=action, order_id=order.order_id)
     _decide_and_draft(
+        ctx,
         s,
         row,
         order,
@@ -121,6 +123,7 @@ def _upsert(
 
 
 def _decide_and_draft(
+    ctx: AppContext,
     s: Session,
     row: OrderRow,
     order: Order,
@@ -131,9 +134,11 @@ def _decide_and_draft(
     report: IngestReport,
     new_order: bool = False,
 ) -> None:
-    drow, decision = store_decision(s, row, order, actor=actor)
+    decision = ctx.rules.decide(order)
+    drow = store_decision(s, row, decision, actor=actor)
     draft = create_draft(
         s,
+        drafter=ctx.drafter,
         order=order,
         drow=drow,
         decision=decision,
@@ -146,7 +151,7 @@ def _decide_and_draft(
 
 
 def eta_event(
-    engine: Engine,
+    ctx: AppContext,
     *,
     eta: Eta,
     sku_id: str | None = None,
@@ -159,7 +164,7 @@ def eta_event(
     if (sku_id is None) == (po_ref is None):
         raise ValueError("give exactly one of sku_id or po_ref")
     report = IngestReport()
-    with session_scope(engine) as s:
+    with session_scope(ctx.engine) as s:
         query = select(OrderRow).where(OrderRow.status == "open")
         query = query.where(OrderRow.sku_id == sku_id if sku_id else OrderRow.po_ref == po_ref)
         for row in s.exec(query.order_by(col(OrderRow.order_id)).with_for_update()).all():
@@ -171,7 +176,7 @@ def eta_event(
             order = old.model_copy(
                 update={
                     "eta": eta,
-                    "as_of": max(old.as_of, as_of or today_in_tokyo()),
+                    "as_of": max(old.as_of, as_of or ctx.clock.today()),
                     "reschedule_count": old.reschedule_count + int(later),
                 }
             )
@@ -190,7 +195,8 @@ def eta_event(
             )
             report.updated += 1
             _decide_and_draft(
-                s, row, order, kind="eta_change", actor=actor, auto_send=auto_send, report=report
+                ctx, s, row, order, kind="eta_change", actor=actor, auto_send=auto_send,
+                report=report,
             )
     return report
 

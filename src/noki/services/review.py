@@ -6,12 +6,14 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from noki.app import AppContext
 from noki.db import session_scope
 from noki.db.clock import utcnow
 from noki.db.models import DecisionRow, DraftRow, OrderRow, Review
 from noki.domain.decision import Decision
 from noki.domain.order import Order
-from noki.services import audit, drafting_port
+from noki.drafting import check_text
+from noki.services import audit
 from noki.services.drafts import approve_row, bulk_eligible, new_version
 from noki.services.errors import Conflict, Invalid, NotFound
 from noki.services.roles import Actor, require
@@ -85,7 +87,7 @@ def edit(
         if row.body == body and row.subject == subject:
             return row
         order, decision = _facts(s, row)
-        check = drafting_port.check(
+        check = check_text(
             order,
             decision,
             channel=row.channel,  # type: ignore[arg-type]
@@ -97,15 +99,26 @@ def edit(
         )
 
 
-def regenerate(engine: Engine, *, draft_id: int, actor: Actor) -> DraftRow:
-    """Replace a pending draft by a freshly drafted one from the same decision."""
+def regenerate(ctx: AppContext, *, draft_id: int, actor: Actor) -> DraftRow:
+    """Replace a pending draft by a freshly drafted one from the same decision.
+
+    The model is called with no transaction open; the new version is stored only if the draft
+    is still the pending one that was read (a concurrent change wins, the regeneration reports it).
+    """
     require(actor, "draft.write")
-    with session_scope(engine) as s:
+    with session_scope(ctx.engine) as s:
+        seen = s.get(DraftRow, draft_id)
+        if seen is None:
+            raise NotFound(f"draft {draft_id} not found")
+        if seen.status != "pending":
+            raise Conflict(f"draft {draft_id} is {seen.status} and cannot be regenerated")
+        order, decision = _facts(s, seen)
+        channel, version = seen.channel, seen.version
+    made = ctx.drafter.draft(order, decision, channel=channel)  # type: ignore[arg-type]
+    with session_scope(ctx.engine) as s:
         row = _load(s, draft_id)
-        if row.status != "pending":
-            raise Conflict(f"draft {draft_id} is {row.status} and cannot be regenerated")
-        order, decision = _facts(s, row)
-        made = drafting_port.draft(order, decision, channel=row.channel)  # type: ignore[arg-type]
+        if row.status != "pending" or row.version != version:
+            raise Conflict(f"draft {draft_id} changed while it was being regenerated")
         return new_version(s, row, made=made, actor=actor.name, action="regenerated")
 
 

@@ -14,10 +14,10 @@ import yaml
 from pydantic import ValidationError
 
 from noki.io.jsonl import LineError, format_validation_error
+from noki.paths import shipped
 from noki.voc.models import CHANNELS, ExplanationDoc, FaqEntry, Voice
-from noki.voc.resources import REPO_ROOT
 
-DEFAULT_FAQ = REPO_ROOT / "data" / "faq.yaml"
+DEFAULT_FAQ = shipped("data", "faq.yaml")
 TEMPLATE_SUFFIXES = (".j2", ".jinja", ".jinja2")
 _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 

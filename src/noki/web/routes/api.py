@@ -15,7 +15,7 @@ from noki.io.jsonl import format_validation_error
 from noki.services import queries
 from noki.services.order_input import OrderIn
 from noki.services.orders import eta_event, ingest
-from noki.web.deps import CurrentUser, EngineDep, SettingsDep, need
+from noki.web.deps import CtxDep, CurrentUser, EngineDep, need
 
 router = APIRouter()
 OrdersWriter = Annotated[CurrentUser, Depends(need("orders.write"))]
@@ -34,8 +34,7 @@ def healthz(engine: EngineDep) -> JSONResponse:
 
 @router.post("/api/orders")
 def post_orders(
-    engine: EngineDep,
-    settings: SettingsDep,
+    ctx: CtxDep,
     user: OrdersWriter,
     payload: Annotated[dict[str, Any] | list[dict[str, Any]], Body()],
 ) -> JSONResponse:
@@ -49,7 +48,7 @@ def post_orders(
             errors += [
                 {"index": index, "field": f, "message": m} for f, m in format_validation_error(exc)
             ]
-    report = ingest(engine, good, actor=user.username, auto_send=settings.auto_send)
+    report = ingest(ctx, good, actor=user.username, auto_send=ctx.settings.auto_send)
     body = {
         "created": report.created,
         "updated": report.updated,
@@ -77,18 +76,16 @@ class EtaEvent(BaseModel):
 
 
 @router.post("/api/events/eta")
-def post_eta(
-    engine: EngineDep, settings: SettingsDep, user: OrdersWriter, event: EtaEvent
-) -> dict[str, Any]:
+def post_eta(ctx: CtxDep, user: OrdersWriter, event: EtaEvent) -> dict[str, Any]:
     """Re-decide the affected open orders, supersede their drafts, draft new notices."""
     report = eta_event(
-        engine,
+        ctx,
         eta=event.eta,
         sku_id=event.sku_id,
         po_ref=event.po_ref,
         as_of=event.as_of,
         actor=user.username,
-        auto_send=settings.auto_send,
+        auto_send=ctx.settings.auto_send,
     )
     return {
         "updated": report.updated,

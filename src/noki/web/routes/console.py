@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from noki.services import queries, review
 from noki.services.errors import ServiceError
 from noki.services.roles import home_for
-from noki.web.deps import Csrf, CurrentUser, EngineDep, UserDep, need
+from noki.web.deps import Csrf, CtxDep, CurrentUser, EngineDep, UserDep, need
 from noki.web.render import flash, render
 
 router = APIRouter()
@@ -134,12 +134,12 @@ def reject(
 
 
 @router.post("/drafts/{draft_id}/regenerate", dependencies=[Csrf])
-def regenerate(request: Request, engine: EngineDep, user: Writer, draft_id: int) -> Response:
+def regenerate(request: Request, ctx: CtxDep, user: Writer, draft_id: int) -> Response:
     """Draft the notice again from the same decision."""
     target: dict[str, Any] = {}
 
     def run() -> str:
-        target["id"] = review.regenerate(engine, draft_id=draft_id, actor=user.actor).id
+        target["id"] = review.regenerate(ctx, draft_id=draft_id, actor=user.actor).id
         return "再作成しました。"
 
     response = _act(request, f"/drafts/{draft_id}", run)
