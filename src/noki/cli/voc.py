@@ -56,6 +56,8 @@ def evaluate_cmd(
     seed: int = typer.Option(0, "--seed"),
     sample: int = typer.Option(3000, "--sample", min=0,
                                help="Also score N generated sample voices (unseen phrasings)."),
+    unseen: bool = typer.Option(True, "--unseen/--no-unseen",
+                                help="Also score the hand-written sets in data/voc/eval/."),
 ) -> None:
     """Cross-validated per-code precision/recall of the classifier, as a Markdown table."""
     from noki.voc.evaluate import cross_validate, score_sample
@@ -80,6 +82,20 @@ def evaluate_cmd(
         typer.echo("|---|---|---|---|")
         for s in score_sample(sample, seed):
             typer.echo(f"| {s.code} | {s.precision:.2f} | {s.recall:.2f} | {s.support} |")
+    if unseen:
+        from noki.voc.evaluate import score_unseen
+
+        results = [score_unseen(name) for name in ("dev", "holdout")]
+        typer.echo("\nHand-written unseen voices (data/voc/eval/; dev drove tuning, holdout "
+                   "stayed closed):\n")
+        typer.echo("| code | dev P | dev R | holdout P | holdout R | n dev/holdout |")
+        typer.echo("|---|---|---|---|---|---|")
+        for d, h in zip(results[0].scores, results[1].scores, strict=True):
+            typer.echo(f"| {d.code} | {d.precision:.2f} | {d.recall:.2f} | {h.precision:.2f} | "
+                       f"{h.recall:.2f} | {d.support}/{h.support} |")
+        typer.echo(f"| macro-F1 | {results[0].macro_f1:.3f} | | {results[1].macro_f1:.3f} | | |")
+        typer.echo(f"code-free voices given a code: dev {results[0].none_false_positive_rate:.1%},"
+                   f" holdout {results[1].none_false_positive_rate:.1%}")
 
 
 def register(app: typer.Typer) -> None:

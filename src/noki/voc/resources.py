@@ -105,3 +105,33 @@ def training_examples() -> tuple[Example, ...]:
                 raise ValueError(f"{path.name} line {number}: bad codes {unknown} or empty text")
             out.append(Example(text=text.strip(), codes=codes, source=path.stem, line=number))
     return tuple(out)
+
+
+@dataclass(frozen=True)
+class EvalVoice:
+    """One hand-labelled evaluation voice (data/voc/eval/*.tsv), never used for training."""
+
+    text: str
+    codes: tuple[str, ...]
+    register: str  # sns, keigo, phone, btob, car, review, chat
+    line: int
+
+
+def eval_voices(name: str) -> tuple[EvalVoice, ...]:
+    """The evaluation set `name` (dev or holdout): `codes<TAB>register<TAB>text`, header first."""
+    path = data_dir() / "eval" / f"{name}.tsv"
+    out: list[EvalVoice] = []
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if number == 1 or not raw.strip():
+            continue
+        parts = raw.split("\t")
+        if len(parts) != 3:
+            raise ValueError(f"{path.name} line {number}: expected codes<TAB>register<TAB>text")
+        label, register, text = parts
+        codes = tuple(c for c in label.split(",") if c and c != "-")
+        unknown = [c for c in codes if c not in CODES]
+        if unknown or not text.strip():
+            raise ValueError(f"{path.name} line {number}: bad codes {unknown} or empty text")
+        out.append(EvalVoice(text=text.strip(), codes=codes, register=register.strip(),
+                             line=number))
+    return tuple(out)
