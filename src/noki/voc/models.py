@@ -127,6 +127,9 @@ class Topic(BaseModel):
     examples: list[str]
     quotes: list[Quote] = Field(default_factory=list)
     codes: list[str] = Field(default_factory=list)
+    # delivery (配送・連絡) | product (商品・その他: praise, product reviews, other requests)
+    group: str = "delivery"
+    label_source: str = "keywords"  # phrase (cut from a voice) | model (checked) | keywords
 
 
 class Spike(BaseModel):

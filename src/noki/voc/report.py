@@ -20,13 +20,13 @@ from noki.voc.models import (
     Gap,
     Quote,
     Spike,
-    Topic,
     VocReport,
     Voice,
 )
 from noki.voc.taxonomy import BY_CODE, CODES
 from noki.voc.text import Tokenizer, default_tokenizer
-from noki.voc.topics import find_topics, topic_label
+from noki.voc.topic_labels import LabelPhraser
+from noki.voc.topic_summary import build_topics
 
 N_EXAMPLES = 5
 N_QUOTES = 3
@@ -108,7 +108,8 @@ def build_report(voices: Sequence[Voice], faq_entries: Sequence[FaqEntry],
                  template_docs: Sequence[ExplanationDoc] | None = None, *,
                  classifier: GapClassifier | None = None, tokenizer: Tokenizer | None = None,
                  min_count: int = g.MIN_COUNT, min_share: float = g.MIN_SHARE,
-                 timings: dict[str, float] | None = None) -> VocReport:
+                 timings: dict[str, float] | None = None,
+                 label_phraser: LabelPhraser | None = None) -> VocReport:
     """Classify, find topics, compare with the FAQ/templates and rank the explanation gaps."""
     clock = _Clock(timings)
     clf = default_classifier() if classifier is None else classifier
@@ -153,30 +154,12 @@ def build_report(voices: Sequence[Voice], faq_entries: Sequence[FaqEntry],
     gap_list.sort(key=lambda x: (not x.flagged, -x.count))
     clock.lap("gaps, trends, spikes")
 
-    fit = find_topics(tokens, drop=drop)
-    clock.lap("topics (TF-IDF + NMF)")
-    topic_list: list[Topic] = []
-    for k, words in enumerate(fit.keywords):
-        members = np.flatnonzero(fit.assignment == k)
-        if not len(members):
-            continue
-        tid, label = f"t{k + 1}", topic_label(words)
-        points = g.weekly([week_of_voice[i] for i in members], weeks, totals)
-        reps = _representatives(members, fit.weight, voices, N_EXAMPLES)
-        code_counts = hits[members].sum(axis=0)
-        # A topic is linked to a code when at least a quarter of its voices carry that code.
-        linked = [CODES[c] for c in np.argsort(-code_counts)[:2]
-                  if code_counts[c] * 4 >= len(members)]
-        topic_list.append(Topic(
-            id=tid, label=label, keywords=words, size=len(members),
-            trend=g.trend(points, totals), examples=[voices[i].id for i in reps],
-            quotes=[_quote(voices[i]) for i in reps[:N_QUOTES]],
-            codes=linked,
-        ))
-        spike_list += g.spikes(points, totals, kind="topic", key=tid, label=label)
-    topic_list.sort(key=lambda t: -t.size)
-
-    topic_of = {int(i): f"t{int(k) + 1}" for i, k in enumerate(fit.assignment) if k >= 0}
+    topic_list, topic_spikes, topic_of, unassigned = build_topics(
+        voices, tokens, hits, domain=clf.lex.domain, drop=drop, tok=tok,
+        week_of_voice=week_of_voice, weeks=weeks, totals=totals,
+        representatives=_representatives, quote=_quote, phraser=label_phraser)
+    spike_list += topic_spikes
+    clock.lap("topics (TF-IDF + NMF, labels)")
     docs = [DocResult(id=v.id, categories=[CODES[j] for j in np.flatnonzero(hits[i])],
                       topic=topic_of.get(i)) for i, v in enumerate(voices)]
     dates = [v.date for v in voices]
@@ -185,7 +168,7 @@ def build_report(voices: Sequence[Voice], faq_entries: Sequence[FaqEntry],
         n_voices=n, period_start=min(dates) if dates else None,
         period_end=max(dates) if dates else None, min_count=min_count, min_share=min_share,
         templates_used=template_docs is not None, weeks=g.weekly(week_of_voice, weeks, totals),
-        gaps=gap_list, topics=topic_list, unassigned=int((fit.assignment < 0).sum()),
+        gaps=gap_list, topics=topic_list, unassigned=unassigned,
         spikes=sorted(spike_list, key=lambda s: (s.week, -s.ratio), reverse=True),
         explanations=explanations, docs=docs,
     )
