@@ -61,7 +61,8 @@ def test_class_tfidf_prefers_terms_specific_to_a_topic():
 def test_model_label_is_kept_only_when_grounded_in_the_quotes():
     tok = default_tokenizer()
     quotes = ["入荷予定が未定のまま変わらない", "入荷予定がずっと未定です"]
-    label, source = label_topic(["未定", "入荷予定"], quotes, tok, lambda k, q: "入荷予定が未定のまま")
+    good = "入荷予定が未定のまま"
+    label, source = label_topic(["未定", "入荷予定"], quotes, tok, lambda k, q: good)
     assert (label, source) == ("入荷予定が未定のまま", "model")
     label, source = label_topic(["未定", "入荷予定"], quotes, tok, lambda k, q: "配送業者の遅延")
     assert source == "phrase" and label in quotes[0] + quotes[1]
