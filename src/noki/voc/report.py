@@ -6,7 +6,8 @@ import datetime as dt
 import re
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -23,6 +24,7 @@ from noki.voc.models import (
     VocReport,
     Voice,
 )
+from noki.voc.proposals import propose
 from noki.voc.taxonomy import BY_CODE, CODES
 from noki.voc.text import Tokenizer, default_tokenizer
 from noki.voc.topic_labels import LabelPhraser
@@ -109,7 +111,10 @@ def build_report(voices: Sequence[Voice], faq_entries: Sequence[FaqEntry],
                  classifier: GapClassifier | None = None, tokenizer: Tokenizer | None = None,
                  min_count: int = g.MIN_COUNT, min_share: float = g.MIN_SHARE,
                  timings: dict[str, float] | None = None,
-                 label_phraser: LabelPhraser | None = None) -> VocReport:
+                 label_phraser: LabelPhraser | None = None,
+                 proposals: Mapping[str, Mapping[str, Any]] | None = None,
+                 rule_tables: Collection[str] = (),
+                 proposal_templates: Sequence[ExplanationDoc] | None = None) -> VocReport:
     """Classify, find topics, compare with the FAQ/templates and rank the explanation gaps."""
     clock = _Clock(timings)
     clf = default_classifier() if classifier is None else classifier
@@ -140,10 +145,14 @@ def build_report(voices: Sequence[Voice], faq_entries: Sequence[FaqEntry],
         covered = [e.id for e in explanations if code in e.categories]
         points = g.weekly([week_of_voice[i] for i in members], weeks, totals)
         reps = _representatives(members, probs[:, j], voices, N_EXAMPLES)
+        direction = g.trend(points, totals)
         gap_list.append(Gap(
             code=code, label=info.label, count=len(members),
             share=round(len(members) / n, 4) if n else 0.0,
-            trend=g.trend(points, totals), covered_by=covered,
+            trend=direction, covered_by=covered,
+            explained_not_working=g.is_explained_not_working(
+                len(members), n, covered, direction.direction, min_count=min_count,
+                min_share=min_share),
             flagged=g.is_flagged(len(members), n, covered, min_count=min_count,
                                  min_share=min_share),
             examples=[voices[i].id for i in reps], suggestion=info.suggestion,
@@ -151,7 +160,7 @@ def build_report(voices: Sequence[Voice], faq_entries: Sequence[FaqEntry],
             keywords=_keywords(members, tokens, df, n, drop),
         ))
         spike_list += g.spikes(points, totals, kind="gap", key=code, label=info.label)
-    gap_list.sort(key=lambda x: (not x.flagged, -x.count))
+    gap_list.sort(key=lambda x: (not x.flagged, not x.explained_not_working, -x.count))
     clock.lap("gaps, trends, spikes")
 
     topic_list, topic_spikes, topic_of, unassigned = build_topics(
@@ -162,6 +171,13 @@ def build_report(voices: Sequence[Voice], faq_entries: Sequence[FaqEntry],
     clock.lap("topics (TF-IDF + NMF, labels)")
     docs = [DocResult(id=v.id, categories=[CODES[j] for j in np.flatnonzero(hits[i])],
                       topic=topic_of.get(i)) for i, v in enumerate(voices)]
+    # Proposals cite the notice templates as evidence even when they are not explanations here.
+    evidence = list(proposal_templates if proposal_templates is not None else template_docs or [])
+    coverage = explanations if template_docs is not None else explain(evidence, clf, tok)
+    faq_proposals, wording_proposals = propose(
+        gap_list, proposals or {}, evidence, rule_tables,
+        {c: [e.id for e in coverage if e.kind == "template" and c in e.categories]
+         for c in CODES}) if proposals else ([], [])
     dates = [v.date for v in voices]
     clock.lap("topic summaries")
     return VocReport(
@@ -170,5 +186,6 @@ def build_report(voices: Sequence[Voice], faq_entries: Sequence[FaqEntry],
         templates_used=template_docs is not None, weeks=g.weekly(week_of_voice, weeks, totals),
         gaps=gap_list, topics=topic_list, unassigned=unassigned,
         spikes=sorted(spike_list, key=lambda s: (s.week, -s.ratio), reverse=True),
-        explanations=explanations, docs=docs,
+        explanations=explanations, docs=docs, faq_proposals=faq_proposals,
+        wording_proposals=wording_proposals,
     )
