@@ -17,13 +17,22 @@ def report_cmd(
     faq: Path | None = typer.Option(None, "--faq", help="FAQ YAML (default: NOKI_FAQ_PATH)."),
     templates: Path | None = typer.Option(None, "--templates", exists=True, file_okay=False,
                                           help="Notice templates directory (also explanations)."),
+    rules: Path | None = typer.Option(None, "--rules", file_okay=False,
+                                      help="Rules directory cited by proposals (default rules/)."),
     json_out: Path = typer.Option(..., "--json", help="Where to write the JSON report."),
     html_out: Path = typer.Option(..., "--html", help="Where to write the HTML report."),
 ) -> None:
     """Classify voices, find topics and spikes, and flag gaps the FAQ/templates do not explain."""
     from noki.cli.context import load_settings
     from noki.voc.html import render_html
-    from noki.voc.io import load_faq, load_templates, read_voices
+    from noki.voc.io import (
+        DEFAULT_PROPOSALS,
+        load_faq,
+        load_proposals,
+        load_templates,
+        read_voices,
+        rule_table_names,
+    )
     from noki.voc.report import build_report
 
     read = read_voices(input)
@@ -31,22 +40,33 @@ def report_cmd(
         typer.echo(f"{err} (skipped)", err=True)
     for note in read.warnings:
         typer.echo(str(note), err=True)
-    default_faq = load_settings().faq_path
+    settings = load_settings()
+    default_faq = settings.faq_path
     if faq is None and not default_faq.exists():
         typer.echo(f"note: no FAQ at {default_faq}; nothing counts as explained", err=True)
         entries = []
     else:
         entries = load_faq(faq or default_faq)
     template_docs = load_templates(templates) if templates else None
-    report = build_report(read.voices, entries, template_docs)
+    rules_dir = rules or settings.rules_dir
+    evidence = template_docs if template_docs is not None else (
+        load_templates(settings.templates_dir) if settings.templates_dir.is_dir() else [])
+    report = build_report(
+        read.voices, entries, template_docs,
+        proposals=load_proposals(DEFAULT_PROPOSALS) if DEFAULT_PROPOSALS.exists() else None,
+        rule_tables=rule_table_names(rules_dir) if rules_dir.is_dir() else (),
+        proposal_templates=evidence)
     json_out.parent.mkdir(parents=True, exist_ok=True)
     html_out.parent.mkdir(parents=True, exist_ok=True)
     json_out.write_text(report.model_dump_json(indent=2), encoding="utf-8")
     html_out.write_text(render_html(report), encoding="utf-8")
     flagged = [g.code for g in report.gaps if g.flagged]
     skipped = len({e.line for e in read.errors})
+    not_working = [g.code for g in report.gaps if g.explained_not_working]
     typer.echo(f"{len(read.voices)} voices ({skipped} rows skipped); "
-               f"flagged gaps: {', '.join(flagged) or 'none'}")
+               f"flagged gaps: {', '.join(flagged) or 'none'}; explained, not working: "
+               f"{', '.join(not_working) or 'none'}; proposals: {len(report.faq_proposals)} FAQ, "
+               f"{len(report.wording_proposals)} wording")
     typer.echo(f"wrote {json_out} and {html_out}")
 
 

@@ -53,6 +53,13 @@ def stopwords() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def topic_filler() -> frozenset[str]:
+    """Terms never used as topic keywords (data/voc/topic_filler.txt)."""
+    path = data_dir() / "topic_filler.txt"
+    return frozenset(_lines(path)) if path.exists() else frozenset()
+
+
+@lru_cache(maxsize=1)
 def compounds() -> tuple[str, ...]:
     """Surfaces of domain compounds kept as one token (user_dict.csv, header skipped)."""
     rows = _lines(data_dir() / "user_dict.csv")
