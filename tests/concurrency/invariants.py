@@ -53,7 +53,7 @@ def violations(engine: Engine) -> list[str]:
         if actions.count("enqueued") > 1:
             found.append(f"draft {draft_id}: enqueued {actions.count('enqueued')} times")
         ended = [i for i, a in enumerate(actions) if a in ("superseded", "replaced", "rejected")]
-        later = [a for a in actions[ended[0] + 1 :]] if ended else []
+        later = actions[ended[0] + 1 :] if ended else []
         if {"approved", "sent", "enqueued"} & set(later):
             found.append(f"draft {draft_id}: {actions} (acted on after it ended)")
     return found
