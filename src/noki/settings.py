@@ -48,6 +48,7 @@ class Settings(BaseSettings):
     sender_interval_seconds: float = 5.0
     tick_interval_seconds: float = 60.0
     background_workers: bool = True
+    eta_event_max_orders: int = 100  # an ETA event over more open orders needs confirm_scope
     draft_workers: int = Field(default=1, ge=0, le=64)
     draft_batch_size: int = Field(default=200, ge=1, le=5000)
     draft_lease_seconds: float = Field(default=300.0, gt=0)
