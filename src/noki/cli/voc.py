@@ -111,10 +111,10 @@ def evaluate_cmd(
                    "while tuning; holdout2 stayed closed):\n")
         typer.echo("| code | " + " | ".join(f"{n} P | {n} R" for n in names) + " | n |")
         typer.echo("|---|" + "---|---|" * len(names) + "---|")
-        for rows in zip(*(r.scores for r in results), strict=True):
-            cells = " | ".join(f"{s.precision:.2f} | {s.recall:.2f}" for s in rows)
-            support = "/".join(str(s.support) for s in rows)
-            typer.echo(f"| {rows[0].code} | {cells} | {support} |")
+        for per_set in zip(*(r.scores for r in results), strict=True):
+            cells = " | ".join(f"{s.precision:.2f} | {s.recall:.2f}" for s in per_set)
+            support = "/".join(str(s.support) for s in per_set)
+            typer.echo(f"| {per_set[0].code} | {cells} | {support} |")
         typer.echo("| macro-F1 | " + " | ".join(f"{r.macro_f1:.3f} | " for r in results) + " |")
         typer.echo("code-free voices given a code: " + ", ".join(
             f"{n} {r.none_false_positive_rate:.1%}" for n, r in zip(names, results, strict=True)))
