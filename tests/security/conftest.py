@@ -10,12 +10,14 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from noki.app import AppContext
 from noki.services import users
 from noki.services.demo import sample_records
 from noki.services.orders import ingest
 from noki.services.roles import ROLES
 from noki.settings import Settings
 from noki.web.app import create_app
+from tests.support import make_settings
 
 PASSWORD = "correct-horse-1"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -24,27 +26,28 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
     """No NOKI_SESSION_SECRET: the app must generate and keep its own (in tmp_path)."""
-    return Settings(
-        env="test",
-        database_url=database_url,
-        secret_file=tmp_path / "var" / "session_secret",
-        outbox_dir=tmp_path / "outbox",
-        voc_dir=tmp_path / "voc",
-        background_workers=False,
+    return make_settings(
+        database_url, tmp_path, session_secret="", secret_file=tmp_path / "var" / "session_secret"
     )
 
 
 @pytest.fixture
-def app_engine(engine: Engine) -> Engine:
+def ctx(settings: Settings, engine: Engine) -> Iterator[AppContext]:
+    with AppContext(settings, engine=engine) as context:
+        yield context
+
+
+@pytest.fixture
+def app_engine(engine: Engine, ctx: AppContext) -> Engine:
     for role in ROLES:
         users.create_user(engine, username=role, password=PASSWORD, role=role)
-    ingest(engine, sample_records(30), actor="test")
+    ingest(ctx, sample_records(30), actor="test")
     return engine
 
 
 @pytest.fixture
-def client(settings: Settings, app_engine: Engine) -> Iterator[TestClient]:
-    with TestClient(create_app(settings, engine=app_engine), follow_redirects=False) as c:
+def client(ctx: AppContext, app_engine: Engine) -> Iterator[TestClient]:
+    with TestClient(create_app(ctx), follow_redirects=False) as c:
         yield c
 
 

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from noki.app import AppContext
 from noki.db.models import DraftRow
 from noki.drafting import safety
 from noki.services import review
@@ -49,17 +50,20 @@ def test_configured_domains_are_allowed() -> None:
     assert not safety.foreign_urls(text, ("example.co.jp",))
 
 
-def _draft(engine: Engine) -> DraftRow:
-    ingest(engine, sample_records(3), actor="test")
+def _draft(ctx: AppContext) -> DraftRow:
+    engine = ctx.engine
+    ingest(ctx, sample_records(3), actor="test")
     with Session(engine) as s:
         rows = s.exec(select(DraftRow).where(DraftRow.status == "pending")).all()
     return next(r for r in rows if r.check_ok and r.channel == "email")
 
 
-def test_phishing_edit_fails_the_checker_and_needs_another_supervisor(engine: Engine) -> None:
+def test_phishing_edit_fails_the_checker_and_needs_another_supervisor(
+    engine: Engine, ctx: AppContext
+) -> None:
     agent, sup_a = Actor("aoki", "agent"), Actor("sato", "supervisor")
     sup_b = Actor("ito", "supervisor")
-    draft = _draft(engine)
+    draft = _draft(ctx)
     edited = review.edit(
         engine, draft_id=draft.id, actor=sup_a, body=f"{draft.body}\n{PHISH}", subject=draft.subject
     )
@@ -72,9 +76,11 @@ def test_phishing_edit_fails_the_checker_and_needs_another_supervisor(engine: En
     assert review.approve(engine, draft_id=edited.id, actor=sup_b, override_reason="確認済み")
 
 
-def test_an_editor_cannot_launder_their_link_through_a_later_edit(engine: Engine) -> None:
+def test_an_editor_cannot_launder_their_link_through_a_later_edit(
+    engine: Engine, ctx: AppContext
+) -> None:
     sup_a, agent2 = Actor("sato", "supervisor"), Actor("kato", "agent")
-    draft = _draft(engine)
+    draft = _draft(ctx)
     first = review.edit(
         engine, draft_id=draft.id, actor=sup_a, body=f"{draft.body}\n{PHISH}", subject=draft.subject
     )

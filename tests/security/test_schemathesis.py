@@ -24,8 +24,8 @@ from schemathesis.specs.openapi.checks import (
 )
 from sqlalchemy import Engine
 
+from noki.app import AppContext
 from noki.services.roles import ROLES
-from noki.settings import Settings
 from noki.web.app import create_app
 
 EXAMPLES = 8  # per operation, role and mode: bounded so the run takes seconds, not minutes
@@ -38,12 +38,12 @@ CHECKS = [
 
 
 @pytest.fixture
-def live(settings: Settings, app_engine: Engine) -> Iterator[tuple[str, dict[str, Any]]]:
+def live(ctx: AppContext, app_engine: Engine) -> Iterator[tuple[str, dict[str, Any]]]:
     """A real uvicorn on a free port; yields its URL and the schema it serves."""
     with socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    app = create_app(settings, engine=app_engine)
+    app = create_app(ctx)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

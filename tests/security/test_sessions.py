@@ -12,6 +12,7 @@ from itsdangerous import TimestampSigner
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from noki.app import AppContext
 from noki.db.models import User
 from noki.services.accounts import set_active
 from noki.settings import Settings
@@ -52,7 +53,8 @@ def test_a_guessed_session_id_opens_nothing(client: TestClient, settings: Settin
 def test_secret_is_generated_once_kept_0600_and_shared(
     settings: Settings, app_engine: Engine
 ) -> None:
-    with TestClient(create_app(settings, engine=app_engine), follow_redirects=False) as first:
+    first_app = create_app(AppContext(settings, engine=app_engine))
+    with TestClient(first_app, follow_redirects=False) as first:
         assert log_in(first, "agent") == 303
         cookie = first.cookies.get("noki_session")
     path = settings.secret_file
@@ -60,7 +62,8 @@ def test_secret_is_generated_once_kept_0600_and_shared(
     kept = path.read_text().strip()
     assert len(kept) >= 32 and kept not in {"dev-secret", "secret"}
     # A restart (a second app on the same file) keeps the key: the session still works.
-    with TestClient(create_app(settings, engine=app_engine), follow_redirects=False) as second:
+    second_app = create_app(AppContext(settings, engine=app_engine))
+    with TestClient(second_app, follow_redirects=False) as second:
         second.cookies.set("noki_session", cookie or "")
         assert second.get("/queue").status_code == 200
     assert path.read_text().strip() == kept

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from noki.cli.server import _engine, _fail, users_app
-from noki.settings import Settings
+from noki.cli.context import app_context
+from noki.cli.server import _fail, users_app
 
 tokens_app = typer.Typer(help="List and revoke API tokens.", no_args_is_help=True)
 
@@ -17,7 +17,8 @@ def users_deactivate(username: str = typer.Argument(...)) -> None:
     from noki.services.errors import ServiceError
 
     try:
-        ended = set_active(_engine(Settings()), username=username, active=False)
+        with app_context() as ctx:
+            ended = set_active(ctx.engine, username=username, active=False)
     except ServiceError as exc:
         _fail(str(exc))
         return
@@ -31,7 +32,8 @@ def users_activate(username: str = typer.Argument(...)) -> None:
     from noki.services.errors import ServiceError
 
     try:
-        set_active(_engine(Settings()), username=username, active=True)
+        with app_context() as ctx:
+            set_active(ctx.engine, username=username, active=True)
     except ServiceError as exc:
         _fail(str(exc))
     typer.echo(f"user {username} activated")
@@ -42,7 +44,9 @@ def tokens_list(user: str = typer.Option(None, "--user", help="Only this user's 
     """Every API token: id, owner, label, created, last used, revoked (never the token)."""
     from noki.services.accounts import list_tokens
 
-    for t in list_tokens(_engine(Settings()), username=user):
+    with app_context() as ctx:
+        tokens = list_tokens(ctx.engine, username=user)
+    for t in tokens:
         used = t.last_used_at.isoformat(timespec="seconds") if t.last_used_at else "-"
         state = "revoked" if t.revoked else "active"
         created = t.created_at.isoformat(timespec="seconds")
@@ -60,7 +64,8 @@ def tokens_revoke(
     from noki.services.errors import ServiceError
 
     try:
-        n = revoke_tokens(_engine(Settings()), token_id=token_id, username=user, name=name)
+        with app_context() as ctx:
+            n = revoke_tokens(ctx.engine, token_id=token_id, username=user, name=name)
     except ServiceError as exc:
         _fail(str(exc))
         return

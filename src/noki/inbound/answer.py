@@ -140,14 +140,14 @@ def draft_answer(inquiry: Inquiry, intent: IntentResult, order: Order | None,
         middle, faq_ids, reason = _middle(intent, ctx, faq, inquiry.text, state)
     body = _compose(ctx, [*middle, "", *_order_block(ctx, state)])
     subject = reply_subject(inquiry.subject, order.order_id)
-    check = check_answer(order, decision, subject=subject, body=body, state=state)
+    check = check_answer(order, decision, subject=subject, body=body, state=state, facts=ctx)
     if not check.ok and reason is None:
         # The general FAQ answer contradicts this order: keep only the grounded facts.
         reason = "faq_conflicts_with_decision: " + ", ".join(
             sorted({v.code for v in check.violations}))
         body = _compose(ctx, [HOLD, "", *_order_block(ctx, state)])
         faq_ids = []
-        check = check_answer(order, decision, subject=subject, body=body, state=state)
+        check = check_answer(order, decision, subject=subject, body=body, state=state, facts=ctx)
     return AnswerDraft(order_id=order.order_id, intent=intent.intent, subject=subject, body=body,
                        faq_ids=faq_ids, routed_to_person=reason is not None, route_reason=reason,
                        choice=intent.choice, check=check)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from noki.domain.decision import Decision
 from noki.domain.draft import CheckResult, Violation
@@ -46,12 +47,12 @@ def _promises(body: str, state: str | None) -> list[Violation]:
 
 
 def check_answer(order: Order, decision: Decision, *, subject: str | None, body: str,
-                 state: str | None = None) -> CheckResult:
+                 state: str | None = None, facts: dict[str, Any] | None = None) -> CheckResult:
     """Dates, amounts, options and compensation as for notices (nothing is required in a reply),
     plus `unauthorised_promise` for claims the decision or the order's state does not back."""
     base = check_text(order, decision, channel="email", subject=subject, body=body,
                       require_all=False)
-    facts = notice_facts(order, decision, channel="email")
+    facts = facts or notice_facts(order, decision, channel="email")
     grounded = [o["label"] for o in facts["options"]] + [facts["compensation"] or ""]
     extra = _promises(_mask(body, grounded), state)
     violations = [*base.violations, *extra]

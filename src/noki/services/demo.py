@@ -6,13 +6,12 @@ import json
 import secrets
 from dataclasses import dataclass
 
-from noki.db import make_engine, migrate
+from noki.app import AppContext
 from noki.io.jsonl import Parsed
 from noki.sample.orders import sample_orders
 from noki.services import users
 from noki.services.order_input import OrderIn, parse_orders
 from noki.services.orders import IngestReport, ingest
-from noki.settings import Settings
 
 DEMO_USERS = (
     ("agent", "agent", "エージェント 青木"),
@@ -39,29 +38,25 @@ def sample_records(n: int, seed: int = 1) -> list[OrderIn]:
 
 
 def seed_demo(
-    settings: Settings, n_orders: int = 300, seed: int = 1
+    ctx: AppContext, n_orders: int = 300, seed: int = 1
 ) -> tuple[list[DemoAccount], IngestReport]:
-    """Migrate, create demo users (fresh random passwords, printed), ingest sample orders."""
-    engine = make_engine(settings.database_url)
-    try:
-        migrate(engine)
-        accounts = []
-        for username, role, display in DEMO_USERS:
-            # A guessable demo password would be a real hole on any reachable console.
-            password = f"{username}-{secrets.token_urlsafe(6)}"
-            users.create_user(
-                engine,
-                username=username,
-                password=password,
-                role=role,
-                display_name=display,
-                actor="demo",
-                exist_ok=True,
-            )
-            accounts.append(DemoAccount(username, password, role))
-        report = ingest(
-            engine, sample_records(n_orders, seed), actor="demo", auto_send=settings.auto_send
+    """Create demo users (fresh random passwords, printed), ingest sample orders."""
+    engine = ctx.engine
+    accounts = []
+    for username, role, display in DEMO_USERS:
+        # A guessable demo password would be a real hole on any reachable console.
+        password = f"{username}-{secrets.token_urlsafe(6)}"
+        users.create_user(
+            engine,
+            username=username,
+            password=password,
+            role=role,
+            display_name=display,
+            actor="demo",
+            exist_ok=True,
         )
-        return accounts, report
-    finally:
-        engine.dispose()
+        accounts.append(DemoAccount(username, password, role))
+    report = ingest(
+        ctx, sample_records(n_orders, seed), actor="demo", auto_send=ctx.settings.auto_send
+    )
+    return accounts, report

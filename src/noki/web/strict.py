@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Strict
 
-from noki.domain.order import Eta
+from noki.domain.order import Day, Eta
 from noki.services.order_input import OrderIn
 
 
@@ -18,7 +18,7 @@ def _iso_text(value: object) -> object:
     raise ValueError("expected a date as text, YYYY-MM-DD")
 
 
-IsoDate = Annotated[date, Strict(False), BeforeValidator(_iso_text)]
+IsoDate = Annotated[Day, Strict(False), BeforeValidator(_iso_text)]
 
 
 class StrictBody(BaseModel):

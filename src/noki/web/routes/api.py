@@ -6,13 +6,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends
 from fastapi.responses import JSONResponse
-from pydantic import ConfigDict, Field, ValidationError, model_validator
+from pydantic import ConfigDict, Field, model_validator
 from sqlalchemy import text
 
-from noki.io.jsonl import format_validation_error
 from noki.services import queries
+from noki.services.eta_scope import ScopeTooLarge
+from noki.services.order_input import validate_batch
 from noki.services.orders import eta_event, ingest
-from noki.web.deps import CurrentUser, EngineDep, SettingsDep, need
+from noki.web.deps import CtxDep, CurrentUser, EngineDep, need
 from noki.web.strict import EtaIn, IsoDate, StrictBody, order_from_json
 
 router = APIRouter()
@@ -32,25 +33,19 @@ def healthz(engine: EngineDep) -> JSONResponse:
 
 @router.post("/api/orders")
 def post_orders(
-    engine: EngineDep,
-    settings: SettingsDep,
+    ctx: CtxDep,
     user: OrdersWriter,
     payload: Annotated[dict[str, Any] | list[dict[str, Any]], Body()],
 ) -> JSONResponse:
     """Upsert one order or a list; invalid items are reported, valid ones kept."""
     items = payload if isinstance(payload, list) else [payload]
-    if len(items) > settings.max_batch_orders:
-        detail = f"{len(items)} orders in one request; send at most {settings.max_batch_orders}"
+    if len(items) > ctx.settings.max_batch_orders:
+        limit = ctx.settings.max_batch_orders
+        detail = f"{len(items)} orders in one request; send at most {limit}"
         return JSONResponse({"detail": detail}, status_code=413)
-    good, errors = [], []
-    for index, item in enumerate(items):
-        try:
-            good.append(order_from_json(item))
-        except ValidationError as exc:
-            errors += [
-                {"index": index, "field": f, "message": m} for f, m in format_validation_error(exc)
-            ]
-    report = ingest(engine, good, actor=user.username, auto_send=settings.auto_send)
+    # Every item is checked (JSON's own types, strictly) before anything is written.
+    good, errors = validate_batch(items, parse=order_from_json)
+    report = ingest(ctx, good, actor=user.username, auto_send=ctx.settings.auto_send)
     body = {
         "created": report.created,
         "updated": report.updated,
@@ -73,29 +68,48 @@ class EtaEvent(StrictBody):
     po_ref: str | None = Field(default=None, min_length=1, max_length=64)
     eta: EtaIn
     as_of: IsoDate | None = None
+    confirm_scope: bool = Field(
+        default=False,
+        description="required when the key matches more open orders than "
+        "NOKI_ETA_EVENT_MAX_ORDERS (default 100)",
+    )
 
     @model_validator(mode="after")
     def _one_key(self) -> EtaEvent:
         if (self.sku_id is None) == (self.po_ref is None):
             raise ValueError("give exactly one of sku_id or po_ref")
+        for key in ("sku_id", "po_ref"):
+            value = getattr(self, key)
+            if value is not None and not value.strip():
+                raise ValueError(f"{key} is empty; give the SKU or purchase order")
         return self
 
 
-@router.post("/api/events/eta")
+@router.post("/api/events/eta", response_model=None)
 def post_eta(
-    engine: EngineDep, settings: SettingsDep, user: OrdersWriter, event: EtaEvent
-) -> dict[str, Any]:
+    ctx: CtxDep, user: OrdersWriter, event: EtaEvent
+) -> dict[str, Any] | JSONResponse:
     """Re-decide the affected open orders, supersede their drafts, draft new notices."""
-    report = eta_event(
-        engine,
-        eta=event.eta,
-        sku_id=event.sku_id,
-        po_ref=event.po_ref,
-        as_of=event.as_of,
-        actor=user.username,
-        auto_send=settings.auto_send,
-    )
+    try:
+        report = eta_event(
+            ctx,
+            eta=event.eta,
+            sku_id=event.sku_id,
+            po_ref=event.po_ref,
+            as_of=event.as_of,
+            actor=user.username,
+            auto_send=ctx.settings.auto_send,
+            confirm_scope=event.confirm_scope,
+            max_scope=ctx.settings.eta_event_max_orders,
+        )
+    except ScopeTooLarge as exc:
+        detail = [{"loc": ["body", "confirm_scope"], "msg": str(exc), "type": "scope_too_large"}]
+        return JSONResponse(
+            {"detail": detail, "scope": exc.scope.as_json(), "limit": exc.limit},
+            status_code=422,
+        )
     return {
+        "scope": report.scope.as_json(),
         "updated": report.updated,
         "unchanged": report.unchanged,
         "drafted": report.drafted,
