@@ -21,7 +21,8 @@ ETA = {"earliest": "2027-02-01", "latest": "2027-02-03"}
 
 @pytest.fixture
 def auth(app_engine: Engine) -> dict[str, str]:
-    return {"Authorization": f"Bearer {users.create_token(app_engine, username='admin', name='oms')}"}
+    token = users.create_token(app_engine, username="admin", name="oms")
+    return {"Authorization": f"Bearer {token}"}
 
 
 def _counts(engine: Engine) -> tuple[int, int, int, int]:
@@ -120,7 +121,8 @@ def test_repeated_order_id_is_named_by_index_and_nothing_of_it_is_written(
     r = client.post("/api/orders", json=docs, headers=auth)
     assert r.status_code == 200, r.text
     body = r.json()
-    assert [(e["index"], e["field"]) for e in body["errors"]] == [(5, "order_id"), (230, "order_id")]
+    named = [(e["index"], e["field"]) for e in body["errors"]]
+    assert named == [(5, "order_id"), (230, "order_id")]
     assert "230" in body["errors"][0]["message"] and "5" in body["errors"][1]["message"]
     assert body["created"] == 248
     with Session(app_engine) as s:
