@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, func, select
 
+from noki.app import AppContext
 from noki.db.models import AuditEvent, DraftRow, EtaHistory, OrderRow
 from noki.sample.orders import sample_orders
 from noki.services import users
@@ -79,8 +80,8 @@ def test_eta_event_states_its_scope(
 def test_a_large_scope_needs_confirm_scope(
     settings: Settings, app_engine: Engine, auth: dict[str, str]
 ) -> None:
-    small = settings.model_copy(update={"eta_event_max_orders": 2})
-    with TestClient(create_app(small, engine=app_engine), follow_redirects=False) as client:
+    small = AppContext(settings.model_copy(update={"eta_event_max_orders": 2}), engine=app_engine)
+    with TestClient(create_app(small), follow_redirects=False) as client:
         docs = _docs(3)
         for d in docs:
             d["sku"]["sku_id"] = "SCOPE-2"
