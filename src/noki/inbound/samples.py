@@ -23,7 +23,7 @@ def sample_reply(text: str, *, charset: str, sender: str, to: str, in_reply_to: 
     """A reply as a mailer sends it: the customer's text, a quote of our notice, threading."""
     body = text + QUOTE.format(when="2026年11月27日(金) 10:00", sender="のきストア")
     mail = MIMEText(body, "plain", charset)
-    mail["Subject"] = Header(subject, charset)
+    mail["Subject"] = Header(subject, charset)  # type: ignore[assignment]
     mail["From"] = sender
     mail["To"] = to
     mail["Message-ID"] = msgid
