@@ -10,33 +10,39 @@ from pathlib import Path
 import typer
 from sqlalchemy import Engine
 
+from noki.app import AppContext
+from noki.cli.context import app_context
 from noki.faq import FaqIndex, load_faq
 from noki.inbound.screen import Limits
-from noki.settings import Settings
 
 
-def _context(settings: Settings) -> tuple[Engine, FaqIndex, set[str], Limits]:
-    from noki.cli.server import _engine
-
+def _inbound(ctx: AppContext) -> tuple[Engine, FaqIndex, set[str], Limits]:
+    """Engine, FAQ index, our own addresses (loop guard) and size limits from the context."""
+    settings = ctx.settings
     own = {parseaddr(settings.mail_from)[1], *settings.inbound_addresses}
     limits = Limits(max_message_bytes=settings.inbound_max_bytes,
                     max_attachment_bytes=settings.inbound_max_attachment_bytes)
-    return _engine(settings), FaqIndex(load_faq()), own, limits
+    return ctx.engine, FaqIndex(load_faq(settings.faq_path)), own, limits
 
 
 def inbound(
     drain_only: bool = typer.Option(False, "--drain", help="Process the spool and exit."),
 ) -> None:
     """Receive replies by SMTP for the configured addresses; each becomes an inquiry."""
+    with app_context() as ctx:
+        _serve(ctx, drain_only)
+
+
+def _serve(ctx: AppContext, drain_only: bool) -> None:
     from noki.messaging.listener import InboxHandler, address_matcher, start_listener
     from noki.messaging.spool import Spool
     from noki.services.inquiries import receive_mail
 
-    settings = Settings()
+    settings = ctx.settings
     if not settings.inbound_addresses and not settings.inbound_domains and not drain_only:
         typer.echo("set NOKI_INBOUND_ADDRESSES (JSON list) or NOKI_INBOUND_DOMAINS first", err=True)
         raise typer.Exit(2)
-    engine, faq, own, limits = _context(settings)
+    engine, faq, own, limits = _inbound(ctx)
     spool = Spool(settings.inbound_spool_dir)
 
     def process(path: Path, raw: bytes) -> None:
@@ -79,15 +85,16 @@ def ingest_inquiries(
     if csv_format is None:
         csv_format = file.suffix.lower() == ".csv"
     rows = parse_inquiries(data.decode("utf-8-sig"), csv_format=csv_format)
-    engine, faq, _own, _limits = _context(Settings())
     created = duplicates = 0
-    for row in rows:
-        if isinstance(row, LineError):
-            typer.echo(f"{row} (skipped)", err=True)
-            continue
-        got = receive_record(engine, row.value, faq=faq)
-        created += got.created
-        duplicates += not got.created
+    with app_context() as ctx:
+        engine, faq, _own, _limits = _inbound(ctx)
+        for row in rows:
+            if isinstance(row, LineError):
+                typer.echo(f"{row} (skipped)", err=True)
+                continue
+            got = receive_record(engine, row.value, faq=faq)
+            created += got.created
+            duplicates += not got.created
     bad = len({r.line for r in rows if isinstance(r, LineError)})
     typer.echo(f"{created} inquiries stored, {duplicates} already known, {bad} lines skipped")
     if bad:

@@ -19,7 +19,7 @@ def report_cmd(
                                  help="Include the inquiries stored in the database."),
     since: datetime | None = typer.Option(None, "--since", formats=["%Y-%m-%d"],
                                           help="With --from-db: inquiries received on or after."),
-    faq: Path | None = typer.Option(None, "--faq", help="FAQ YAML (default data/faq.yaml)."),
+    faq: Path | None = typer.Option(None, "--faq", help="FAQ YAML (default: NOKI_FAQ_PATH)."),
     templates: Path | None = typer.Option(None, "--templates", exists=True, file_okay=False,
                                           help="Notice templates directory (also explanations)."),
     rules: Path | None = typer.Option(None, "--rules", file_okay=False,
@@ -28,12 +28,10 @@ def report_cmd(
     html_out: Path = typer.Option(..., "--html", help="Where to write the HTML report."),
 ) -> None:
     """Classify voices, find topics and spikes, and flag gaps the FAQ/templates do not explain."""
+    from noki.cli.context import load_settings
     from noki.voc.html import render_html
     from noki.voc.io import (
-        DEFAULT_FAQ,
         DEFAULT_PROPOSALS,
-        DEFAULT_RULES,
-        DEFAULT_TEMPLATES,
         VoiceRead,
         load_faq,
         load_proposals,
@@ -51,24 +49,26 @@ def report_cmd(
         typer.echo(f"{err} (skipped)", err=True)
     for note in read.warnings:
         typer.echo(str(note), err=True)
+    settings = load_settings()
     voices = list(read.voices)
     if from_db:
-        from noki.cli.server import _engine
+        from noki.app import AppContext
         from noki.services.inquiries import inquiry_voices
-        from noki.settings import Settings
 
-        stored = inquiry_voices(_engine(Settings()), since.date() if since else None)
+        with AppContext(settings) as ctx:
+            stored = inquiry_voices(ctx.engine, since.date() if since else None)
         typer.echo(f"{len(stored)} stored inquiries included", err=True)
         voices += stored
-    if faq is None and not DEFAULT_FAQ.exists():
-        typer.echo(f"note: no FAQ at {DEFAULT_FAQ}; nothing counts as explained", err=True)
+    default_faq = settings.faq_path
+    if faq is None and not default_faq.exists():
+        typer.echo(f"note: no FAQ at {default_faq}; nothing counts as explained", err=True)
         entries = []
     else:
-        entries = load_faq(faq or DEFAULT_FAQ)
+        entries = load_faq(faq or default_faq)
     template_docs = load_templates(templates) if templates else None
-    rules_dir = rules or DEFAULT_RULES
+    rules_dir = rules or settings.rules_dir
     evidence = template_docs if template_docs is not None else (
-        load_templates(DEFAULT_TEMPLATES) if DEFAULT_TEMPLATES.is_dir() else [])
+        load_templates(settings.templates_dir) if settings.templates_dir.is_dir() else [])
     report = build_report(
         voices, entries, template_docs,
         proposals=load_proposals(DEFAULT_PROPOSALS) if DEFAULT_PROPOSALS.exists() else None,
