@@ -1,0 +1,213 @@
+"""decide_many: a batch decided table by table over columns, durable deciding each cell once.
+
+decide() keys each table by the cell of its inputs and asks durable-rules once per cell. Here
+the same happens for many orders at once. Each order carries a State (the outputs the tables
+so far decided for it, noki.rules.plan). Per table, the state's view of the table's inputs
+plus the cells of its raw inputs give the rows the table fires (its effect); a key not seen
+before is decided through the engine's per-table cell cache, i.e. by durable for a new cell
+(Engine.table_effect). State and effect give the next state. The final state picks a Plan
+built once, so per order what remains is reading its facts (one pass), dictionary lookups,
+the values rows compute, and the Decision. Exact only while no table reads a computed value;
+for other rule sets, and for engines without the cell cache, decide_many calls decide().
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Hashable, Sequence
+from itertools import chain
+from typing import TYPE_CHECKING, Any
+
+from noki.domain.decision import Decision, TraceEntry
+from noki.domain.facts import FACT_SOURCES, fact_columns, flat_facts
+from noki.domain.order import Order
+from noki.rules.cells import Cells, column_cells
+from noki.rules.outputs import DecisionError, construct_decision
+from noki.rules.plan import SAME_NAME, Plan, State, Step, build_plan
+
+if TYPE_CHECKING:
+    from noki.rules.engine import Engine, _CompiledTable, _Effect
+
+_STATE_LIMIT = 50_000
+# Orders per pass: their facts stay in the CPU cache from one table to the next.
+_CHUNK = 256
+_UNSET = object()
+Move = tuple[int, tuple[TraceEntry, ...]]  # the state after a stage, and its trace entries
+
+
+class _Learned:
+    """What decide_many learned for one engine: states, effects per table, plans."""
+
+    def __init__(self, tables: int, stages: int):
+        self.states: list[State] = []
+        self.ids: dict[Hashable, int] = {}  # state key -> state id
+        self.views: list[list[Hashable]] = [[] for _ in range(tables)]  # per table, per state
+        self.steps: dict[Hashable, Step] = {}
+        self.effects: list[dict[Hashable, _Effect]] = [{} for _ in range(tables)]
+        self.children: dict[tuple[int, _Effect], int] = {}
+        self.moves: list[dict[Hashable, Move]] = [{} for _ in range(stages)]
+        self.plans: dict[int, Plan] = {}
+
+
+class BatchDecider:
+    """Decides batches for one Engine."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        tables = engine.ruleset.tables
+        inputs = {n: t.inputs[n] for t in tables for n in t.inputs}
+        computed = {n for t in tables for r in t.rules for n, v in r.outputs
+                    if isinstance(v, dict)}
+        # A table reading a computed value would need it per order, not per state.
+        self.supported = not computed & {*inputs, "options"}
+        # Per raw input, the union of the cells all tables draw on it (a finer partition
+        # than any one table's, so one cell column serves every table).
+        self.cells: dict[str, Cells] = {
+            name: column_cells([c for t in tables for r in t.rules for c in r.conditions
+                                if c.field == name], domain.type.kind)
+            for name, domain in inputs.items() if name in FACT_SOURCES
+        }
+        outputs = {n for t in tables for n in t.outputs} | {"options"}
+        self.tables: list[tuple[_CompiledTable, tuple[str, ...], tuple[str, ...]]] = [
+            (ct, tuple(n for n in ct.table.inputs if n in self.cells),
+             tuple(n for n in ct.table.inputs if n in outputs)) for ct in engine.tables
+        ]
+        # A stage: a table with raw inputs, then the tables that read only earlier outputs
+        # (their rows follow from the state alone), decided with one lookup per order.
+        self.stages: list[tuple[tuple[str, ...], tuple[int, ...]]] = []
+        for t, (_, raw, _) in enumerate(self.tables):
+            if raw or not self.stages:
+                self.stages.append((raw, (t,)))
+            else:
+                self.stages[-1] = (self.stages[-1][0], (*self.stages[-1][1], t))
+        refs = {r for ct in engine.tables for row in ct.rows.values() for rs in row.refs
+                for r in rs}
+        self.columns = tuple(sorted({*self.cells, *refs, "order_id",
+                                     *(n for n in SAME_NAME if n in FACT_SOURCES)}))
+        self._lock = threading.Lock()  # for learning only; lookups need none
+        self._learned = self._fresh()
+
+    def _fresh(self) -> _Learned:
+        learned = _Learned(len(self.tables), len(self.stages))
+        self._add_state(learned, State())
+        return learned
+
+    def decide_many(self, orders: Sequence[Order]) -> list[Decision]:
+        """The decisions of decide() on each order, in order, worked out column-wise."""
+        engine = self.engine
+        if not self.supported or not engine.use_cache:
+            return [engine.decide(o) for o in orders]
+        decisions: list[Decision] = []
+        for start in range(0, len(orders), _CHUNK):
+            learned = self._learned
+            if len(learned.states) > _STATE_LIMIT:
+                learned = self._learned = self._fresh()
+            decisions += self._decide_chunk(learned, orders[start:start + _CHUNK])
+        return decisions
+
+    def _decide_chunk(self, learned: _Learned, orders: Sequence[Order]) -> list[Decision]:
+        engine = self.engine
+        columns = fact_columns(orders, self.columns)
+        order_ids = columns["order_id"]
+        states, traces = self._final_states(learned, orders, columns)
+        plans = list(map(learned.plans.get, states))
+        decisions: list[Decision] = []
+        append = decisions.append
+        for i, plan in enumerate(plans):
+            try:
+                if plan is None:
+                    plan = plans[i] = self._plan(learned, states[i])
+                values = plan.template.copy()
+                values["order_id"] = order_ids[i]
+                values["options"] = plan.options.copy()
+                values["trace"] = traces[i]
+                for field, name in plan.raw_fields:
+                    values[field] = columns[name][i]
+                if plan.steps or plan.compensation is not None:
+                    plan.finish(engine, values, columns, i)
+            except DecisionError as exc:
+                raise DecisionError(f"order {order_ids[i]}: {exc}") from exc
+            append(construct_decision(values))
+        return decisions
+
+    def _final_states(self, learned: _Learned, orders: Sequence[Order],
+                      columns: dict[str, Sequence[Any]]) -> tuple[Sequence[int], list[Any]]:
+        """Each order's state after the last table, and its trace (a lookup per stage)."""
+        cells = {name: cell(columns[name]) for name, cell in self.cells.items()}
+        states: Sequence[int] = [0] * len(orders)
+        traces = []
+        facts: dict[int, dict[str, Any]] = {}  # flat facts of orders that reached a new cell
+        for g, (raw, tables) in enumerate(self.stages):
+            moves = learned.moves[g]
+            keys = (list(zip(states, *[c for n in raw for c in cells[n]], strict=True)) if raw
+                    else states)
+            try:
+                after = list(map(moves.__getitem__, keys))
+            except KeyError:  # a key not seen before: learn it (rare once warm)
+                after = list(map(moves.get, keys))
+                with self._lock:
+                    for i, move in enumerate(after):
+                        if move is None:
+                            move = moves.get(keys[i])
+                            if move is None:
+                                move = moves[keys[i]] = self._move(
+                                    learned, tables, states[i], orders, cells, i, facts)
+                            after[i] = move
+            states, trace = zip(*after, strict=True)
+            traces.append(trace)
+        return states, list(map(list, map(chain, *traces)))
+
+    def _move(self, learned: _Learned, tables: tuple[int, ...], state: int,
+              orders: Sequence[Order], cells: dict[str, list[Sequence[Any]]], i: int,
+              facts: dict[int, dict[str, Any]]) -> Move:
+        """A stage's state and trace for order i, table by table (a new key for the stage)."""
+        trace: tuple[TraceEntry, ...] = ()
+        for t in tables:
+            ct, raw, _ = self.tables[t]
+            key = (learned.views[t][state], *[c[i] for n in raw for c in cells[n]])
+            effect = learned.effects[t].get(key)
+            if effect is None:
+                effect = learned.effects[t][key] = self._effect(learned, ct, state, orders, i,
+                                                                facts)
+            state = self._child(learned, state, effect)
+            trace += effect.trace
+        return state, trace
+
+    def _effect(self, learned: _Learned, ct: _CompiledTable, state: int,
+                orders: Sequence[Order], i: int, facts: dict[int, dict[str, Any]]) -> _Effect:
+        """Table ct's rows for order i in a new cell: the engine (durable) decides."""
+        if i not in facts:
+            facts[i] = flat_facts(orders[i])
+        try:
+            return self.engine.table_effect(ct, {**facts[i], **learned.states[state].facts()})
+        except DecisionError as exc:
+            raise DecisionError(f"order {orders[i].order_id}: {exc}") from exc
+
+    def _child(self, learned: _Learned, state: int, effect: _Effect) -> int:
+        child = learned.children.get((state, effect))
+        if child is None:
+            child = self._add_state(learned, learned.states[state].after(effect, learned.steps))
+            learned.children[state, effect] = child
+        return child
+
+    def _add_state(self, learned: _Learned, state: State) -> int:
+        """The id of an equal known state, else of this one (now known)."""
+        try:
+            known = learned.ids.get(state.key)
+        except TypeError:  # an unhashable literal output: this state stays on its own
+            state.key, known = object(), None
+        if known is not None:
+            return known
+        sid = learned.ids[state.key] = len(learned.states)
+        learned.states.append(state)
+        facts = state.facts()
+        for t, (_, _, read) in enumerate(self.tables):
+            learned.views[t].append(tuple(facts.get(n, _UNSET) for n in read))
+        return sid
+
+    def _plan(self, learned: _Learned, state: int) -> Plan:
+        with self._lock:
+            plan = learned.plans.get(state)
+            if plan is None:
+                plan = learned.plans[state] = build_plan(self.engine, learned.states[state])
+            return plan
