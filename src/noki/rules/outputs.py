@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from collections import deque
+from collections.abc import Iterable
+from itertools import repeat
 from typing import Any
+
+from pydantic import BaseModel
 
 from noki.domain.decision import Decision
 
@@ -33,3 +38,22 @@ def construct_decision(values: dict[str, Any]) -> Decision:
     object.__setattr__(decision, "__pydantic_extra__", None)
     object.__setattr__(decision, "__pydantic_private__", None)
     return decision
+
+
+_set_attribute = object.__setattr__
+_set_fields = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+
+
+def construct_decisions(values: list[dict[str, Any]]) -> list[Decision]:
+    """construct_decision for many value dicts, with the per-object work done by map()."""
+    decisions = list(map(Decision.__new__, repeat(Decision, len(values))))
+    consume(map(_set_attribute, decisions, repeat("__dict__"), values))
+    consume(map(_set_fields, decisions, repeat(_DECISION_FIELDS)))
+    consume(map(_set_attribute, decisions, repeat("__pydantic_extra__"), repeat(None)))
+    consume(map(_set_attribute, decisions, repeat("__pydantic_private__"), repeat(None)))
+    return decisions
+
+
+def consume(iterator: Iterable[Any]) -> None:
+    """Run an iterator to its end for its side effects (in C)."""
+    deque(iterator, maxlen=0)

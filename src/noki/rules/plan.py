@@ -112,15 +112,17 @@ def _items(values: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
 class Plan:
     """Constant decision fields in a template, plus the per-order work."""
 
-    __slots__ = ("template", "options", "raw_fields", "steps", "computed_fields", "compensation")
+    __slots__ = ("template", "options", "raw_fields", "steps", "computed_fields", "compensation",
+                 "per_order")
 
     def __init__(self) -> None:
         self.template: dict[str, Any] = {}
         self.options: list[str] = []
-        self.raw_fields: list[tuple[str, str]] = []  # (decision field, fact column)
+        self.raw_fields: tuple[tuple[str, str], ...] = ()  # (decision field, fact column)
         self.steps: tuple[Step, ...] = ()
         self.computed_fields: list[tuple[str, str]] = []  # (decision field, computed fact)
         self.compensation: tuple[Source, Source] | None = None  # None: in the template
+        self.per_order = False  # whether finish() has work to do
 
     def finish(self, engine: Engine, values: dict[str, Any],
                columns: dict[str, Sequence[Any]], i: int) -> None:
@@ -156,17 +158,20 @@ def build_plan(engine: Engine, state: State) -> Plan:
         return CONST, None
 
     fixed: dict[str, Any] = {"rules_version": engine.version}
+    raw_fields = []
     for field in SAME_NAME:
         kind, value = source(field)
         if kind == CONST:
             fixed[field] = value
         else:
-            (plan.raw_fields if kind == RAW else plan.computed_fields).append((field, value))
+            (raw_fields if kind == RAW else plan.computed_fields).append((field, value))
+    plan.raw_fields = tuple(raw_fields)
     comp = (source("compensation.type"), source("compensation.amount_jpy", False))
     if comp[0][0] == CONST and comp[1][0] == CONST:
         fixed["compensation"] = engine.compensation(comp[0][1], comp[1][1])
     else:
         plan.compensation = comp
+    plan.per_order = bool(plan.steps) or plan.compensation is not None
     # Keys in Decision field order, as decide() builds them.
     plan.template = {f: fixed.get(f) for f in Decision.model_fields}
     return plan
