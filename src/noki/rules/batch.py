@@ -24,7 +24,8 @@ from noki.domain.facts import FACT_SOURCES, fact_columns, flat_facts
 from noki.domain.order import Order
 from noki.rules.cells import Cells, column_cells
 from noki.rules.outputs import DecisionError, consume, construct_decisions
-from noki.rules.plan import SAME_NAME, Plan, State, Step, build_plan
+from noki.rules.learned import Learned, Move, table_groups
+from noki.rules.plan import SAME_NAME, Plan, State, build_plan
 
 if TYPE_CHECKING:
     from noki.rules.engine import Engine, _CompiledTable, _Effect
@@ -36,21 +37,6 @@ _UNSET = object()
 _template = attrgetter("template")
 _options = attrgetter("options")
 _raw_fields = attrgetter("raw_fields")
-Move = tuple[int, tuple[TraceEntry, ...]]  # the state after a stage, and its trace entries
-
-
-class _Learned:
-    """What decide_many learned for one engine: states, effects per table, plans."""
-
-    def __init__(self, tables: int, stages: int):
-        self.states: list[State] = []
-        self.ids: dict[Hashable, int] = {}  # state key -> state id
-        self.views: list[list[Hashable]] = [[] for _ in range(tables)]  # per table, per state
-        self.steps: dict[Hashable, Step] = {}
-        self.effects: list[dict[Hashable, _Effect]] = [{} for _ in range(tables)]
-        self.children: dict[tuple[int, _Effect], int] = {}
-        self.moves: list[dict[Hashable, Move]] = [{} for _ in range(stages)]
-        self.plans: dict[int, Plan] = {}
 
 
 class BatchDecider:
@@ -76,14 +62,16 @@ class BatchDecider:
             (ct, tuple(n for n in ct.table.inputs if n in self.cells),
              tuple(n for n in ct.table.inputs if n in outputs)) for ct in engine.tables
         ]
-        # A stage: a table with raw inputs, then the tables that read only earlier outputs
-        # (their rows follow from the state alone), decided with one lookup per order.
-        self.stages: list[tuple[tuple[str, ...], tuple[int, ...]]] = []
+        # A stage: a table with raw inputs, then the following tables of its group that read
+        # only earlier outputs (their rows follow from the state), one lookup per order.
+        self.groups = table_groups(tables)
+        self.stages: list[tuple[int, tuple[str, ...], tuple[int, ...]]] = []
         for t, (_, raw, _) in enumerate(self.tables):
-            if raw or not self.stages:
-                self.stages.append((raw, (t,)))
+            last = self.stages[-1] if self.stages else None
+            if raw or last is None or last[0] != self.groups[t]:
+                self.stages.append((self.groups[t], raw, (t,)))
             else:
-                self.stages[-1] = (self.stages[-1][0], (*self.stages[-1][1], t))
+                self.stages[-1] = (last[0], last[1], (*last[2], t))
         refs = {r for ct in engine.tables for row in ct.rows.values() for rs in row.refs
                 for r in rs}
         self.columns = tuple(sorted({*self.cells, *refs, "order_id",
@@ -91,10 +79,8 @@ class BatchDecider:
         self._lock = threading.Lock()  # for learning only; lookups need none
         self._learned = self._fresh()
 
-    def _fresh(self) -> _Learned:
-        learned = _Learned(len(self.tables), len(self.stages))
-        self._add_state(learned, State())
-        return learned
+    def _fresh(self) -> Learned:
+        return Learned(len(self.tables), len(self.stages), max(self.groups, default=0) + 1)
 
     def decide_many(self, orders: Sequence[Order]) -> list[Decision]:
         """The decisions of decide() on each order, in order, worked out column-wise."""
@@ -104,12 +90,12 @@ class BatchDecider:
         decisions: list[Decision] = []
         for start in range(0, len(orders), _CHUNK):
             learned = self._learned
-            if len(learned.states) > _STATE_LIMIT:
+            if learned.size() > _STATE_LIMIT:
                 learned = self._learned = self._fresh()
             decisions += self._decide_chunk(learned, orders[start:start + _CHUNK])
         return decisions
 
-    def _decide_chunk(self, learned: _Learned, orders: Sequence[Order]) -> list[Decision]:
+    def _decide_chunk(self, learned: Learned, orders: Sequence[Order]) -> list[Decision]:
         columns = fact_columns(orders, self.columns)
         order_ids = columns["order_id"]
         states, traces = self._final_states(learned, orders, columns)
@@ -139,15 +125,15 @@ class BatchDecider:
                     raise DecisionError(f"order {order_ids[i]}: {exc}") from exc
         return construct_decisions(values)
 
-    def _final_states(self, learned: _Learned, orders: Sequence[Order],
-                      columns: dict[str, Sequence[Any]]) -> tuple[Sequence[int], list[Any]]:
-        """Each order's state after the last table, and its trace (a lookup per stage)."""
+    def _final_states(self, learned: Learned, orders: Sequence[Order],
+                      columns: dict[str, Sequence[Any]]) -> tuple[list[Hashable], list[Any]]:
+        """Each order's final state (of every group), and its trace: a lookup per stage."""
         cells = {name: cell(columns[name]) for name, cell in self.cells.items()}
-        states: Sequence[int] = [0] * len(orders)
+        groups: list[Sequence[int]] = [[0] * len(orders) for _ in learned.spaces]
         traces = []
         facts: dict[int, dict[str, Any]] = {}  # flat facts of orders that reached a new cell
-        for g, (raw, tables) in enumerate(self.stages):
-            moves = learned.moves[g]
+        for g, (group, raw, tables) in enumerate(self.stages):
+            moves, states = learned.moves[g], groups[group]
             keys = (list(zip(states, *[c for n in raw for c in cells[n]], strict=True)) if raw
                     else states)
             try:
@@ -160,69 +146,53 @@ class BatchDecider:
                             move = moves.get(keys[i])
                             if move is None:
                                 move = moves[keys[i]] = self._move(
-                                    learned, tables, states[i], orders, cells, i, facts)
+                                    learned, group, tables, states[i], orders, cells, i, facts)
                             after[i] = move
-            states, trace = zip(*after, strict=True)
+            groups[group], trace = zip(*after, strict=True)
             traces.append(trace)
-        return states, list(map(list, map(chain, *traces)))
+        finals = list(zip(*groups, strict=True)) if len(groups) > 1 else list(groups[0])
+        return finals, list(map(list, map(chain, *traces)))
 
-    def _move(self, learned: _Learned, tables: tuple[int, ...], state: int,
+    def _move(self, learned: Learned, group: int, tables: tuple[int, ...], state: int,
               orders: Sequence[Order], cells: dict[str, list[Sequence[Any]]], i: int,
               facts: dict[int, dict[str, Any]]) -> Move:
         """A stage's state and trace for order i, table by table (a new key for the stage)."""
+        space = learned.spaces[group]
         trace: tuple[TraceEntry, ...] = ()
         for t in tables:
-            ct, raw, _ = self.tables[t]
-            key = (learned.views[t][state], *[c[i] for n in raw for c in cells[n]])
+            ct, raw, read = self.tables[t]
+            outputs = space.states[state].facts()
+            key = (tuple(outputs.get(n, _UNSET) for n in read),
+                   *[c[i] for n in raw for c in cells[n]])
             effect = learned.effects[t].get(key)
             if effect is None:
-                effect = learned.effects[t][key] = self._effect(learned, ct, state, orders, i,
-                                                                facts)
-            state = self._child(learned, state, effect)
+                if i not in facts:
+                    facts[i] = flat_facts(orders[i])
+                effect = learned.effects[t][key] = self._effect(ct, {**facts[i], **outputs},
+                                                                orders[i])
+            state = space.child(state, effect, learned.steps)
             trace += effect.trace
         return state, trace
 
-    def _effect(self, learned: _Learned, ct: _CompiledTable, state: int,
-                orders: Sequence[Order], i: int, facts: dict[int, dict[str, Any]]) -> _Effect:
-        """Table ct's rows for order i in a new cell: the engine (durable) decides."""
-        if i not in facts:
-            facts[i] = flat_facts(orders[i])
+    def _effect(self, ct: _CompiledTable, facts: dict[str, Any], order: Order) -> _Effect:
+        """Table ct's rows for an order in a new cell: the engine (durable) decides."""
         try:
-            return self.engine.table_effect(ct, {**facts[i], **learned.states[state].facts()})
+            return self.engine.table_effect(ct, facts)
         except DecisionError as exc:
-            raise DecisionError(f"order {orders[i].order_id}: {exc}") from exc
+            raise DecisionError(f"order {order.order_id}: {exc}") from exc
 
-    def _child(self, learned: _Learned, state: int, effect: _Effect) -> int:
-        child = learned.children.get((state, effect))
-        if child is None:
-            child = self._add_state(learned, learned.states[state].after(effect, learned.steps))
-            learned.children[state, effect] = child
-        return child
-
-    def _add_state(self, learned: _Learned, state: State) -> int:
-        """The id of an equal known state, else of this one (now known)."""
-        try:
-            known = learned.ids.get(state.key)
-        except TypeError:  # an unhashable literal output: this state stays on its own
-            state.key, known = object(), None
-        if known is not None:
-            return known
-        sid = learned.ids[state.key] = len(learned.states)
-        learned.states.append(state)
-        facts = state.facts()
-        for t, (_, _, read) in enumerate(self.tables):
-            learned.views[t].append(tuple(facts.get(n, _UNSET) for n in read))
-        return sid
-
-    def _plan(self, learned: _Learned, state: int, order_id: str) -> Plan:
+    def _plan(self, learned: Learned, final: Hashable, order_id: str) -> Plan:
         with self._lock:
-            plan = learned.plans.get(state)
+            plan = learned.plans.get(final)
             if plan is None:
+                ids = final if isinstance(final, tuple) else (final,)
+                state = State.merged([space.states[sid]
+                                      for space, sid in zip(learned.spaces, ids, strict=True)])
                 try:
-                    plan = build_plan(self.engine, learned.states[state])
+                    plan = build_plan(self.engine, state)
                 except DecisionError as exc:
                     raise DecisionError(f"order {order_id}: {exc}") from exc
-                learned.plans[state] = plan
+                learned.plans[final] = plan
             return plan
 
 

@@ -92,7 +92,7 @@ class State:
             for k, ((name, fn), refs) in enumerate(zip(row.computed, row.refs, strict=True)):
                 consts = {r: outputs[r] for r in refs if r in outputs}
                 varying = tuple(r for r in refs if r not in consts)
-                key = (row.rule.id, k, varying, _items(consts))
+                key = (row.rule.id, k, varying, frozenset(consts.items()))
                 step = steps.get(key)
                 if step is None:
                     step = steps[key] = Step(name, fn, varying, consts, row.rule)
@@ -101,12 +101,21 @@ class State:
                 outputs.pop(name, None)
         new.outputs, new.options, new.steps = outputs, tuple(options), tuple(added)
         new.computed = frozenset(computed)
-        new.key = (_items(outputs), new.options, tuple(id(s) for s in added))
+        new.key = (frozenset(outputs.items()), new.options, tuple(map(id, added)))
         return new
 
-
-def _items(values: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
-    return tuple(sorted(values.items(), key=lambda item: item[0]))
+    @staticmethod
+    def merged(parts: Sequence[State]) -> State:
+        """One state from the states of independent groups of tables (none reads another's)."""
+        if len(parts) == 1:
+            return parts[0]
+        new = State()
+        for part in parts:
+            new.outputs.update(part.outputs)
+            new.options += part.options
+            new.computed |= part.computed
+            new.steps += part.steps
+        return new
 
 
 class Plan:
