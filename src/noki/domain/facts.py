@@ -123,5 +123,5 @@ def fact_columns(orders: Sequence[Order], names: Sequence[str]) -> dict[str, Seq
     """The named facts of many orders, one sequence per fact (a name no fact has is null)."""
     names = tuple(names)
     if not orders:
-        return {n: () for n in names}
+        return dict.fromkeys(names, ())
     return dict(zip(names, zip(*_row_reader(names)(orders), strict=True), strict=True))

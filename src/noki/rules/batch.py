@@ -23,8 +23,8 @@ from noki.domain.decision import Decision, TraceEntry
 from noki.domain.facts import FACT_SOURCES, fact_columns, flat_facts
 from noki.domain.order import Order
 from noki.rules.cells import Cells, column_cells
-from noki.rules.outputs import DecisionError, consume, construct_decisions
 from noki.rules.learned import Learned, Move, table_groups
+from noki.rules.outputs import DecisionError, construct_decisions, consume
 from noki.rules.plan import SAME_NAME, Plan, State, build_plan
 
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 _STATE_LIMIT = 50_000
 # Orders per pass: their facts stay in the CPU cache from one table to the next.
-_CHUNK = 256
+_CHUNK = 512
 _UNSET = object()
 _template = attrgetter("template")
 _options = attrgetter("options")
@@ -134,24 +134,25 @@ class BatchDecider:
         facts: dict[int, dict[str, Any]] = {}  # flat facts of orders that reached a new cell
         for g, (group, raw, tables) in enumerate(self.stages):
             moves, states = learned.moves[g], groups[group]
-            keys = (list(zip(states, *[c for n in raw for c in cells[n]], strict=True)) if raw
-                    else states)
+            keys: Sequence[Hashable] = (
+                list(zip(states, *[c for n in raw for c in cells[n]], strict=True)) if raw
+                else states)
             try:
-                after = list(map(moves.__getitem__, keys))
+                after: list[Move] = list(map(moves.__getitem__, keys))
             except KeyError:  # a key not seen before: learn it (rare once warm)
-                after = list(map(moves.get, keys))
                 with self._lock:
-                    for i, move in enumerate(after):
-                        if move is None:
-                            move = moves.get(keys[i])
-                            if move is None:
-                                move = moves[keys[i]] = self._move(
-                                    learned, group, tables, states[i], orders, cells, i, facts)
-                            after[i] = move
+                    after = [moves.get(key) or self._learn(moves, key, learned, group, tables,
+                                                           states[i], orders, cells, i, facts)
+                             for i, key in enumerate(keys)]
             groups[group], trace = zip(*after, strict=True)
             traces.append(trace)
-        finals = list(zip(*groups, strict=True)) if len(groups) > 1 else list(groups[0])
+        finals: list[Hashable] = (list(zip(*groups, strict=True)) if len(groups) > 1
+                                  else list(groups[0]))
         return finals, list(map(list, map(chain, *traces)))
+
+    def _learn(self, moves: dict[Hashable, Move], key: Hashable, *args: Any) -> Move:
+        move = moves[key] = self._move(*args)
+        return move
 
     def _move(self, learned: Learned, group: int, tables: tuple[int, ...], state: int,
               orders: Sequence[Order], cells: dict[str, list[Sequence[Any]]], i: int,

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from collections import deque
 from collections.abc import Iterable
+from decimal import Decimal
 from itertools import repeat
 from typing import Any
 

@@ -167,7 +167,7 @@ def build_plan(engine: Engine, state: State) -> Plan:
         return CONST, None
 
     fixed: dict[str, Any] = {"rules_version": engine.version}
-    raw_fields = []
+    raw_fields: list[tuple[str, str]] = []
     for field in SAME_NAME:
         kind, value = source(field)
         if kind == CONST:
