@@ -14,8 +14,8 @@ for other rule sets, and for engines without the cell cache, decide_many calls d
 from __future__ import annotations
 
 import threading
-from collections.abc import Hashable, Iterable, Sequence
-from itertools import chain, repeat
+from collections.abc import Hashable, Sequence
+from itertools import chain
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
@@ -24,8 +24,8 @@ from noki.domain.facts import FACT_SOURCES, fact_columns, flat_facts
 from noki.domain.order import Order
 from noki.rules.cells import Cells, column_cells
 from noki.rules.learned import Learned, Move, table_groups
-from noki.rules.outputs import DecisionError, construct_decisions, consume
-from noki.rules.plan import SAME_NAME, Plan, State, build_plan
+from noki.rules.outputs import DecisionError, construct_decisions
+from noki.rules.plan import SAME_NAME, KeyColumns, Plan, State, build_plan
 
 if TYPE_CHECKING:
     from noki.rules.engine import Engine, _CompiledTable, _Effect
@@ -35,7 +35,6 @@ _STATE_LIMIT = 50_000
 _CHUNK = 512
 _UNSET = object()
 _template = attrgetter("template")
-_options = attrgetter("options")
 _raw_fields = attrgetter("raw_fields")
 
 
@@ -104,23 +103,26 @@ class BatchDecider:
         except KeyError:
             plans = [learned.plans.get(s) or self._plan(learned, s, order_ids[i])
                      for i, s in enumerate(states)]
-        # The Decision dicts are filled a field at a time over the batch (map() runs in C).
+        # Each Decision's values: its plan's template, then what differs per order.
         values = list(map(dict.copy, map(_template, plans)))
-        fill(values, "order_id", order_ids)
-        fill(values, "options", map(list.copy, map(_options, plans)))
-        fill(values, "trace", traces)
+        for v, plan, order_id, trace in zip(values, plans, order_ids, traces, strict=True):
+            v["order_id"] = order_id
+            v["options"] = plan.options.copy()
+            v["trace"] = trace
         raw_fields = set(map(_raw_fields, plans))
         if len(raw_fields) == 1:
             for field, name in raw_fields.pop():
-                fill(values, field, columns[name])
+                for v, value in zip(values, columns[name], strict=True):
+                    v[field] = value
         else:
             for i, plan in enumerate(plans):
                 for field, name in plan.raw_fields:
                     values[i][field] = columns[name][i]
+        keys = KeyColumns(columns, len(orders))
         for i, plan in enumerate(plans):
             if plan.per_order:
                 try:
-                    plan.finish(self.engine, values[i], columns, i)
+                    plan.finish(self.engine, values[i], keys, i)
                 except DecisionError as exc:
                     raise DecisionError(f"order {order_ids[i]}: {exc}") from exc
         return construct_decisions(values)
@@ -195,8 +197,3 @@ class BatchDecider:
                     raise DecisionError(f"order {order_id}: {exc}") from exc
                 learned.plans[final] = plan
             return plan
-
-
-def fill(values: list[dict[str, Any]], field: str, column: Iterable[Any]) -> None:
-    """Set one field in every dict from a column."""
-    consume(map(dict.__setitem__, values, repeat(field), column))

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Iterable
 from decimal import Decimal
-from itertools import repeat
 from typing import Any
 
 from pydantic import BaseModel
@@ -27,33 +24,36 @@ def to_output(value: Any) -> Any:
 
 
 _DECISION_FIELDS = frozenset(Decision.model_fields)
+# BaseModel's slot descriptors, called directly: the cheapest way to make a model instance
+# from values that are already valid (what model_construct does, minus its per-field work).
+_slots = BaseModel.__dict__
+_set_dict = _slots["__dict__"].__set__
+_set_fields = _slots["__pydantic_fields_set__"].__set__
+_set_extra = _slots["__pydantic_extra__"].__set__
+_set_private = _slots["__pydantic_private__"].__set__
+_new = Decision.__new__
 
 
 def construct_decision(values: dict[str, Any]) -> Decision:
-    """Decision.model_construct without its per-field default handling (every field is set)."""
+    """A Decision from values already valid (every field set, in field order)."""
     # Outputs were type-checked against the vocabulary when the rules loaded.
-    decision = Decision.__new__(Decision)
-    object.__setattr__(decision, "__dict__", values)
-    object.__setattr__(decision, "__pydantic_fields_set__", _DECISION_FIELDS)
-    object.__setattr__(decision, "__pydantic_extra__", None)
-    object.__setattr__(decision, "__pydantic_private__", None)
+    decision = _new(Decision)
+    _set_dict(decision, values)
+    _set_fields(decision, _DECISION_FIELDS)
+    _set_extra(decision, None)
+    _set_private(decision, None)
     return decision
 
 
-_set_attribute = object.__setattr__
-_set_fields = BaseModel.__dict__["__pydantic_fields_set__"].__set__
-
-
 def construct_decisions(values: list[dict[str, Any]]) -> list[Decision]:
-    """construct_decision for many value dicts, with the per-object work done by map()."""
-    decisions = list(map(Decision.__new__, repeat(Decision, len(values))))
-    consume(map(_set_attribute, decisions, repeat("__dict__"), values))
-    consume(map(_set_fields, decisions, repeat(_DECISION_FIELDS)))
-    consume(map(_set_attribute, decisions, repeat("__pydantic_extra__"), repeat(None)))
-    consume(map(_set_attribute, decisions, repeat("__pydantic_private__"), repeat(None)))
+    """construct_decision for many value dicts (inlined: this runs once per order)."""
+    decisions: list[Decision] = []
+    append, fields = decisions.append, _DECISION_FIELDS
+    for v in values:
+        decision = _new(Decision)
+        _set_dict(decision, v)
+        _set_fields(decision, fields)
+        _set_extra(decision, None)
+        _set_private(decision, None)
+        append(decision)
     return decisions
-
-
-def consume(iterator: Iterable[Any]) -> None:
-    """Run an iterator to its end for its side effects (in C)."""
-    deque(iterator, maxlen=0)

@@ -44,9 +44,8 @@ class Step:
         # An expression is a pure function of the facts it reads: memoise on their values.
         self.memo: dict[tuple[Any, ...], Any] = {}
 
-    def run(self, columns: dict[str, Sequence[Any]], i: int, env: dict[str, Any]) -> Any:
-        """The value for order i (env: the values earlier steps computed for it)."""
-        key = tuple([env[r] if r in env else columns[r][i] for r in self.varying])
+    def value(self, key: tuple[Any, ...]) -> Any:
+        """The value for facts with these values of `varying` (memoised)."""
         value = self.memo.get(key, _MISSING)
         if value is _MISSING:
             try:
@@ -59,6 +58,19 @@ class Step:
                 self.memo.clear()
             self.memo[key] = value
         return value
+
+
+class KeyColumns(dict[tuple[str, ...], list[tuple[Any, ...]]]):
+    """Per tuple of fact names, the tuple of their values for each order of a batch (lazily)."""
+
+    def __init__(self, columns: dict[str, Sequence[Any]], size: int):
+        super().__init__()
+        self.columns, self.size = columns, size
+
+    def __missing__(self, names: tuple[str, ...]) -> list[tuple[Any, ...]]:
+        keys = self[names] = (list(zip(*[self.columns[n] for n in names], strict=True))
+                              if names else [()] * self.size)
+        return keys
 
 
 class State:
@@ -121,24 +133,30 @@ class State:
 class Plan:
     """Constant decision fields in a template, plus the per-order work."""
 
-    __slots__ = ("template", "options", "raw_fields", "steps", "computed_fields", "compensation",
+    __slots__ = ("template", "options", "raw_fields", "calls", "computed_fields", "compensation",
                  "per_order")
 
     def __init__(self) -> None:
         self.template: dict[str, Any] = {}
         self.options: list[str] = []
         self.raw_fields: tuple[tuple[str, str], ...] = ()  # (decision field, fact column)
-        self.steps: tuple[Step, ...] = ()
+        # Each step, and whether it reads only the order's facts (none computed before it).
+        self.calls: tuple[tuple[Step, bool], ...] = ()
         self.computed_fields: list[tuple[str, str]] = []  # (decision field, computed fact)
         self.compensation: tuple[Source, Source] | None = None  # None: in the template
         self.per_order = False  # whether finish() has work to do
 
-    def finish(self, engine: Engine, values: dict[str, Any],
-               columns: dict[str, Sequence[Any]], i: int) -> None:
+    def finish(self, engine: Engine, values: dict[str, Any], keys: KeyColumns, i: int) -> None:
         """Fill the fields computed for order i (the plan's steps run on its facts)."""
         env: dict[str, Any] = {}
-        for step in self.steps:
-            env[step.name] = step.run(columns, i, env)
+        columns = keys.columns
+        for step, raw in self.calls:
+            if raw:  # every fact the step reads is the order's own: its key is precomputed
+                key = keys[step.varying][i]
+            else:
+                key = tuple([env[r] if r in env else columns[r][i] for r in step.varying])
+            value = step.memo.get(key, _MISSING)
+            env[step.name] = step.value(key) if value is _MISSING else value
         for field, name in self.computed_fields:
             values[field] = env[name]
         if self.compensation is not None:
@@ -150,7 +168,12 @@ class Plan:
 def build_plan(engine: Engine, state: State) -> Plan:
     """The plan for orders that reached this state after the last table."""
     plan = Plan()
-    plan.steps = state.steps
+    calls: list[tuple[Step, bool]] = []
+    earlier: set[str] = set()
+    for step in state.steps:
+        calls.append((step, not earlier.intersection(step.varying)))
+        earlier.add(step.name)
+    plan.calls = tuple(calls)
     chosen = set(state.options)
     plan.options = [o for o in OPTION_ORDER if o in chosen]
     const, computed = state.outputs, state.computed
@@ -180,7 +203,7 @@ def build_plan(engine: Engine, state: State) -> Plan:
         fixed["compensation"] = engine.compensation(comp[0][1], comp[1][1])
     else:
         plan.compensation = comp
-    plan.per_order = bool(plan.steps) or plan.compensation is not None
+    plan.per_order = bool(plan.calls) or plan.compensation is not None
     # Keys in Decision field order, as decide() builds them.
     plan.template = {f: fixed.get(f) for f in Decision.model_fields}
     return plan
