@@ -38,8 +38,8 @@ def _env(database_url: str, tmp_path: Path, port: int) -> dict[str, str]:
             "NOKI_INBOUND_SPOOL_DIR": str(tmp_path / "spool")}
 
 
-def _orders(engine: Engine) -> list[str]:
-    ingest(engine, sample_records(6), actor="test")
+def _orders(engine: Engine, app_ctx) -> list[str]:  # type: ignore[no-untyped-def]
+    ingest(app_ctx, sample_records(6), actor="test")
     with Session(engine) as s:
         ids = list(s.exec(select(OrderRow.order_id).order_by(OrderRow.order_id)).all())
         for i, oid in enumerate(ids):
@@ -48,9 +48,9 @@ def _orders(engine: Engine) -> list[str]:
     return ids
 
 
-def test_listener_process_turns_replies_into_inquiries(engine: Engine, database_url: str,
+def test_listener_process_turns_replies_into_inquiries(engine: Engine, app_ctx, database_url: str,
                                                        tmp_path: Path) -> None:
-    ids = _orders(engine)
+    ids = _orders(engine, app_ctx)
     port = _port()
     proc = subprocess.Popen([sys.executable, "-m", "noki.cli.main", "inbound"],
                             env=_env(database_url, tmp_path, port), stdout=subprocess.PIPE,
@@ -82,9 +82,9 @@ def test_listener_process_turns_replies_into_inquiries(engine: Engine, database_
     assert not list((tmp_path / "spool" / "new").iterdir())  # every mail processed
 
 
-def test_ingest_inquiries_file_and_voc_report_from_db(engine: Engine, database_url: str,
+def test_ingest_inquiries_file_and_voc_report_from_db(engine: Engine, app_ctx, database_url: str,
                                                       tmp_path: Path, monkeypatch) -> None:
-    ids = _orders(engine)
+    ids = _orders(engine, app_ctx)
     src = tmp_path / "inq.jsonl"
     src.write_text("\n".join([
         json.dumps({"id": "p-1", "channel": "phone", "received_at": "2026-11-30T10:00:00",

@@ -173,3 +173,18 @@ def inquiry_voices(engine: Engine, since: dt.date | None = None) -> list[Voice]:
         rows = s.exec(query.order_by(col(InquiryRow.id))).all()
         return [as_voice(f"inq-{r.id}", r.received_at, r.channel, r.text, r.order_id)
                 for r in rows if r.text.strip()]
+
+
+def seed_demo_inquiries(engine: Engine, *, faq: FaqIndex, n_orders: int = 6) -> list[Received]:
+    """`make run`: pretend notices went to the first orders, then receive one reply per intent."""
+    from noki.inbound.demo import INBOX, demo_threads
+    from noki.inbound.samples import sample_replies
+
+    with Session(engine) as s:
+        rows = s.exec(select(OrderRow).order_by(col(OrderRow.order_id)).limit(n_orders)).all()
+        orders = [Order.model_validate(r.payload) for r in rows]
+        threads = demo_threads(orders)
+        for (msgid, _), order in zip(threads, orders, strict=False):
+            record_sent_message_id(s, msgid, order.order_id)
+        s.commit()
+    return [receive_mail(engine, raw, faq=faq) for raw in sample_replies(threads, to=INBOX)]
