@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from noki.db.clock import utcnow
-from noki.db.models import DecisionRow, InquiryRow, OrderRow, SentMessageId
+from noki.db.models import DecisionRow, InquiryRow, OrderRow, OutboxMessage, SentMessageId
 from noki.domain.decision import Decision
 from noki.domain.order import Order
 from noki.faq.retrieve import FaqIndex
@@ -56,12 +56,21 @@ def _pairs(engine: Engine, order_ids: Iterable[str]) -> dict[str, tuple[Order, D
 
 
 def _thread_orders(engine: Engine, ids: Iterable[str]) -> dict[str, str]:
+    """Message-IDs noki sent -> order: the recorded ids, and the Message-ID the sender stored as
+    each sent e-mail's provider_ref."""
     wanted = [i for i in ids if i]
     if not wanted:
         return {}
     with Session(engine) as s:
         rows = s.exec(select(SentMessageId).where(col(SentMessageId.message_id).in_(wanted))).all()
-        return {r.message_id: r.order_id for r in rows}
+        found = {r.message_id: r.order_id for r in rows}
+        sent = s.exec(select(OutboxMessage.provider_ref, OutboxMessage.order_id).where(
+            OutboxMessage.channel == "email", OutboxMessage.status == "sent",
+            col(OutboxMessage.provider_ref).in_(wanted))).all()
+        for ref, order_id in sent:
+            if ref:
+                found.setdefault(ref, order_id)
+        return found
 
 
 def _known_orders(engine: Engine, candidates: Iterable[str]) -> set[str]:
