@@ -1,7 +1,7 @@
 """security: server-side console sessions
 
 Revision ID: 0003_security
-Revises: 0003_voc
+Revises: 0003_ctx
 Create Date: 2026-12-01 22:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003_security"
-down_revision = "0003_voc"
+down_revision = "0003_ctx"
 branch_labels = None
 depends_on = None
 
