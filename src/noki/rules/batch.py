@@ -71,6 +71,12 @@ class BatchDecider:
                 self.stages.append((self.groups[t], raw, (t,)))
             else:
                 self.stages[-1] = (last[0], last[1], (*last[2], t))
+        # A group's first stage (with raw inputs) needs no state in its key: it is always 0.
+        self.first_stage: list[bool] = []
+        started: set[int] = set()
+        for group, raw, _ in self.stages:
+            self.first_stage.append(bool(raw) and group not in started)
+            started.add(group)
         refs = {r for ct in engine.tables for row in ct.rows.values() for rs in row.refs
                 for r in rs}
         self.columns = tuple(sorted({*self.cells, *refs, "order_id",
@@ -134,11 +140,16 @@ class BatchDecider:
         groups: list[Sequence[int]] = [[0] * len(orders) for _ in learned.spaces]
         traces = []
         facts: dict[int, dict[str, Any]] = {}  # flat facts of orders that reached a new cell
+        first = self.first_stage
         for g, (group, raw, tables) in enumerate(self.stages):
             moves, states = learned.moves[g], groups[group]
-            keys: Sequence[Hashable] = (
-                list(zip(states, *[c for n in raw for c in cells[n]], strict=True)) if raw
-                else states)
+            columns_of_stage = [c for n in raw for c in cells[n]]
+            keys: Sequence[Hashable]
+            if first[g]:  # a group's first stage starts every order in state 0
+                keys = (columns_of_stage[0] if len(columns_of_stage) == 1 else
+                        list(zip(*columns_of_stage, strict=True)))
+            else:
+                keys = list(zip(states, *columns_of_stage, strict=True)) if raw else states
             try:
                 after: list[Move] = list(map(moves.__getitem__, keys))
             except KeyError:  # a key not seen before: learn it (rare once warm)
