@@ -14,7 +14,7 @@ for other rule sets, and for engines without the cell cache, decide_many calls d
 from __future__ import annotations
 
 import threading
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterator, Sequence
 from itertools import chain
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
@@ -153,10 +153,14 @@ class BatchDecider:
             try:
                 after: list[Move] = list(map(moves.__getitem__, keys))
             except KeyError:  # a key not seen before: learn it (rare once warm)
+                found: list[Move | None] = [moves.get(key) for key in keys]
                 with self._lock:
-                    after = [moves.get(key) or self._learn(moves, key, learned, group, tables,
-                                                           states[i], orders, cells, i, facts)
-                             for i, key in enumerate(keys)]
+                    for i in _nones(found):
+                        key = keys[i]
+                        found[i] = moves.get(key) or self._learn(
+                            moves, key, learned, group, tables, states[i], orders, cells, i,
+                            facts)
+                after = found  # type: ignore[assignment]  # no None is left
             groups[group], trace = zip(*after, strict=True)
             traces.append(trace)
         finals: list[Hashable] = (list(zip(*groups, strict=True)) if len(groups) > 1
@@ -208,3 +212,14 @@ class BatchDecider:
                     raise DecisionError(f"order {order_id}: {exc}") from exc
                 learned.plans[final] = plan
             return plan
+
+
+def _nones(values: list[Any]) -> Iterator[int]:
+    """The indexes of None in values, each found by list.index (in C)."""
+    i = -1
+    while True:
+        try:
+            i = values.index(None, i + 1)
+        except ValueError:
+            return
+        yield i
