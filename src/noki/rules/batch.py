@@ -1,14 +1,15 @@
-"""decide_many: a batch decided table by table over columns, durable deciding each cell once.
+"""decide_many: a batch decided over columns, durable-rules deciding each table cell once.
 
 decide() keys each table by the cell of its inputs and asks durable-rules once per cell. Here
-the same happens for many orders at once. Each order carries a State (the outputs the tables
-so far decided for it, noki.rules.plan). Per table, the state's view of the table's inputs
-plus the cells of its raw inputs give the rows the table fires (its effect); a key not seen
-before is decided through the engine's per-table cell cache, i.e. by durable for a new cell
-(Engine.table_effect). State and effect give the next state. The final state picks a Plan
-built once, so per order what remains is reading its facts (one pass), dictionary lookups,
-the values rows compute, and the Decision. Exact only while no table reads a computed value;
-for other rule sets, and for engines without the cell cache, decide_many calls decide().
+the same happens for many orders at once (docs/rules.md, "Batches"). Facts are read in one
+pass per order and cut into cells a column at a time. Per group of tables (noki.rules.learned)
+each order has a state (the outputs its tables decided so far); each stage maps (state, cells)
+to the next state and the stage's trace entries with one lookup per order. A key not seen
+before is worked out table by table through the engine's per-table cell cache, i.e. durable
+decides every new cell (Engine.table_effect). The final states pick a Plan built once
+(noki.rules.plan), so per order what remains is the values rows compute and the Decision.
+Exact only while no table reads a computed value; for other rule sets, and for engines
+without the cell cache, decide_many calls decide() for each order.
 """
 
 from __future__ import annotations
