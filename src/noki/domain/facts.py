@@ -17,6 +17,18 @@ def deadline_missed(order: Order) -> bool:
     return order.need_by is not None and order.eta.latest > order.need_by
 
 
+def eta_change(order: Order) -> str | None:
+    """How the ETA moved since the previous notice: earlier, later, same; None without one."""
+    previous = order.previous_eta
+    if previous is None:
+        return None
+    now = (order.eta.latest, order.eta.earliest)
+    before = (previous.latest, previous.earliest)
+    if now == before:
+        return "same"
+    return "earlier" if now < before else "later"
+
+
 def days_over_sla(order: Order) -> int | None:
     """Delay beyond the contract's SLA days (negative when within it); None without an SLA."""
     # Rules compare only with constants, so this cross-field difference is derived here.
@@ -71,4 +83,6 @@ def flat_facts(order: Order) -> dict[str, Any]:
         "deadline_missed": deadline_missed(order),
         "order_value_jpy": order.order_value_jpy,
         "days_over_sla": days_over_sla(order),
+        "eta_change": eta_change(order),
+        "promised_passed": order.promised_date < order.as_of,
     }

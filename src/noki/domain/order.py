@@ -108,6 +108,8 @@ class Order(_Strict):
     ordered_at: date
     promised_date: date
     eta: Eta
+    # The ETA told in the previous notice, when there was one (says what changed).
+    previous_eta: Eta | None = None
     reschedule_count: int = Field(default=0, ge=0)
     delay_reason: DelayReason
     need_by: date | None = None
