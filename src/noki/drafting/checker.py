@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cached_property, lru_cache
+from functools import cached_property
 from typing import Literal
 
 from noki.domain.decision import OPTION_ORDER, Decision
 from noki.domain.draft import CheckResult, NoticeChannel, Violation
 from noki.domain.order import Order
-from noki.drafting import jatext, keigo
+from noki.drafting import jatext, keigo, meaning
 from noki.drafting import lexicon as lx
-from noki.drafting import meaning
 from noki.drafting.dates import customer_window, effective_eta
-from noki.drafting.names import company_core, known_names, placeholders_and_names
+from noki.drafting.names import known_names, placeholders_and_names
 from noki.drafting.settings import DEFAULT_SETTINGS, NoticeSettings, sms_segments
-from noki.drafting.wording import is_company
 
 SMS_LIMIT = DEFAULT_SETTINGS.sms_limit  # the default; NoticeSettings.sms_max_segments sets it
 
@@ -192,7 +189,7 @@ def check_text(
             kinds_seen.setdefault(kind, []).extend((part, s) for s in spans)
         _guarantees(part, report)
         placeholders_and_names(part, order, report)
-        _meaning(part, order, decision, channel, settings, today, report)
+        meaning.report(part, order, decision, channel, settings, today, report)
     if require_all:
         seen = _stated(parts)
         _required(order, decision, channel, report, seen, options_seen, kinds_seen, has_link,
@@ -253,7 +250,8 @@ def _required(order: Order, decision: Decision, channel: NoticeChannel, report: 
     if comp.type == "none" or link_covers:
         return
     kind = lx.DECIDED_KIND[comp.type]
-    mentions = [m for k in (kind, *lx.ALSO_STATES.get(comp.type, ())) for m in kinds_seen.get(k, [])]
+    kinds = (kind, *lx.ALSO_STATES.get(comp.type, ()))
+    mentions = [m for k in kinds for m in kinds_seen.get(k, [])]
     if not mentions:
         report.add("missing_compensation", f"決定した補償({comp.type})が記載されていません")
         return
@@ -265,26 +263,6 @@ def _required(order: Order, decision: Decision, channel: NoticeChannel, report: 
             return
     report.add("missing_compensation",
                f"補償({comp.type})の金額 {comp.amount_jpy:,}円 が補償の文に記載されていません")
-
-
-def _meaning(part: _Part, order: Order, decision: Decision, channel: NoticeChannel,
-             settings: NoticeSettings, today: date, report: _Report) -> None:
-    text = part.terms
-    found = list(meaning.tense_findings(text, part.dates, today))
-    if part.name == "body":
-        found += meaning.apology_findings(text, order, decision)
-        found += meaning.caveat_findings(text, order.delay_reason)
-        found += meaning.duplicate_findings(text)
-        found += meaning.promise_findings(text, order, decision, settings.replies_handled, channel)
-        if order.eta.confidence == "low":
-            days = {*effective_eta(order, today), *customer_window(order, settings, today),
-                    order.eta.earliest, order.eta.latest}
-            found += meaning.exact_day_findings(text, part.dates, days)
-        company = is_company(order.customer.name)
-        core = company_core(order.customer.name) if company else ""
-        found += meaning.addressee_findings(part.masked, company, core)
-    for code, detail, span in found:
-        report.add(code, detail, part, span)
 
 
 def _guarantees(part: _Part, report: _Report) -> None:

@@ -6,20 +6,29 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from noki.domain.decision import Decision
+from noki.domain.draft import NoticeChannel
 from noki.domain.order import DelayReason, Order
 from noki.drafting import jatext
+from noki.drafting.dates import customer_window, effective_eta
+from noki.drafting.names import company_core
+from noki.drafting.settings import NoticeSettings
+from noki.drafting.wording import is_company
+
+if TYPE_CHECKING:
+    from noki.drafting.checker import _Part, _Report
 
 Span = tuple[int, int]
 Finding = tuple[str, str, Span | None]
 
 _RANGE_GAP = re.compile(r"\s*(?:~|〜|から|-|–|—)\s*")
 # What the words after a date say about it: still to come, or already over.
-_FUTURE = re.compile(r"見込み|予定(?!でした)|いたします|いたしかねます|できない|できません(?!でした)"
-                     r"|になります|となります|させていただきます|お知らせします|ご連絡します")
-_PAST = re.compile(r"できず|できませんでした|でした|過ぎ|いただいた|いただき|おりました|済み|かなわず"
-                   r"|間に合わず|しました|いたしました|ませんで")
+_FUTURE = re.compile(r"見込み|予定(?!でした)|いたします|いたしかねます|できない"
+                     r"|できません(?!でした)|になります|となります|させていただきます|お知らせします|ご連絡します")
+_PAST = re.compile(r"できず|できませんでした|でした|過ぎ|いただいた|いただき|おりました"
+                   r"|済み|かなわず|間に合わず|しました|いたしました|ませんで")
 _LATE = re.compile(r"遅れ|遅延|間に合わな|間に合わず|お届けできな|納品できな|納車できな|お待たせ")
 _NOT = re.compile(r"(?:遅れ|遅延)(?:は|も)?(?:ございません|ありません|なく)|ことなく")
 _APOLOGY = re.compile(r"申し訳|お詫び|すみません|ごめんなさい")
@@ -41,10 +50,12 @@ _DOUBLE_GO = re.compile(r"ご購買|ご[^\s、。ご]{1,6}ご担当者")
 _ONCHU_SAMA = re.compile(r"御中[ \u3000]*\n?[^\n。]{0,20}様")
 _PRIORITY = re.compile(r"最優先")
 _EXPEDITE = re.compile(r"優先して|優先的に")
-_PHONE_PROMISE = re.compile(r"お?電話(?:また|や|か|で|にて)[^。\n]*?(?:ご連絡|お知らせ|差し上げ|お伝え)")
+_PHONE_PROMISE = re.compile(
+    r"お?電話(?:また|や|か|で|にて)[^。\n]*?(?:ご連絡|お知らせ|差し上げ|お伝え)"
+)
 _REPLY = re.compile(r"返信で|ご返信|返信にて|返信ください")
 _VEHICLE_WRONG = re.compile(r"互換部品|適合を確認|ご注文をキャンセル|注文のキャンセル|部品の入荷")
-_DUP_STRIP = re.compile(r"[\s、。,.!?「」()・:]")
+_DUP_STRIP = re.compile(r"[\s、。,.!?「」()・:~0-9年月日]")  # dates alone do not make a repeat
 _DUP_TAIL = re.compile(r"(?:ております|いたします|ございます|申し上げます|ます|です)$")
 
 
@@ -102,7 +113,8 @@ def tense_findings(text: str, dates: list[jatext.DateMention], today: date) -> I
                    f"「{text[span[0]:span[1]]}」は本日({today})より前から始まる幅です", span)
         elif _FUTURE.search(tail):
             yield ("past_date_as_future",
-                   f"{first} は本日({today})より前の日付ですが、これからのことのように書かれています",
+                   f"{first} は本日({today})より前の日付ですが、"
+                   "これからのことのように書かれています",
                    span)
 
 
@@ -113,12 +125,12 @@ def sentences(text: str) -> Iterator[tuple[int, int, str]]:
 
 
 def apology_findings(text: str, order: Order, decision: Decision) -> Iterator[Finding]:
-    """not_delayed_but_apologises: lateness for an on-time order, or a re-delay apology for good news."""
+    """not_delayed_but_apologises: lateness when on time, a re-delay apology for good news."""
     on_time = decision.delay_days == 0
     improved = decision.notice_purpose == "improved"
     if not (on_time or improved):
         return
-    for start, end, s in sentences(text):
+    for start, _end, s in sentences(text):
         if on_time:
             m = _LATE.search(s)
             if m and not _NOT.search(s):
@@ -137,7 +149,7 @@ def apology_findings(text: str, order: Order, decision: Decision) -> Iterator[Fi
 
 def caveat_findings(text: str, reason: DelayReason) -> Iterator[Finding]:
     """wrong_caveat: 「…により前後する」 naming a cause that is not the order's delay reason."""
-    for start, end, s in sentences(text):
+    for start, _end, s in sentences(text):
         if not _CAVEAT.search(s):
             continue
         for cue, reasons in _CAVEAT_CUES:
@@ -161,7 +173,8 @@ def exact_day_findings(
         if not _ABOUT_ARRIVAL.search(text[s0:s1]) or _APPROX.match(text[item.last.end:s1]):
             continue
         yield ("uncertain_exact_day",
-               "見通しが立ちにくい(確度: 低)のに、入荷・お届けを1日で書いています(幅で書いてください)",
+               "見通しが立ちにくい(確度: 低)のに、入荷・お届けを1日で書いています"
+               "(幅で書いてください)",
                (item.first.start, item.first.end))
 
 
@@ -228,3 +241,27 @@ def promise_findings(text: str, order: Order, decision: Decision,
             yield ("wrong_industry_wording",
                    f"新車のお知らせに部品・通販の言葉「{m.group()}」(別グレード・別仕様、ご契約の解除)",
                    m.span())
+
+
+def report(part: _Part, order: Order, decision: Decision, channel: NoticeChannel,
+             settings: NoticeSettings, today: date, report: _Report) -> None:
+    """Run the meaning checks on one part and add what they find to the report."""
+    text = part.terms
+    found = list(tense_findings(text, part.dates, today))
+    if part.name == "body":
+        found += apology_findings(text, order, decision)
+        found += caveat_findings(text, order.delay_reason)
+        found += duplicate_findings(text)
+        found += promise_findings(text, order, decision, settings.replies_handled, channel)
+        if order.eta.confidence == "low":
+            days = {*effective_eta(order, today), *customer_window(order, settings, today),
+                    order.eta.earliest, order.eta.latest}
+            # The same day may also be the promised date or the next contact: those are single.
+            days -= {order.promised_date, order.need_by, order.ordered_at,
+                     decision.next_update_date}
+            found += exact_day_findings(text, part.dates, days)
+        company = is_company(order.customer.name)
+        core = company_core(order.customer.name) if company else ""
+        found += addressee_findings(part.masked, company, core)
+    for code, detail, span in found:
+        report.add(code, detail, part, span)
