@@ -118,6 +118,7 @@ def notice_facts(
         "how_to_choose": wording.HOW_TO_CHOOSE[order.industry],
         "has_phone": order.customer.contact.phone is not None,
         "replies_handled": settings.replies_handled,
+        "sms_limit": settings.sms_limit if channel == "sms" else None,
         "sender": wording.SENDER[order.industry],
         "sender_short": wording.SENDER_SHORT[order.industry],
         "contact": wording.CONTACT[order.industry],

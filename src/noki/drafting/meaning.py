@@ -105,8 +105,8 @@ def tense_findings(text: str, dates: list[jatext.DateMention], today: date) -> I
             continue
         nxt = grouped[n + 1].first.start if n + 1 < len(grouped) else None
         tail = _tail(text, item, nxt, ends)
-        if _PAST.search(tail):
-            continue
+        if _PAST.search(tail) or tail.lstrip().startswith(("から、", "より")):
+            continue  # over, or the ETA a change started from (前回ご案内の…から、)
         span = (item.first.start, item.last.end)
         if item.is_range and last >= today:
             yield ("range_starts_in_past",
@@ -126,7 +126,7 @@ def sentences(text: str) -> Iterator[tuple[int, int, str]]:
 
 def apology_findings(text: str, order: Order, decision: Decision) -> Iterator[Finding]:
     """not_delayed_but_apologises: lateness when on time, a re-delay apology for good news."""
-    on_time = decision.delay_days == 0
+    on_time = decision.delay_days == 0 and not decision.deadline_missed  # need-by counts too
     improved = decision.notice_purpose == "improved"
     if not (on_time or improved):
         return
