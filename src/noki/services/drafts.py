@@ -63,6 +63,9 @@ def create_draft(
 ) -> DraftRow | None:
     """Draft a notice for the decision; without any contact it is a script for a person."""
     assert drow.id is not None
+    if decision.notice_purpose == "none":  # on time: no delay notice to write
+        audit.record(session, actor=actor, action="no_notice_needed", order_id=order.order_id)
+        return None
     made = drafting_port.draft(order, decision)
     row = _row_from(session, made, order=order, drow=drow, decision=decision, kind=kind)
     if decision.channel == "none":  # approval=required: the queue shows it, nothing is sent
