@@ -189,7 +189,8 @@ def check_text(
             kinds_seen.setdefault(kind, []).extend((part, s) for s in spans)
         _guarantees(part, report)
         placeholders_and_names(part, order, report)
-        meaning.report(part, order, decision, channel, settings, today, report)
+        meaning.report_meaning(part, order, decision, channel, settings, today, report,
+                       notice=require_all)
     if require_all:
         seen = _stated(parts)
         _required(order, decision, channel, report, seen, options_seen, kinds_seen, has_link,

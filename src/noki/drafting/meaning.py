@@ -243,13 +243,15 @@ def promise_findings(text: str, order: Order, decision: Decision,
                    m.span())
 
 
-def report(part: _Part, order: Order, decision: Decision, channel: NoticeChannel,
-             settings: NoticeSettings, today: date, report: _Report) -> None:
+def report_meaning(part: _Part, order: Order, decision: Decision, channel: NoticeChannel,
+             settings: NoticeSettings, today: date, report: _Report, *,
+             notice: bool = True) -> None:
     """Run the meaning checks on one part and add what they find to the report."""
     text = part.terms
     found = list(tense_findings(text, part.dates, today))
     if part.name == "body":
-        found += apology_findings(text, order, decision)
+        if notice:  # a reply may explain delays in general (FAQ), a notice speaks of this order
+            found += apology_findings(text, order, decision)
         found += caveat_findings(text, order.delay_reason)
         found += duplicate_findings(text)
         found += promise_findings(text, order, decision, settings.replies_handled, channel)
