@@ -248,8 +248,11 @@ def _row_from(
     decision: Decision,
     kind: str,
 ) -> DraftRow:
+    fields = _text_fields(made)
+    # The queue shows 「クーポン 1,000円」, not the bare code: keep the amount beside the type.
+    fields["meta"] = {**fields["meta"], "compensation_amount": decision.compensation.amount_jpy}
     return DraftRow(
-        **_text_fields(made),
+        **fields,
         order_id=order.order_id,
         decision_id=drow.id,  # type: ignore[arg-type]
         version=0,  # set by the caller
