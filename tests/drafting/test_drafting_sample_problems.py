@@ -70,8 +70,9 @@ def independent_problems(order: Order, decision: Decision, email: str, sms: str)
         found.append("8 exact day when uncertain")
     if len(sms.encode("utf-16-le")) // 2 > 70 or "返信" in sms or order.order_id in sms:
         found.append("9 sms")
-    if "いつものき" in email or "お詫びの補償" in email or NESTED.search(email) or YEAR_TWICE.search(
-            email):
+    polish = ("いつものき" in email, "お詫びの補償" in email, NESTED.search(email),
+              YEAR_TWICE.search(email))
+    if any(polish):
         found.append("10 polish")
     return found
 
