@@ -171,6 +171,7 @@ def eta_event(
             order = old.model_copy(
                 update={
                     "eta": eta,
+                    "previous_eta": old.eta,  # the notice says what changed since then
                     "as_of": max(old.as_of, as_of or today_in_tokyo()),
                     "reschedule_count": old.reschedule_count + int(later),
                 }
