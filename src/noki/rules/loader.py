@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from noki.paths import shipped
 from noki.rules.model import RuleError, RuleFileError, RuleSet, Table
 from noki.rules.parse import parse_table
 from noki.rules.parse_fields import Errors
@@ -16,7 +17,7 @@ from noki.rules.schema import FileSpec, validate_spec
 from noki.rules.vocabulary import DECISION_OUTPUTS, FACTS, FactType
 from noki.rules.yaml_lines import LineDict, LineList, load_yaml
 
-DEFAULT_RULES_DIR = Path("rules")
+DEFAULT_RULES_DIR = shipped("rules")
 
 
 def rules_version(files: dict[str, bytes]) -> str:

@@ -15,7 +15,7 @@ from noki.voc.resources import topic_filler
 from noki.voc.taxonomy import CODES
 from noki.voc.text import Tokenizer
 from noki.voc.topic_labels import LabelPhraser, class_tfidf, filler_terms, label_topic
-from noki.voc.topics import find_topics
+from noki.voc.topics import find_topics, topic_count
 
 GROUP_LABELS = {"delivery": "配送・連絡", "product": "商品・その他"}
 # Domain words too general to say a voice is about delivery ("届いた商品、最高").
@@ -43,9 +43,12 @@ def build_topics(voices: Sequence[Voice], tokens: Sequence[Sequence[str]], hits:
     groups = voice_groups(tokens, hits, domain)
     drop = drop | topic_filler()
     fits = []
+    # The corpus's topic budget (3 for 100 voices ... 12) shared by the groups' sizes.
+    budget = topic_count(len(tokens), 10**6)
     for group in ("delivery", "product"):
         index = np.array([i for i, gname in enumerate(groups) if gname == group], dtype=int)
-        fit = find_topics([tokens[i] for i in index], drop=drop)
+        k = max(2, round(budget * len(index) / max(len(tokens), 1)))
+        fit = find_topics([tokens[i] for i in index], drop=drop, corpus_size=len(tokens), k=k)
         members = [index[np.flatnonzero(fit.assignment == k)] for k in range(len(fit.keywords))]
         fits.append((group, index, fit, members))
     all_members = [m for _, _, _, ms in fits for m in ms]
