@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from draft_helpers import decide
 
 from noki.domain.order import Order
 from noki.drafting import check_text
-from noki.rules.api import decide
 
 CORPUS = Path(__file__).parent / "corpus"
 ORDERS = {k: Order.model_validate(v)
