@@ -47,6 +47,12 @@ class Finding:
     end: int
 
 
+def with_host(domains: tuple[str, ...], url: str) -> tuple[str, ...]:
+    """The domains plus the host of a configured link (e.g. the self-service URL)."""
+    host = (urlsplit(url).hostname or "").lower()
+    return domains if not host or host in domains else (*domains, host)
+
+
 def allowed_host(host: str, domains: tuple[str, ...]) -> bool:
     """True for a configured domain or any of its subdomains."""
     host = host.lower().rstrip(".")

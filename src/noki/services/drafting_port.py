@@ -104,6 +104,7 @@ class DraftingPort:
             channel=channel,
             subject=subject,
             body=body,
+            settings=self.template.settings,
             allowed_domains=self.allowed_domains,
         )
 

@@ -41,6 +41,12 @@ def install(app: FastAPI) -> None:
         if app.openapi_schema:
             return app.openapi_schema
         doc = plain()
+        # The schema describes the machine API; console pages are HTML forms, not an API.
+        doc["paths"] = {
+            path: ops
+            for path, ops in doc.get("paths", {}).items()
+            if path.startswith("/api/") or path == "/healthz"
+        }
         _orders_body(doc, max_batch)
         for path, ops in doc.get("paths", {}).items():
             if not path.startswith("/api/"):
