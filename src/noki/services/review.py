@@ -141,7 +141,9 @@ def edit(
     edited = checked_edit(engine, draft_id=draft_id, body=body, subject=subject)
     if edited is None:
         with session_scope(engine) as s:
-            return _load(s, draft_id)
+            row = _load(s, draft_id)
+        _still_pending(row, "edited")
+        return row
     subject, body, check = edited
 
     def run() -> DraftRow:
@@ -161,17 +163,18 @@ def checked_edit(
     """The edited text (newlines as stored) and its check; None when nothing changed.
 
     Runs before the write transaction: checking is pure work and must not hold the lock.
+    A changed text for a draft that is no longer pending is a Conflict (the edit would be lost).
     """
     body = body.replace("\r\n", "\n")
     if not body.strip():
         raise Invalid("the notice text is empty")
     with session_scope(engine) as s:
         row = _load(s, draft_id)
-        _still_pending(row, "edited")
         subject = subject.replace("\r\n", "\n") if subject is not None else None
         subject = subject if row.channel == "email" else None
         if row.body == body and row.subject == subject:
             return None
+        _still_pending(row, "edited")
         order, decision = _facts(s, row)
     check = check_text(
         order,
