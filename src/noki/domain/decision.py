@@ -23,6 +23,8 @@ CompensationType = Literal[
 OptionName = Literal["wait", "substitute", "partial_shipment", "reschedule", "cancel_refund"]
 DecidedChannel = Literal["email", "sms", "none"]
 Approval = Literal["required", "auto"]
+# Whether and what to write: a delay notice, good news (ETA moved earlier), or nothing.
+NoticePurpose = Literal["delay", "improved", "none"]
 
 # The fixed order in which options are presented (policy and output contract).
 OPTION_ORDER: tuple[OptionName, ...] = (
@@ -72,6 +74,7 @@ class Decision(BaseModel):
     delay_days: int
     deadline_missed: bool
     rules_version: str
+    notice_purpose: NoticePurpose = "delay"
     trace: list[TraceEntry] = []
 
     def to_json_dict(self) -> dict[str, object]:

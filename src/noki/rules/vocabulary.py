@@ -66,6 +66,8 @@ FACTS: dict[str, FactType] = {
     "deadline_missed": FactType("bool"),
     "order_value_jpy": FactType("int"),
     "days_over_sla": FactType("int", nullable=True),
+    "eta_change": FactType("enum", ("earlier", "later", "same"), nullable=True),
+    "promised_passed": FactType("bool"),
 }
 
 # Outputs that become decision fields; tables may also declare intermediate outputs.
@@ -79,6 +81,7 @@ DECISION_OUTPUTS: dict[str, FactType] = {
     "human_followup": FactType("bool"),
     "approval": _enum(d.Approval),
     "next_update_date": FactType("date"),
+    "notice_purpose": _enum(d.NoticePurpose),
 }
 
 INTERMEDIATE_KINDS = ("enum", "int", "number", "bool", "string", "date")
