@@ -23,6 +23,7 @@ CompensationType = Literal[
 OptionName = Literal["wait", "substitute", "partial_shipment", "reschedule", "cancel_refund"]
 DecidedChannel = Literal["email", "sms", "none"]
 Approval = Literal["required", "auto"]
+Escalation = Literal["none", "person"]
 
 # The fixed order in which options are presented (policy and output contract).
 OPTION_ORDER: tuple[OptionName, ...] = (
@@ -73,7 +74,15 @@ class Decision(BaseModel):
     deadline_missed: bool
     rules_version: str
     trace: list[TraceEntry] = []
+    # Overdue orders go to a person once (rules/70_escalation.yaml).
+    escalation: Escalation = "none"
 
     def to_json_dict(self) -> dict[str, object]:
         """The decision as plain JSON types, in contract field order."""
-        return self.model_dump(mode="json")
+        # `escalation` is lifecycle state added later: shown only when a person must act,
+        # so the contract's documents stay exactly as they were for every other order.
+        return self.model_dump(mode="json", exclude=_NO_ESCALATION if self.escalation == "none"
+                               else None)
+
+
+_NO_ESCALATION = {"escalation"}

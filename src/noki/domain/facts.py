@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from noki.domain.order import Order
+from noki.domain.order import Order, Status
+
+# States in which the customer still waits for an arrival (an ETA can pass without news).
+_WAITING = frozenset({"backordered", "partially_shipped", "substituted"})
 
 
 def delay_days(order: Order) -> int:
@@ -26,9 +29,13 @@ def days_over_sla(order: Order) -> int | None:
     return delay_days(order) - contract.sla_days
 
 
+_NEW = Status()
+
+
 def flat_facts(order: Order) -> dict[str, Any]:
     """The facts the rule tables read, keyed by dotted path (hot path: no serialisation)."""
     eta, sku, customer = order.eta, order.sku, order.customer
+    status = order.status or _NEW
     contract, contact = customer.contract, customer.contact
     return {
         "order_id": order.order_id,
@@ -71,4 +78,10 @@ def flat_facts(order: Order) -> dict[str, Any]:
         "deadline_missed": deadline_missed(order),
         "order_value_jpy": order.order_value_jpy,
         "days_over_sla": days_over_sla(order),
+        # The lifecycle (issue 11): state, the customer's choice, the ledger, overdue.
+        "state": status.state,
+        "choice": status.choice,
+        "compensation.granted_type": status.granted_type,
+        "compensation.granted_jpy": status.granted_jpy,
+        "overdue": status.state in _WAITING and order.as_of > eta.latest,
     }

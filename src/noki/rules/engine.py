@@ -191,6 +191,7 @@ class Engine:
                 "deadline_missed": facts["deadline_missed"],
                 "rules_version": self.ruleset.version,
                 "trace": trace,
+                "escalation": facts.get("escalation", "none"),
             }
         except KeyError as exc:
             raise DecisionError(f"the rules left {exc.args[0]!r} undecided") from exc
