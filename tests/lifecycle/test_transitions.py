@@ -36,8 +36,9 @@ def event(kind: str, **extra: Any):
 
 
 def snap(state: str, **kw: Any) -> Snapshot:
-    base: dict[str, Any] = dict(order_id="O1", state=state, quantity=3, order_value_jpy=9000,
-                                offered_options=("wait", "substitute", "cancel_refund"))
+    base: dict[str, Any] = {"order_id": "O1", "state": state, "quantity": 3,
+                            "order_value_jpy": 9000,
+                            "offered_options": ("wait", "substitute", "cancel_refund")}
     base.update(kw)
     return Snapshot(**base)
 

@@ -8,8 +8,8 @@ from noki.domain.lifecycle.events import (
     CLOSING_KINDS,
     CancelledEvent,
     ChoiceEvent,
-    Event,
     EtaEvent,
+    Event,
     PartiallyShippedEvent,
 )
 from noki.domain.lifecycle.states import (
