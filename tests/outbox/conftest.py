@@ -105,17 +105,19 @@ def sms_gateway() -> Iterator[Gateway]:
 
 
 @pytest.fixture
-def approved(engine: Engine) -> Callable[..., list[DraftRow]]:
+def approved(engine: Engine, app_ctx) -> Callable[..., list[DraftRow]]:
     """Ingest sample orders and approve n clean drafts of a channel; returns the drafts."""
 
     def make(n: int, channel: str = "email", orders: int = 60) -> list[DraftRow]:
-        ingest(engine, sample_records(orders), actor="test")
+        ingest(app_ctx, sample_records(orders), actor="test")
         with Session(engine) as s:
             rows = s.exec(
                 select(DraftRow).where(
                     DraftRow.status == "pending", DraftRow.check_ok, DraftRow.channel == channel
                 )
-            ).all()[:n]
+                .order_by(DraftRow.id)  # type: ignore[arg-type]
+            ).all()
+        rows = [r for r in rows if not r.meta.get("no_contact")][:n]  # those cannot be sent
         assert len(rows) == n, f"only {len(rows)} clean {channel} drafts"
         for row in rows:
             review.approve(engine, draft_id=row.id, actor=Actor("aoki", "agent"))  # type: ignore[arg-type]

@@ -47,9 +47,29 @@ def _errors(tmp_path: Path, name: str, old: str, new: str) -> tuple[list[str], i
          "unknown field 'colour' in table"),
         ("20_lane.yaml", "when: {industry: ec, segment: vip}",
          "when: {industry: ec, segment: vip, industry: btob}", "duplicate key 'industry'"),
+        ("10_segment.yaml", "        why: EC で会員ランクが VIP",
+         "        why: EC で会員ランクが VIP\n        note: x",
+         "unknown field 'note' in rule ec-vip-rank"),
+        ("10_segment.yaml", "    complete: true", "    complete: \"yes\"",
+         "complete must be true or false"),
+        ("20_lane.yaml", "        why: EC の VIP のお客様は最優先", "        why: 12",
+         "why must be text"),
+        ("60_update_schedule.yaml", "        then:\n          next_update_date:\n            min:\n"
+         "              - add_days: [{ref: as_of}, {ref: update_interval_days}]\n"
+         "              - max: [{ref: eta.earliest}, {add_days: [{ref: as_of}, 1]}]",
+         "        then:\n          next_update_date: {add: [{ref: update_interval_days}, 1]}",
+         "this expression computes a number, but next_update_date must be a date"),
+        ("60_update_schedule.yaml", "- add_days: [{ref: as_of}, {ref: update_interval_days}]",
+         "- add_days: [{ref: update_interval_days}, {ref: as_of}]",
+         "add_days: the first value must be a date, got a number"),
+        ("30_compensation.yaml", "compensation.amount_jpy: {ref: order_value_jpy}}",
+         "compensation.amount_jpy: {ref: promised_date}}",
+         "this expression computes a date, but compensation.amount_jpy must be a int"),
     ],
     ids=["unknown-input", "unknown-operator", "wrong-type", "unknown-output-value",
-         "duplicate-rule-id", "bad-hit-policy", "unknown-table-field", "duplicate-yaml-key"],
+         "duplicate-rule-id", "bad-hit-policy", "unknown-table-field", "duplicate-yaml-key",
+         "unknown-rule-field", "text-for-bool", "number-for-text", "computed-number-for-date",
+         "add-days-operands", "computed-date-for-amount"],
 )
 def test_bad_rule_file_names_file_line_and_problem(tmp_path, file, old, new, message):
     errors, line = _errors(tmp_path, file, old, new)

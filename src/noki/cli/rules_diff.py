@@ -17,11 +17,11 @@ def _stored_orders() -> list[Order]:
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import SQLAlchemyError
 
+    from noki.cli.context import load_settings
     from noki.db import make_engine
     from noki.services.queries import stored_order_documents
-    from noki.settings import Settings
 
-    url = Settings().database_url
+    url = load_settings().database_url
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and not Path(parsed.database or "").is_file():
         return []
@@ -85,14 +85,14 @@ def diff_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print JSON for machines."),
 ) -> None:
     """Decide the same orders with the base and the working rules; report what changes."""
-    from noki.rules.api import rules_dir
+    from noki.cli.context import load_settings
     from noki.rules.diff import diff_rules
     from noki.rules.engine import Engine
     from noki.rules.loader import load_ruleset
     from noki.rules.model import RuleFileError
     from noki.rules.source import load_base
 
-    work_dir = directory or rules_dir()
+    work_dir = directory or load_settings().rules_dir
     try:
         base_set = load_base(base, work_dir)
         head_set = load_ruleset(work_dir)

@@ -66,6 +66,80 @@ def check_expression(expr: Any, known: Mapping[str, FactType]) -> list[str]:
     return problems
 
 
+_KIND_OF_FACT = {"int": "number", "number": "number", "date": "date", "enum": "text",
+                 "string": "text", "bool": "bool", "list": "list"}
+_KIND_WORDS = {"number": "a number", "date": "a date", "text": "a text", "bool": "true/false",
+               "list": "a list", "null": "null"}
+
+
+class ExpressionTypeError(ValueError):
+    """An expression whose operands have the wrong type (found when the rules load)."""
+
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.line = line
+
+
+def describe_kind(kind: str) -> str:
+    """A computed kind in words."""
+    return _KIND_WORDS.get(kind, kind)
+
+
+def _literal_kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        try:
+            date.fromisoformat(value)
+            return "date"
+        except ValueError:
+            return "text"
+    return "list"
+
+
+def infer_type(expr: Any, known: Mapping[str, FactType]) -> str:
+    """The kind an expression computes (number, date, text, bool); raises on a mismatch.
+
+    Run on every computed output when the rules load, so `{add: [{ref: n}, 1]}` written
+    for a date output is refused with its line instead of returning a number at decision time.
+    """
+    if not isinstance(expr, dict):
+        return _literal_kind(expr)
+    op, arg = next(iter(expr.items()))
+    if op == "ref":
+        return _KIND_OF_FACT.get(known[arg].kind, "text")
+    args = [arg] if op == "floor" else list(arg)
+    kinds = [infer_type(a, known) for a in args]
+    line = getattr(expr, "line", None)
+    if op == "add_days":
+        if kinds[0] != "date":
+            raise ExpressionTypeError(f"add_days: the first value must be a date, got "
+                                      f"{describe_kind(kinds[0])}", line)
+        if kinds[1] != "number":
+            raise ExpressionTypeError(f"add_days: the second value must be a number of days, "
+                                      f"got {describe_kind(kinds[1])}", line)
+        return "date"
+    if op in ("min", "max") and all(k == "date" for k in kinds):
+        return "date"
+    bad = [k for k in kinds if k != "number"]
+    if bad:
+        raise ExpressionTypeError(f"{op} works on numbers" + (" or on dates only"
+                                  if op in ("min", "max") else "") + ", got "
+                                  + ", ".join(describe_kind(k) for k in kinds), line)
+    return "number"
+
+
+def type_fits(target: FactType, kind: str) -> bool:
+    """True when a computed kind may be stored in an output of type target."""
+    if kind == "null":
+        return target.nullable
+    return _KIND_OF_FACT.get(target.kind) == kind and target.kind != "enum"
+
+
 def _num(value: Any) -> Decimal:
     if isinstance(value, bool) or value is None:
         raise ExpressionError(f"expected a number, got {value!r}")

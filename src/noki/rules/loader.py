@@ -9,13 +9,15 @@ from typing import Any
 
 import yaml
 
+from noki.paths import shipped
 from noki.rules.model import RuleError, RuleFileError, RuleSet, Table
-from noki.rules.parse import FILE_KEYS, parse_table
+from noki.rules.parse import parse_table
 from noki.rules.parse_fields import Errors
+from noki.rules.schema import FileSpec, validate_spec
 from noki.rules.vocabulary import DECISION_OUTPUTS, FACTS, FactType
 from noki.rules.yaml_lines import LineDict, LineList, load_yaml
 
-DEFAULT_RULES_DIR = Path("rules")
+DEFAULT_RULES_DIR = shipped("rules")
 
 
 def rules_version(files: dict[str, bytes]) -> str:
@@ -38,13 +40,16 @@ def _read_docs(sources: dict[str, bytes], errors: list[RuleError]) -> dict[str, 
             line = exc.problem_mark.line + 1 if exc.problem_mark else 1
             errors.append(RuleError(name, line, f"YAML: {exc.problem or exc}"))
             continue
-        if not isinstance(doc, LineDict) or not isinstance(doc.get("tables"), LineList):
+        if not isinstance(doc, LineDict):
             errors.append(RuleError(name, 1, "a rule file is a mapping with a 'tables' list"))
             continue
-        for key in doc:
-            if key not in FILE_KEYS:
-                errors.append(RuleError(name, doc.key_lines[key], f"unknown field {key!r}; "
-                                        "expected one of: " + ", ".join(sorted(FILE_KEYS))))
+        err = Errors(name)
+        if validate_spec(FileSpec, doc, "rule file", err.add) is None:
+            errors.extend(err.items)
+            continue
+        if "tables" not in doc:
+            doc["tables"] = LineList()
+            doc["tables"].item_lines = []
         docs[name] = doc
     return docs
 

@@ -6,7 +6,14 @@ import hashlib
 import json
 from typing import Any
 
-from noki.rules.expressions import check_expression, expression_refs
+from noki.rules.expressions import (
+    ExpressionTypeError,
+    check_expression,
+    describe_kind,
+    expression_refs,
+    infer_type,
+    type_fits,
+)
 from noki.rules.model import Condition, Example, InputDomain, Rule, Table
 from noki.rules.parse_fields import (
     Errors,
@@ -15,17 +22,11 @@ from noki.rules.parse_fields import (
     parse_condition,
     parse_inputs,
     parse_outputs,
-    unknown_keys,
     value_fits,
 )
+from noki.rules.schema import ExampleSpec, RuleSpec, TableSpec, validate_spec
 from noki.rules.vocabulary import FactType
 from noki.rules.yaml_lines import LineDict, LineList
-
-FILE_KEYS = {"description", "tables"}
-TABLE_KEYS = {"name", "description", "hit_policy", "complete", "inputs", "outputs", "rules",
-              "examples"}
-RULE_KEYS = {"id", "when", "then", "why"}
-EXAMPLE_KEYS = {"name", "given", "expect"}
 
 
 def _rule_hash(raw: dict[str, Any]) -> str:
@@ -35,12 +36,9 @@ def _rule_hash(raw: dict[str, Any]) -> str:
 
 
 def _parse_then(
-    node: Any, outputs: dict[str, FactType], known: dict[str, FactType], line: int,
+    node: LineDict, outputs: dict[str, FactType], known: dict[str, FactType], rule_id: str,
     err: Errors,
 ) -> tuple[tuple[str, Any], ...]:
-    if not isinstance(node, LineDict) or not node:
-        err.add(line, "then: expected a mapping of output -> value")
-        return ()
     result = []
     for name, value in node.items():
         vline = line_of_key(node, name)
@@ -50,8 +48,19 @@ def _parse_then(
             continue
         otype = outputs[name]
         if isinstance(value, dict):
-            for problem in check_expression(value, known):
+            problems = check_expression(value, known)
+            for problem in problems:
                 err.add(vline, f"then {name}: {problem}")
+            if not problems:
+                try:
+                    computed = infer_type(value, known)
+                except ExpressionTypeError as exc:
+                    err.add(exc.line or vline, f"rule {rule_id}: then {name}: {exc}")
+                else:
+                    if not type_fits(otype, computed):
+                        err.add(vline, f"rule {rule_id}: then {name}: this expression computes "
+                                f"{describe_kind(computed)}, but {name} must be "
+                                f"{expected(otype)}")
         elif otype.kind == "list":
             if value not in otype.values:
                 err.add(vline, f"then {name}: unknown value {value!r}; expected one of: "
@@ -69,45 +78,34 @@ def _parse_rule(
     if not isinstance(raw, LineDict):
         err.add(line, f"table {table}: each rule must be a mapping with id, when, then, why")
         return None
-    unknown_keys(raw, RULE_KEYS, f"rule of table {table}", err)
-    rule_id = raw.get("id")
-    if not isinstance(rule_id, str) or not rule_id.strip():
-        err.add(line, f"table {table}: rule #{index + 1} needs an 'id' (text)")
+    rid = raw.get("id")
+    where = f"rule {rid}" if isinstance(rid, str) and rid else f"rule #{index + 1} of {table}"
+    spec = validate_spec(RuleSpec, raw, where, err.add)
+    if spec is None:
         return None
     when = raw.get("when") or LineDict()
     conditions: list[Condition] = []
-    if not isinstance(when, LineDict):
-        err.add(line_of_key(raw, "when"),
-                f"rule {rule_id}: when must be a mapping of input -> test")
-    else:
-        for field, test in when.items():
-            fline = line_of_key(when, field)
-            if field not in inputs:
-                err.add(fline, f"rule {rule_id}: {field!r} is not a declared input of table "
-                        f"{table} (inputs: {', '.join(inputs)})")
-                continue
-            conditions.extend(parse_condition(field, test, inputs[field].type, fline, err))
-    if "then" not in raw:
-        err.add(line, f"rule {rule_id}: missing 'then'")
-    then = _parse_then(raw.get("then"), outputs, known, line_of_key(raw, "then", line), err)
-    why = raw.get("why") or ""
-    if not isinstance(why, str):
-        err.add(line_of_key(raw, "why"), f"rule {rule_id}: why must be text")
-        why = str(why)
-    return Rule(rule_id, tuple(conditions), then, why, err.file, line, index, _rule_hash(raw))
+    for field, test in when.items():
+        fline = line_of_key(when, field)
+        if field not in inputs:
+            err.add(fline, f"rule {spec.id}: {field!r} is not a declared input of table "
+                    f"{table} (inputs: {', '.join(inputs)})")
+            continue
+        conditions.extend(parse_condition(field, test, inputs[field].type, fline, err))
+    then = _parse_then(raw["then"], outputs, known, spec.id, err)
+    return Rule(spec.id, tuple(conditions), then, spec.why, err.file, line, index,
+                _rule_hash(raw))
 
 
 def _parse_example(raw: Any, line: int, table: str, err: Errors) -> Example | None:
-    if not isinstance(raw, LineDict) or "given" not in raw or "expect" not in raw:
+    if not isinstance(raw, LineDict):
         err.add(line, f"table {table}: an example needs 'given' and 'expect' mappings")
         return None
-    unknown_keys(raw, EXAMPLE_KEYS, f"example of table {table}", err)
-    given, expect = raw["given"], raw["expect"]
-    if not isinstance(given, dict) or not isinstance(expect, dict):
-        err.add(line, f"table {table}: example given/expect must be mappings")
+    spec = validate_spec(ExampleSpec, raw, f"example of table {table}", err.add)
+    if spec is None:
         return None
-    name = str(raw.get("name") or f"line {line}")
-    return Example(name, dict(given), dict(expect), err.file, line)
+    return Example(spec.name or f"line {line}", dict(spec.given), dict(spec.expect), err.file,
+                   line)
 
 
 def parse_table(
@@ -117,24 +115,15 @@ def parse_table(
     if not isinstance(raw, LineDict):
         err.add(line, "each entry of 'tables' must be a mapping")
         return None
-    unknown_keys(raw, TABLE_KEYS, "table", err)
-    name = raw.get("name")
-    if not isinstance(name, str) or not name:
-        err.add(raw.line, "table needs a 'name'")
+    label = raw.get("name")
+    spec = validate_spec(TableSpec, raw, f"table {label}" if isinstance(label, str) else "table",
+                         err.add)
+    if spec is None:
         return None
-    policy = raw.get("hit_policy")
-    if policy not in ("first", "collect"):
-        err.add(line_of_key(raw, "hit_policy"), f"table {name}: hit_policy must be 'first' or "
-                f"'collect', got {policy!r}")
+    name = spec.name
     inputs = parse_inputs(raw.get("inputs") or LineDict(), raw.line, known, err)
-    outputs = parse_outputs(raw.get("outputs"), raw.line, err)
-    rules_node = raw.get("rules")
-    if not isinstance(rules_node, LineList) or not rules_node:
-        err.add(line_of_key(raw, "rules"), f"table {name}: 'rules' must be a non-empty list")
-        rules_node = LineList()
-        rules_node.item_lines = []
-    if len(rules_node) > 65535:
-        err.add(raw.line, f"table {name}: at most 65535 rules (durable priority range)")
+    outputs = parse_outputs(raw["outputs"], raw.line, err)
+    rules_node: LineList = raw["rules"]
     rules: list[Rule] = []
     seen: dict[str, int] = {}
     for i, item in enumerate(rules_node):
@@ -163,8 +152,8 @@ def parse_table(
         for _, value in rule.outputs:
             reads |= expression_refs(value)
     return Table(
-        name=name, file=err.file, line=raw.line, hit_policy=str(policy),
-        complete=bool(raw.get("complete", False)), description=str(raw.get("description", "")),
+        name=name, file=err.file, line=raw.line, hit_policy=spec.hit_policy,
+        complete=spec.complete, description=spec.description,
         inputs=inputs, outputs=outputs, rules=tuple(rules), examples=tuple(examples),
         reads=frozenset(reads),
     )

@@ -14,9 +14,6 @@ from noki.rules.vocabulary import (
 )
 from noki.rules.yaml_lines import LineDict
 
-DOMAIN_KEYS = {"values", "min", "max"}
-OUTPUT_KEYS = {"type", "values", "nullable"}
-
 
 class Errors:
     """Collects errors for one file."""
@@ -33,13 +30,6 @@ def line_of_key(node: Any, key: str | None = None, default: int = 1) -> int:
     if isinstance(node, LineDict):
         return node.key_lines.get(key, node.line) if key else node.line
     return getattr(node, "line", default)
-
-
-def unknown_keys(node: LineDict, allowed: set[str], where: str, err: Errors) -> None:
-    for key in node:
-        if key not in allowed:
-            err.add(line_of_key(node, key), f"unknown field {key!r} in {where}; expected one of: "
-                    + ", ".join(sorted(allowed)))
 
 
 def value_fits(ftype: FactType, value: Any) -> bool:
@@ -110,11 +100,9 @@ def parse_condition(
 
 
 def parse_inputs(
-    node: Any, table_line: int, known: dict[str, FactType], err: Errors
+    node: LineDict, table_line: int, known: dict[str, FactType], err: Errors
 ) -> dict[str, InputDomain]:
-    if not isinstance(node, LineDict):
-        err.add(table_line, "inputs: expected a mapping of fact name -> domain")
-        return {}
+    """Input domains of a table whose shape TableSpec has already validated."""
     out: dict[str, InputDomain] = {}
     for name, spec in node.items():
         line = line_of_key(node, name)
@@ -124,11 +112,7 @@ def parse_inputs(
                     "(see docs/rules.md)")
             continue
         ftype = known[name]
-        spec = spec or LineDict()
-        if not isinstance(spec, LineDict):
-            err.add(line, f"input {name}: expected a mapping (values/min/max) or nothing")
-            continue
-        unknown_keys(spec, DOMAIN_KEYS, f"input {name}", err)
+        spec = spec or {}
         values = tuple(spec.get("values") or ())
         for v in values:
             if v is not None and ftype.kind not in ("string",) and not value_fits(ftype, v):
@@ -139,10 +123,8 @@ def parse_inputs(
     return out
 
 
-def parse_outputs(node: Any, table_line: int, err: Errors) -> dict[str, FactType]:
-    if not isinstance(node, LineDict) or not node:
-        err.add(table_line, "outputs: expected a mapping of output name -> type")
-        return {}
+def parse_outputs(node: LineDict, table_line: int, err: Errors) -> dict[str, FactType]:
+    """Output types of a table whose shape TableSpec has already validated."""
     out: dict[str, FactType] = {}
     for name, spec in node.items():
         line = line_of_key(node, name)
@@ -152,12 +134,11 @@ def parse_outputs(node: Any, table_line: int, err: Errors) -> dict[str, FactType
         if name in FACTS:
             err.add(line, f"output {name!r} is an order fact; rules may not overwrite inputs")
             continue
-        if not isinstance(spec, LineDict) or spec.get("type") not in INTERMEDIATE_KINDS:
+        if not spec or spec.get("type") is None:
             err.add(line, f"output {name!r} is not a decision field ("
                     + ", ".join(DECISION_OUTPUTS) + "); an intermediate output needs "
                     "'type: " + "|".join(INTERMEDIATE_KINDS) + "'")
             continue
-        unknown_keys(spec, OUTPUT_KEYS, f"output {name}", err)
         out[name] = FactType(spec["type"], tuple(spec.get("values") or ()),
                              bool(spec.get("nullable", False)))
     return out

@@ -11,19 +11,18 @@ from pathlib import Path
 
 import yaml
 
+from noki.paths import shipped
 from noki.voc.taxonomy import CODES
-
-REPO_ROOT = Path(__file__).resolve().parents[3]
 
 
 def data_dir() -> Path:
-    """data/voc/ of the checkout (NOKI_VOC_DATA overrides it)."""
-    return Path(os.environ.get("NOKI_VOC_DATA", REPO_ROOT / "data" / "voc"))
+    """data/voc/ as shipped in the package."""
+    return shipped("data", "voc")
 
 
 def cache_dir() -> Path:
-    """Writable cache for the compiled user dictionary: var/voc/, else a temp dir."""
-    for candidate in (REPO_ROOT / "var" / "voc", Path(tempfile.gettempdir()) / "noki-voc"):
+    """Writable cache for the compiled user dictionary: ./var/voc/, else a temp dir."""
+    for candidate in (Path("var") / "voc", Path(tempfile.gettempdir()) / "noki-voc"):
         try:
             candidate.mkdir(parents=True, exist_ok=True)
         except OSError:
@@ -51,6 +50,13 @@ def _lines(path: Path) -> list[str]:
 def stopwords() -> frozenset[str]:
     """Token forms never emitted by the tokenizer."""
     return frozenset(_lines(data_dir() / "stopwords.txt"))
+
+
+@lru_cache(maxsize=1)
+def topic_filler() -> frozenset[str]:
+    """Terms never used as topic keywords (data/voc/topic_filler.txt)."""
+    path = data_dir() / "topic_filler.txt"
+    return frozenset(_lines(path)) if path.exists() else frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -105,4 +111,34 @@ def training_examples() -> tuple[Example, ...]:
             if unknown or not text.strip():
                 raise ValueError(f"{path.name} line {number}: bad codes {unknown} or empty text")
             out.append(Example(text=text.strip(), codes=codes, source=path.stem, line=number))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class EvalVoice:
+    """One hand-labelled evaluation voice (data/voc/eval/*.tsv), never used for training."""
+
+    text: str
+    codes: tuple[str, ...]
+    register: str  # sns, keigo, phone, btob, car, review, chat
+    line: int
+
+
+def eval_voices(name: str) -> tuple[EvalVoice, ...]:
+    """The evaluation set `name` (dev or holdout): `codes<TAB>register<TAB>text`, header first."""
+    path = data_dir() / "eval" / f"{name}.tsv"
+    out: list[EvalVoice] = []
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if number == 1 or not raw.strip():
+            continue
+        parts = raw.split("\t")
+        if len(parts) != 3:
+            raise ValueError(f"{path.name} line {number}: expected codes<TAB>register<TAB>text")
+        label, register, text = parts
+        codes = tuple(c for c in label.split(",") if c and c != "-")
+        unknown = [c for c in codes if c not in CODES]
+        if unknown or not text.strip():
+            raise ValueError(f"{path.name} line {number}: bad codes {unknown} or empty text")
+        out.append(EvalVoice(text=text.strip(), codes=codes, register=register.strip(),
+                             line=number))
     return tuple(out)
