@@ -26,8 +26,8 @@ FAQ = FaqIndex(load_faq())
 
 
 @pytest.fixture
-def order_id(engine: Engine) -> str:
-    ingest(engine, sample_records(5), actor="test")
+def order_id(engine: Engine, app_ctx) -> str:
+    ingest(app_ctx, sample_records(5), actor="test")
     with Session(engine) as s:
         first = s.exec(select(OrderRow.order_id).order_by(OrderRow.order_id)).first()
         assert first is not None
