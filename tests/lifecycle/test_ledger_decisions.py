@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from noki.domain.decision import Compensation
+from noki.domain.decision import Compensation, Decision
 from noki.domain.lifecycle import Grant, grant_for, ledger_facts
 from noki.domain.order import Order, Status
-from noki.rules.api import decide
+from noki.rules.store import RuleStore
+from noki.settings import Settings
+
+_STORE = RuleStore(Settings().rules_dir)
+
+
+def decide(order: Order) -> Decision:
+    return _STORE.decide(order)
 
 BASE = {
     "order_id": "EC-L1", "industry": "ec", "channel": "web", "as_of": "2026-11-25",
