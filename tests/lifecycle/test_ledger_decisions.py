@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from noki.domain.decision import Compensation, Decision
 from noki.domain.lifecycle import Grant, grant_for, ledger_facts
+from noki.domain.lifecycle.ledger import net_of_ledger
 from noki.domain.order import Order, Status
 from noki.rules.store import RuleStore
 from noki.settings import Settings
@@ -30,7 +31,7 @@ BASE = {
 def _decide_with(order: Order, ledger: list[Grant]) -> Compensation:
     facts = ledger_facts(ledger)
     status = Status(granted_type=facts.granted_type, granted_jpy=facts.granted_jpy)
-    return decide(order.model_copy(update={"status": status})).compensation
+    return net_of_ledger(decide(order.model_copy(update={"status": status}))).compensation
 
 
 def test_coupon_granted_once_and_bonus_once_over_three_eta_changes():

@@ -37,8 +37,9 @@ def days_over_sla(order: Order) -> int | None:
 
 
 # The parts of an order the expressions below name, each bound once per order.
-_PARTS = (("st", "o.status"), ("eta", "o.eta"), ("sku", "o.sku"), ("c", "o.customer"), ("k", "c.contract"),
-          ("ct", "c.contact"), ("delay", "max(0, (eta.latest - o.promised_date).days)"))
+_PARTS = (("st", "o.status"), ("eta", "o.eta"), ("sku", "o.sku"), ("c", "o.customer"),
+          ("k", "c.contract"), ("ct", "c.contact"),
+          ("delay", "max(0, (eta.latest - o.promised_date).days)"))
 
 # Each fact the rules may read, keyed by its dotted name (must match delay_days ... above).
 FACT_SOURCES: dict[str, str] = {

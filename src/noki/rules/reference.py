@@ -25,8 +25,7 @@ def _net_of_ledger(o: Order, entitled: Compensation) -> Compensation:
         return entitled
     if entitled.type in _TOPPED_UP:
         extra = max(0, (entitled.amount_jpy or 0) - status.granted_jpy)
-        return Compensation(type=entitled.type, amount_jpy=extra) if extra else Compensation(
-            type="none")
+        return Compensation(type=entitled.type, amount_jpy=extra)
     return Compensation(type="none")
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from noki.domain.decision import Compensation
+from noki.domain.decision import Compensation, Decision
 
 # Kinds that have no yen amount: granted once, never topped up.
 NO_AMOUNT = frozenset({"free_shipping", "loaner_car"})
@@ -66,3 +66,19 @@ def totals_by_type(grants: Iterable[Grant]) -> dict[str, int | None]:
         else:
             out[g.type] = (out.get(g.type) or 0) + g.amount_jpy
     return out
+
+
+_NOTHING = Compensation(type="none")
+
+
+def net_of_ledger(decision: Decision) -> Decision:
+    """The decision with a top-up of 0 yen shown as no compensation (nothing more to grant)."""
+    # The rules subtract what was granted (compensation_adjustments); a 0 yen difference
+    # means the earlier notice already covered it. Kept out of the rules so no table has to
+    # test a computed amount (the batch decider decides column-wise only without those).
+    comp = decision.compensation
+    if comp.type != "none" and comp.type not in NO_AMOUNT and comp.amount_jpy == 0 and (
+        decision.trace and any(t.rule.startswith("ledger-") for t in decision.trace)
+    ):
+        return Decision.model_construct(**{**decision.__dict__, "compensation": _NOTHING})
+    return decision
