@@ -39,6 +39,14 @@ class Settings(BaseSettings):
     sms_gateway_url: str | None = None
     sms_gateway_token: str | None = None
     sms_timeout: float = 10.0
+    # Inbound inquiries: where customers' replies arrive (the notices' Reply-To) and the listener.
+    inbound_addresses: list[str] = []  # NOKI_INBOUND_ADDRESSES='["support@reply.example.jp"]'
+    inbound_domains: list[str] = []  # accept any address at these domains
+    inbound_host: str = "127.0.0.1"
+    inbound_port: int = 2525
+    inbound_spool_dir: Path = Path("var/inbound")
+    inbound_max_bytes: int = 50 * 1024 * 1024  # refused at SMTP above this
+    inbound_max_attachment_bytes: int = 10 * 1024 * 1024  # kept but held as too_large
 
     outbox_max_attempts: int = 5
     outbox_backoff_seconds: float = 30.0
