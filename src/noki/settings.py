@@ -57,7 +57,8 @@ class Settings(BaseSettings):
     tick_interval_seconds: float = 60.0
     background_workers: bool = True
     eta_event_max_orders: int = 100  # an ETA event over more open orders needs confirm_scope
-    draft_workers: int = Field(default=1, ge=0, le=64)
+    draft_inline: bool = True  # template drafts made right after ingest (no worker needed)
+    draft_workers: int = Field(default=1, ge=0, le=64)  # draft worker threads in the console
     draft_batch_size: int = Field(default=200, ge=1, le=5000)
     draft_lease_seconds: float = Field(default=300.0, gt=0)
     draft_interval_seconds: float = Field(default=1.0, gt=0)
