@@ -350,6 +350,7 @@ def to_decision(result: Mapping[str, Any]) -> dict[str, Any]:
         "delay_days": _whole(result["delay_days"], "delay_days"),
         "deadline_missed": result["deadline_missed"],
         "escalation": result["escalation"],
+        "notice_purpose": result["notice_purpose"],
     }
 
 

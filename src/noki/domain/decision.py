@@ -24,6 +24,8 @@ OptionName = Literal["wait", "substitute", "partial_shipment", "reschedule", "ca
 DecidedChannel = Literal["email", "sms", "none"]
 Approval = Literal["required", "auto"]
 Escalation = Literal["none", "person"]
+# Whether and what to write: a delay notice, good news (ETA moved earlier), or nothing.
+NoticePurpose = Literal["delay", "improved", "none"]
 
 # The fixed order in which options are presented (policy and output contract).
 OPTION_ORDER: tuple[OptionName, ...] = (
@@ -73,6 +75,7 @@ class Decision(BaseModel):
     delay_days: int
     deadline_missed: bool
     rules_version: str
+    notice_purpose: NoticePurpose = "delay"
     trace: list[TraceEntry] = []
     # Overdue orders go to a person once (rules/70_escalation.yaml).
     escalation: Escalation = "none"

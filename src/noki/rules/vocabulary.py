@@ -72,6 +72,8 @@ FACTS: dict[str, FactType] = {
     "compensation.granted_type": _enum(d.CompensationType),
     "compensation.granted_jpy": FactType("int"),
     "overdue": FactType("bool"),
+    "eta_change": FactType("enum", ("earlier", "later", "same"), nullable=True),
+    "promised_passed": FactType("bool"),
 }
 
 # Outputs that become decision fields; tables may also declare intermediate outputs.
@@ -86,6 +88,7 @@ DECISION_OUTPUTS: dict[str, FactType] = {
     "approval": _enum(d.Approval),
     "next_update_date": FactType("date"),
     "escalation": _enum(d.Escalation),
+    "notice_purpose": _enum(d.NoticePurpose),
 }
 
 INTERMEDIATE_KINDS = ("enum", "int", "number", "bool", "string", "date")
