@@ -12,7 +12,8 @@ from noki.domain.order import Order
 from noki.rules.engine import DecisionError, Engine
 
 FIELDS = ("segment", "lane", "compensation.type", "compensation.amount_jpy", "options",
-          "approval", "channel", "human_followup", "next_update_date")
+          "approval", "channel", "human_followup", "next_update_date",
+          "notice_purpose")
 
 
 def _value(decision: Decision, name: str) -> Any:
