@@ -66,6 +66,12 @@ FACTS: dict[str, FactType] = {
     "deadline_missed": FactType("bool"),
     "order_value_jpy": FactType("int"),
     "days_over_sla": FactType("int", nullable=True),
+    # The lifecycle (noki.domain.lifecycle): state, choice, compensation ledger, overdue.
+    "state": _enum(o.LifecycleState),
+    "choice": FactType("enum", tuple(get_args(d.OptionName)), nullable=True),
+    "compensation.granted_type": _enum(d.CompensationType),
+    "compensation.granted_jpy": FactType("int"),
+    "overdue": FactType("bool"),
     "eta_change": FactType("enum", ("earlier", "later", "same"), nullable=True),
     "promised_passed": FactType("bool"),
 }
@@ -81,6 +87,7 @@ DECISION_OUTPUTS: dict[str, FactType] = {
     "human_followup": FactType("bool"),
     "approval": _enum(d.Approval),
     "next_update_date": FactType("date"),
+    "escalation": _enum(d.Escalation),
     "notice_purpose": _enum(d.NoticePurpose),
 }
 
