@@ -12,7 +12,8 @@ from noki.rules.lint import lint_gate
 from noki.rules.store import RuleStore
 from noki.web import rules_view
 
-RULES_DIR = Path(__file__).resolve().parents[2] / "rules"
+# The sample policy as a fixture: rule authors change rules/, tests pin this copy.
+RULES_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "rules"
 
 
 @pytest.fixture

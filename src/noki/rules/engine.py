@@ -127,6 +127,8 @@ class Engine:
         self.host = RecordingHost(definitions)
         self.tables = [_CompiledTable(t, names[t.name], self.host) for t in ruleset.tables]
         self._compensations: dict[tuple[str, int | None], Compensation] = {}
+        # Options are presented in the order the rule files' vocabulary lists them.
+        self._option_order = ruleset.vocabulary.option_order or OPTION_ORDER
 
     @property
     def version(self) -> str:
@@ -183,7 +185,7 @@ class Engine:
                 "human_followup": facts["human_followup"],
                 "compensation": self._compensation(facts["compensation.type"],
                                                    facts.get("compensation.amount_jpy")),
-                "options": [o for o in OPTION_ORDER if o in chosen],
+                "options": [o for o in self._option_order if o in chosen],
                 "approval": facts["approval"],
                 "channel": facts["channel"],
                 "next_update_date": facts["next_update_date"],

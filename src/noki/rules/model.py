@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from noki.rules.vocabulary import FactType
+from noki.rules.vocabulary import FactType, Vocabulary
 
 
 @dataclass(frozen=True)
@@ -120,6 +120,7 @@ class RuleSet:
     tables: tuple[Table, ...]
     version: str
     files: tuple[str, ...]
+    vocabulary: Vocabulary = field(default_factory=Vocabulary)
 
     def table(self, name: str) -> Table:
         """The table called name."""

@@ -62,7 +62,7 @@ def _parse_then(
                                 f"{describe_kind(computed)}, but {name} must be "
                                 f"{expected(otype)}")
         elif otype.kind == "list":
-            if value not in otype.values:
+            if otype.values and value not in otype.values:
                 err.add(vline, f"then {name}: unknown value {value!r}; expected one of: "
                         + ", ".join(otype.values))
         elif not value_fits(otype, value):
@@ -122,7 +122,7 @@ def parse_table(
         return None
     name = spec.name
     inputs = parse_inputs(raw.get("inputs") or LineDict(), raw.line, known, err)
-    outputs = parse_outputs(raw["outputs"], raw.line, err)
+    outputs = parse_outputs(raw["outputs"], known, err)
     rules_node: LineList = raw["rules"]
     rules: list[Rule] = []
     seen: dict[str, int] = {}

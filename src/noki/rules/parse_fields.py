@@ -123,13 +123,15 @@ def parse_inputs(
     return out
 
 
-def parse_outputs(node: LineDict, table_line: int, err: Errors) -> dict[str, FactType]:
+def parse_outputs(
+    node: LineDict, known: dict[str, FactType], err: Errors
+) -> dict[str, FactType]:
     """Output types of a table whose shape TableSpec has already validated."""
     out: dict[str, FactType] = {}
     for name, spec in node.items():
         line = line_of_key(node, name)
         if name in DECISION_OUTPUTS:
-            out[name] = DECISION_OUTPUTS[name]
+            out[name] = known[name]  # with the values the vocabulary declares
             continue
         if name in FACTS:
             err.add(line, f"output {name!r} is an order fact; rules may not overwrite inputs")
