@@ -31,8 +31,10 @@ def default_store() -> RuleStore:
     with _store_lock:
         if _store is None:
             from noki.rules.lint import lint_gate
+            from noki.rules.verify import smoke_gate
 
-            _store = RuleStore(rules_dir(), gates=(lint_gate,))
+            # A reload must also decide the sample orders without error (the safety gate).
+            _store = RuleStore(rules_dir(), gates=(lint_gate, smoke_gate()))
         return _store
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from noki.rules.calendar_file import parse_calendar
 from noki.rules.model import RuleError, RuleFileError, RuleSet, Table
 from noki.rules.parse import parse_table
 from noki.rules.parse_fields import Errors
@@ -137,7 +138,8 @@ def build_ruleset(sources: dict[str, bytes]) -> RuleSet:
     errors: list[RuleError] = []
     docs = _read_docs(sources, errors)
     vocab, reports = parse_vocabulary(docs)
-    for report in reports:
+    calendar, calendar_reports = parse_calendar(docs)
+    for report in [*reports, *calendar_reports]:
         errors.extend(report.items)
     vocab_err = Errors(next((n for n, d in docs.items() if "vocabulary" in d),
                             next(iter(sources), "rules")))
@@ -176,7 +178,8 @@ def build_ruleset(sources: dict[str, bytes]) -> RuleSet:
     ordered = _order_tables(tables, errors) if tables else []
     if errors:
         raise RuleFileError(sorted(set(errors), key=lambda e: (e.file, e.line, e.message)))
-    return RuleSet(tuple(ordered), rules_version(sources), tuple(sorted(sources)), vocab)
+    return RuleSet(tuple(ordered), rules_version(sources), tuple(sorted(sources)), vocab,
+                   calendar)
 
 
 def read_rule_files(directory: Path) -> dict[str, bytes]:

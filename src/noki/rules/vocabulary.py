@@ -88,20 +88,23 @@ INTERMEDIATE_KINDS = ("enum", "int", "number", "bool", "string", "date")
 # Condition operators by the kinds they apply to.
 ORDER_OPS = ("lt", "lte", "gt", "gte")
 CONDITION_OPS: dict[str, tuple[str, ...]] = {
-    "eq": ("enum", "string", "int", "number", "bool"),
-    "ne": ("enum", "string", "int", "number", "bool"),
+    "eq": ("enum", "string", "int", "number", "bool", "date"),
+    "ne": ("enum", "string", "int", "number", "bool", "date"),
     "in": ("enum", "string", "int"),
     "not_in": ("enum", "string", "int"),
-    "lt": ("int", "number"),
-    "lte": ("int", "number"),
-    "gt": ("int", "number"),
-    "gte": ("int", "number"),
+    "lt": ("int", "number", "date"),
+    "lte": ("int", "number", "date"),
+    "gt": ("int", "number", "date"),
+    "gte": ("int", "number", "date"),
+    "between": ("int", "number", "date"),  # [low, high], both included: gte low and lte high
+    "month_day": ("date",),  # [MM-DD, MM-DD] every year, both included; may wrap the year end
     "is_set": ("enum", "string", "int", "number", "bool", "date"),
     "not_empty": ("list",),
 }
 
 # Expression operators usable in `then` values.
-EXPRESSION_OPS = ("ref", "add", "sub", "mul", "min", "max", "floor", "add_days")
+EXPRESSION_OPS = ("ref", "add", "sub", "mul", "min", "max", "floor", "add_days",
+                  "add_business_days", "next_business_day", "business_day_on_or_after")
 
 
 @dataclass(frozen=True)
