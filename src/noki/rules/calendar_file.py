@@ -12,7 +12,6 @@ from noki.rules.parse_fields import Errors, as_date, as_month_day, line_of_key
 from noki.rules.schema import _Strict, validate_spec
 from noki.rules.yaml_lines import LineDict, LineList
 
-
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
 
