@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     sender_interval_seconds: float = 5.0
     tick_interval_seconds: float = 60.0
     background_workers: bool = True
+    eta_event_max_orders: int = 100  # an ETA event over more open orders needs confirm_scope
     rules_dir: Path = Path("rules")
     voc_dir: Path = Path("var/voc")
 

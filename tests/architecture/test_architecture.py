@@ -11,7 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "src" / "noki"
-PURE = ["domain", "rules", "drafting", "voc", "faq", "sample"]
+PURE = ["domain", "rules", "drafting", "voc", "faq", "sample", "inbound"]
 FORBIDDEN = ("fastapi", "sqlmodel", "sqlalchemy", "starlette", "uvicorn", "psycopg", "httpx",
              "openai", "smtplib")
 

@@ -115,7 +115,9 @@ def approved(engine: Engine) -> Callable[..., list[DraftRow]]:
                 select(DraftRow).where(
                     DraftRow.status == "pending", DraftRow.check_ok, DraftRow.channel == channel
                 )
-            ).all()[:n]
+                .order_by(DraftRow.id)  # type: ignore[arg-type]
+            ).all()
+        rows = [r for r in rows if not r.meta.get("no_contact")][:n]  # those cannot be sent
         assert len(rows) == n, f"only {len(rows)} clean {channel} drafts"
         for row in rows:
             review.approve(engine, draft_id=row.id, actor=Actor("aoki", "agent"))  # type: ignore[arg-type]

@@ -13,8 +13,10 @@ from noki.voc.resources import lexicon, training_examples
 from noki.voc.taxonomy import CODES
 from noki.voc.text import default_tokenizer
 
-OOD = (Path(__file__).resolve().parents[3]
-       / "shared/data/external/quasi_japanese_reviews/reviews.jsonl")
+# The shared data sits beside the checkout (/work/main) or beside the worktrees (/work/wt/x).
+_OOD_REL = "shared/data/external/quasi_japanese_reviews/reviews.jsonl"
+OOD = next((p / _OOD_REL for p in Path(__file__).resolve().parents[3:5] if (p / _OOD_REL).exists()),
+           Path(__file__).resolve().parents[3] / _OOD_REL)
 
 # Written for this test only: none of these sentences is in data/voc/train/.
 UNSEEN = [

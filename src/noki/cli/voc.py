@@ -17,12 +17,24 @@ def report_cmd(
     faq: Path | None = typer.Option(None, "--faq", help="FAQ YAML (default data/faq.yaml)."),
     templates: Path | None = typer.Option(None, "--templates", exists=True, file_okay=False,
                                           help="Notice templates directory (also explanations)."),
+    rules: Path | None = typer.Option(None, "--rules", file_okay=False,
+                                      help="Rules directory cited by proposals (default rules/)."),
     json_out: Path = typer.Option(..., "--json", help="Where to write the JSON report."),
     html_out: Path = typer.Option(..., "--html", help="Where to write the HTML report."),
 ) -> None:
     """Classify voices, find topics and spikes, and flag gaps the FAQ/templates do not explain."""
     from noki.voc.html import render_html
-    from noki.voc.io import DEFAULT_FAQ, load_faq, load_templates, read_voices
+    from noki.voc.io import (
+        DEFAULT_FAQ,
+        DEFAULT_PROPOSALS,
+        DEFAULT_RULES,
+        DEFAULT_TEMPLATES,
+        load_faq,
+        load_proposals,
+        load_templates,
+        read_voices,
+        rule_table_names,
+    )
     from noki.voc.report import build_report
 
     read = read_voices(input)
@@ -36,15 +48,25 @@ def report_cmd(
     else:
         entries = load_faq(faq or DEFAULT_FAQ)
     template_docs = load_templates(templates) if templates else None
-    report = build_report(read.voices, entries, template_docs)
+    rules_dir = rules or DEFAULT_RULES
+    evidence = template_docs if template_docs is not None else (
+        load_templates(DEFAULT_TEMPLATES) if DEFAULT_TEMPLATES.is_dir() else [])
+    report = build_report(
+        read.voices, entries, template_docs,
+        proposals=load_proposals(DEFAULT_PROPOSALS) if DEFAULT_PROPOSALS.exists() else None,
+        rule_tables=rule_table_names(rules_dir) if rules_dir.is_dir() else (),
+        proposal_templates=evidence)
     json_out.parent.mkdir(parents=True, exist_ok=True)
     html_out.parent.mkdir(parents=True, exist_ok=True)
     json_out.write_text(report.model_dump_json(indent=2), encoding="utf-8")
     html_out.write_text(render_html(report), encoding="utf-8")
     flagged = [g.code for g in report.gaps if g.flagged]
     skipped = len({e.line for e in read.errors})
+    not_working = [g.code for g in report.gaps if g.explained_not_working]
     typer.echo(f"{len(read.voices)} voices ({skipped} rows skipped); "
-               f"flagged gaps: {', '.join(flagged) or 'none'}")
+               f"flagged gaps: {', '.join(flagged) or 'none'}; explained, not working: "
+               f"{', '.join(not_working) or 'none'}; proposals: {len(report.faq_proposals)} FAQ, "
+               f"{len(report.wording_proposals)} wording")
     typer.echo(f"wrote {json_out} and {html_out}")
 
 
@@ -54,6 +76,8 @@ def evaluate_cmd(
     seed: int = typer.Option(0, "--seed"),
     sample: int = typer.Option(3000, "--sample", min=0,
                                help="Also score N generated sample voices (unseen phrasings)."),
+    unseen: bool = typer.Option(True, "--unseen/--no-unseen",
+                                help="Also score the hand-written sets in data/voc/eval/."),
 ) -> None:
     """Cross-validated per-code precision/recall of the classifier, as a Markdown table."""
     from noki.voc.evaluate import cross_validate, score_sample
@@ -78,6 +102,22 @@ def evaluate_cmd(
         typer.echo("|---|---|---|---|")
         for s in score_sample(sample, seed):
             typer.echo(f"| {s.code} | {s.precision:.2f} | {s.recall:.2f} | {s.support} |")
+    if unseen:
+        from noki.voc.evaluate import score_unseen
+
+        names = ("dev", "holdout", "holdout2")
+        results = [score_unseen(name) for name in names]
+        typer.echo("\nHand-written unseen voices (data/voc/eval/: dev and holdout were read "
+                   "while tuning; holdout2 stayed closed):\n")
+        typer.echo("| code | " + " | ".join(f"{n} P | {n} R" for n in names) + " | n |")
+        typer.echo("|---|" + "---|---|" * len(names) + "---|")
+        for per_set in zip(*(r.scores for r in results), strict=True):
+            cells = " | ".join(f"{s.precision:.2f} | {s.recall:.2f}" for s in per_set)
+            support = "/".join(str(s.support) for s in per_set)
+            typer.echo(f"| {per_set[0].code} | {cells} | {support} |")
+        typer.echo("| macro-F1 | " + " | ".join(f"{r.macro_f1:.3f} | " for r in results) + " |")
+        typer.echo("code-free voices given a code: " + ", ".join(
+            f"{n} {r.none_false_positive_rate:.1%}" for n, r in zip(names, results, strict=True)))
 
 
 def register(app: typer.Typer) -> None:

@@ -109,6 +109,15 @@ class DraftRow(SQLModel, table=True):
             postgresql_where=text("status = 'pending'"),
             sqlite_where=text("status = 'pending'"),
         ),
+        # At most one open (pending or approved) version per order and channel.
+        Index(
+            "uq_drafts_open",
+            "order_id",
+            "channel",
+            unique=True,
+            postgresql_where=text("status IN ('pending', 'approved')"),
+            sqlite_where=text("status IN ('pending', 'approved')"),
+        ),
     )
     id: int | None = Field(default=None, primary_key=True)
     order_id: str = Field(foreign_key="orders.order_id", index=True, max_length=64)
@@ -118,6 +127,7 @@ class DraftRow(SQLModel, table=True):
     root_id: int | None = Field(default=None, index=True)
     kind: str = Field(default="initial", max_length=20)  # initial | eta_change | followup
     status: str = Field(default="pending", max_length=12)
+    row_version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})  # CAS counter
     channel: str = Field(max_length=8)
     subject: str | None = Field(default=None, sa_column=Column(Text))
     body: str = Field(sa_column=Column(Text, nullable=False))

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Industry = Literal["ec", "btob", "auto"]
 Confidence = Literal["high", "medium", "low"]
@@ -18,6 +19,20 @@ ChannelName = Literal["email", "sms"]
 ContractTier = Literal["A", "B", "C"]
 
 TOKYO = ZoneInfo("Asia/Tokyo")
+# Dates are added to (next update, SLA, penalty days): far-off years would overflow that
+# arithmetic, so an order's dates must lie in a range where every computation stays valid.
+FIRST_DAY, LAST_DAY = date(1970, 1, 1), date(2199, 12, 31)
+# NUL cannot be stored in PostgreSQL text; other C0 controls are never part of a real field.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _in_range(value: date) -> date:
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise ValueError(f"date {value} is out of range; expected {FIRST_DAY} to {LAST_DAY}")
+    return value
+
+
+Day = Annotated[date, AfterValidator(_in_range)]
 
 
 def today_in_tokyo() -> date:
@@ -30,12 +45,22 @@ class _Strict(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_control_characters(cls, value: object) -> object:
+        for text in value if isinstance(value, tuple) else (value,):
+            if isinstance(text, str) and (hit := _CONTROL.search(text)):
+                raise ValueError(
+                    f"contains the control character U+{ord(hit.group()):04X}; remove it"
+                )
+        return value
+
 
 class Eta(_Strict):
     """Expected arrival window (入荷予定日レンジ) and how sure it is."""
 
-    earliest: date
-    latest: date
+    earliest: Day
+    latest: Day
     confidence: Confidence = "medium"
 
     @model_validator(mode="after")
@@ -104,13 +129,13 @@ class Order(_Strict):
     order_id: str = Field(min_length=1)
     industry: Industry
     channel: str = "web"
-    as_of: date = Field(default_factory=today_in_tokyo)
-    ordered_at: date
-    promised_date: date
+    as_of: Day = Field(default_factory=today_in_tokyo)
+    ordered_at: Day
+    promised_date: Day
     eta: Eta
     reschedule_count: int = Field(default=0, ge=0)
     delay_reason: DelayReason
-    need_by: date | None = None
+    need_by: Day | None = None
     purpose: Purpose | None = None
     quantity: int = Field(ge=1)
     unit_price_jpy: int = Field(ge=0)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import and_, func, or_, update
 from sqlmodel import Session, col, select
 
 from noki.db.clock import utcnow
@@ -16,6 +16,7 @@ from noki.rules.api import decide
 from noki.services import audit, drafting_port, outbox
 from noki.services.errors import Conflict, Forbidden, Invalid
 from noki.services.roles import can
+from noki.services.transitions import move_draft, try_move_draft
 
 OPEN = ("pending", "approved")
 SYSTEM = "system"
@@ -100,10 +101,11 @@ def new_version(
     actor: str,
     action: str,
 ) -> DraftRow:
-    """Replace a pending draft by a new version (an agent's edit or a regenerated draft)."""
-    prev.status = "replaced"
-    prev.decided_at = utcnow()
-    session.add(prev)
+    """Replace a pending draft by a new version (an agent's edit or a regenerated draft).
+
+    The caller holds the order's lock (transitions.lock_orders) and read `prev` after it.
+    """
+    move_draft(session, prev, to="replaced", decided_at=utcnow())
     if made is None:
         assert check is not None
         made = Draft(
@@ -146,31 +148,37 @@ def new_version(
 
 
 def supersede_open(session: Session, order_id: str, *, actor: str, reason: str) -> int:
-    """Mark every unsent draft of an order stale and cancel its queued messages."""
+    """Mark every unsent draft of an order stale and cancel its queued messages.
+
+    The caller holds the order's lock, so no draft of this order is approved, edited or
+    created meanwhile; only the sender may still move an approved draft to sent.
+    """
     rows = session.exec(
         select(DraftRow)
         .where(DraftRow.order_id == order_id, col(DraftRow.status).in_(OPEN))
-        .with_for_update()
+        .execution_options(populate_existing=True)
     ).all()
+    superseded = 0
     for row in rows:
-        row.status = "superseded"
-        row.decided_at = utcnow()
-        session.add(row)
-        for msg in session.exec(
-            select(OutboxMessage).where(
-                OutboxMessage.draft_id == row.id,
+        if not try_move_draft(session, row, to="superseded", decided_at=utcnow()):
+            continue  # the sender delivered it a moment ago: it is history, not stale
+        superseded += 1
+        now = utcnow()
+        session.execute(
+            update(OutboxMessage)
+            .where(
+                col(OutboxMessage.draft_id) == row.id,
                 or_(
                     col(OutboxMessage.status) == "pending",
                     and_(  # leased by a worker that died: it must not be retried either
                         col(OutboxMessage.status) == "sending",
-                        col(OutboxMessage.lease_until) < utcnow(),
+                        col(OutboxMessage.lease_until) < now,
                     ),
                 ),
             )
-        ).all():
-            msg.status = "cancelled"
-            msg.last_error = f"superseded: {reason}"
-            session.add(msg)
+            .values(status="cancelled", last_error=f"superseded: {reason}")
+            .execution_options(synchronize_session=False)
+        )
         audit.record(
             session,
             actor=actor,
@@ -179,7 +187,7 @@ def supersede_open(session: Session, order_id: str, *, actor: str, reason: str) 
             draft_id=row.id,
             reason=reason,
         )
-    return len(rows)
+    return superseded
 
 
 def bulk_eligible(row: DraftRow) -> bool:
@@ -201,9 +209,13 @@ def approve_row(
     override_reason: str | None = None,
     action: str = "approved",
 ) -> OutboxMessage | None:
-    """Approve a pending draft and enqueue its message in the same transaction."""
+    """Approve a pending draft and enqueue its message in the same transaction.
+
+    The caller holds the order's lock and read `row` after it; the change itself is a
+    compare-and-set, so a second approval finds the draft approved and does nothing.
+    """
     if row.status in ("approved", "sent"):
-        return None  # approving twice sends once
+        return None  # approving twice sends once, with one review and one audit event
     if row.status != "pending":
         raise Conflict(f"draft {row.id} is {row.status} and can no longer be approved")
     reason = (override_reason or "").strip() or None
@@ -212,10 +224,13 @@ def approve_row(
             raise Forbidden("this draft fails the checker; only a supervisor can override")
         if reason is None:
             raise Invalid("a draft that fails the checker needs an override reason")
-        row.override_reason = reason
-    row.status = "approved"
-    row.decided_at = utcnow()
-    session.add(row)
+    move_draft(
+        session,
+        row,
+        to="approved",
+        decided_at=utcnow(),
+        override_reason=reason if not row.check_ok else row.override_reason,
+    )
     verb = "override" if not row.check_ok else action.removesuffix("d")
     session.add(Review(draft_id=row.id, actor=actor, action=verb, reason=reason))  # type: ignore[arg-type]
     audit.record(

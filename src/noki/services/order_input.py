@@ -22,6 +22,42 @@ class OrderIn(Order):
         return Order.model_validate(self.model_dump(exclude={"po_ref"}))
 
 
+def validate_batch(items: list[Any]) -> tuple[list[OrderIn], list[dict[str, object]]]:
+    """Validate a whole request before anything is written: (good orders, errors by index).
+
+    An order_id sent twice in one request is ambiguous (which one is current?): every
+    occurrence is refused, naming the other indexes; the other orders are kept.
+    """
+    parsed: dict[int, OrderIn] = {}
+    errors: list[dict[str, object]] = []
+    for index, item in enumerate(items):
+        try:
+            parsed[index] = OrderIn.model_validate(item)
+        except ValidationError as exc:
+            errors += [
+                {"index": index, "field": f, "message": m} for f, m in format_validation_error(exc)
+            ]
+    seen: dict[str, list[int]] = {}
+    for index, order in parsed.items():
+        seen.setdefault(order.order_id, []).append(index)
+    for order_id, indexes in seen.items():
+        if len(indexes) < 2:
+            continue
+        for index in indexes:
+            del parsed[index]
+            others = ", ".join(str(i) for i in indexes if i != index)
+            errors.append(
+                {
+                    "index": index,
+                    "field": "order_id",
+                    "message": f"order_id {order_id!r} is repeated (also at index {others}); "
+                    "send each order once per request",
+                }
+            )
+    errors.sort(key=lambda e: int(e["index"]))  # type: ignore[call-overload]
+    return list(parsed.values()), errors
+
+
 # CSV column -> path in the Order document (documented in docs/console.md).
 CSV_COLUMNS: dict[str, tuple[str, ...]] = {
     "order_id": ("order_id",),

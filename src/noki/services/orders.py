@@ -6,6 +6,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
@@ -16,7 +17,9 @@ from noki.db.models import Customer, EtaHistory, OrderRow
 from noki.domain.order import Eta, Order, today_in_tokyo
 from noki.services import audit
 from noki.services.drafts import create_draft, store_decision, supersede_open
+from noki.services.eta_scope import ETA_SCOPE_LIMIT, EtaScope, ScopeTooLarge, event_key
 from noki.services.order_input import OrderIn
+from noki.services.transitions import lock_orders, retrying
 
 CHUNK = 200
 
@@ -32,31 +35,77 @@ class IngestReport:
     superseded: int = 0
     order_ids: list[str] = field(default_factory=list)
 
+    def add(self, other: IngestReport) -> None:
+        """Count another chunk's work in."""
+        self.created += other.created
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.drafted += other.drafted
+        self.superseded += other.superseded
+        self.order_ids += other.order_ids
+
+
+@dataclass
+class EtaReport(IngestReport):
+    """What an ETA event did, and the scope it matched."""
+
+    scope: EtaScope = field(default_factory=lambda: EtaScope("", ""))
+
+
+def payload_digest(doc: dict[str, Any]) -> str:
+    """The hash ingest compares: whoever rewrites an order's payload stores its new digest."""
+    return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
+
 
 def ingest(
     engine: Engine, orders: list[OrderIn], *, actor: str, auto_send: bool = False
 ) -> IngestReport:
-    """Upsert orders; each new or changed one is decided and drafted (one transaction per chunk)."""
+    """Upsert orders; each new or changed one is decided and drafted (one transaction per chunk).
+
+    An order_id repeated in the input is applied in input order (the last one wins).
+    """
     report = IngestReport()
     for start in range(0, len(orders), CHUNK):
         chunk = orders[start : start + CHUNK]
-        with session_scope(engine) as s:
-            rows, customers = _prefetch(s, chunk)
-            for item in chunk:
-                row = rows.get(item.order_id)
-                customer = customers.get(item.customer.customer_id)
-                customers[item.customer.customer_id] = _upsert(
-                    s, item, row, customer, actor=actor, auto_send=auto_send, report=report
-                )
+        report.add(
+            retrying(lambda chunk=chunk: _ingest_chunk(engine, chunk, actor, auto_send))  # type: ignore[misc]
+        )
+    return report
+
+
+def _ingest_chunk(
+    engine: Engine, chunk: list[OrderIn], actor: str, auto_send: bool
+) -> IngestReport:
+    """One chunk in one transaction, its orders locked before they are read."""
+    report = IngestReport()
+    with session_scope(engine) as s:
+        lock_orders(s, [item.order_id for item in chunk])
+        rows, customers = _prefetch(s, chunk)
+        for item in chunk:
+            customer = customers.get(item.customer.customer_id)
+            row, customers[item.customer.customer_id] = _upsert(
+                s,
+                item,
+                rows.get(item.order_id),
+                customer,
+                actor=actor,
+                auto_send=auto_send,
+                report=report,
+            )
+            rows[item.order_id] = row
     return report
 
 
 def _prefetch(
     s: Session, chunk: list[OrderIn]
 ) -> tuple[dict[str, OrderRow], dict[str, Customer | None]]:
-    """Load (and lock) the chunk's orders and customers in two queries instead of two per row."""
+    """Load the chunk's orders and customers in two queries instead of two per row."""
     ids = [item.order_id for item in chunk]
-    rows = s.exec(select(OrderRow).where(col(OrderRow.order_id).in_(ids)).with_for_update())
+    rows = s.exec(
+        select(OrderRow)
+        .where(col(OrderRow.order_id).in_(ids))
+        .execution_options(populate_existing=True)
+    )
     wanted = [item.customer.customer_id for item in chunk]
     customers = s.exec(select(Customer).where(col(Customer.customer_id).in_(wanted)))
     return {r.order_id: r for r in rows}, {c.customer_id: c for c in customers}
@@ -71,13 +120,13 @@ def _upsert(
     actor: str,
     auto_send: bool,
     report: IngestReport,
-) -> Customer | None:
+) -> tuple[OrderRow, Customer | None]:
     order = item.order()
     doc = order.model_dump(mode="json")
-    digest = hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
+    digest = payload_digest(doc)
     if row is not None and row.payload_hash == digest and row.po_ref == item.po_ref:
         report.unchanged += 1
-        return customer
+        return row, customer
     customer = _save_customer(s, order, customer)
     eta_changed = row is None or row.payload.get("eta") != doc["eta"]
     if row is None:
@@ -117,7 +166,7 @@ def _upsert(
         report=report,
         new_order=action == "order_created",
     )
-    return customer
+    return row, customer
 
 
 def _decide_and_draft(
@@ -154,45 +203,75 @@ def eta_event(
     as_of: date | None = None,
     actor: str,
     auto_send: bool = False,
-) -> IngestReport:
-    """Apply a new ETA to every open order of a SKU or purchase order; re-decide and re-draft."""
-    if (sku_id is None) == (po_ref is None):
-        raise ValueError("give exactly one of sku_id or po_ref")
-    report = IngestReport()
+    confirm_scope: bool = False,
+    max_scope: int = ETA_SCOPE_LIMIT,
+) -> EtaReport:
+    """Apply a new ETA to every open order of a SKU or purchase order; re-decide and re-draft.
+
+    More than `max_scope` open orders are touched only with `confirm_scope` (ScopeTooLarge).
+    """
+    key, value = event_key(sku_id=sku_id, po_ref=po_ref)
+    report = EtaReport(scope=EtaScope(key, value))
+    match = OrderRow.sku_id == value if key == "sku_id" else OrderRow.po_ref == value
+    query = (
+        select(OrderRow)
+        .where(OrderRow.status == "open", match)
+        .order_by(col(OrderRow.order_id))
+        .execution_options(populate_existing=True)
+    )
     with session_scope(engine) as s:
-        query = select(OrderRow).where(OrderRow.status == "open")
-        query = query.where(OrderRow.sku_id == sku_id if sku_id else OrderRow.po_ref == po_ref)
-        for row in s.exec(query.order_by(col(OrderRow.order_id)).with_for_update()).all():
-            old = Order.model_validate(row.payload)
-            if old.eta == eta:
-                report.unchanged += 1
-                continue
-            later = eta.latest > old.eta.latest
-            order = old.model_copy(
-                update={
-                    "eta": eta,
-                    "as_of": max(old.as_of, as_of or today_in_tokyo()),
-                    "reschedule_count": old.reschedule_count + int(later),
-                }
-            )
-            order = Order.model_validate(order.model_dump())
-            report.superseded += supersede_open(s, row.order_id, actor=actor, reason="eta changed")
-            row.payload = order.model_dump(mode="json")
-            s.add(row)
-            _eta_history(s, row.order_id, eta, source=f"event:{actor}")
-            audit.record(
-                s,
-                actor=actor,
-                action="eta_changed",
-                order_id=row.order_id,
-                earliest=eta.earliest.isoformat(),
-                latest=eta.latest.isoformat(),
-            )
-            report.updated += 1
-            _decide_and_draft(
-                s, row, order, kind="eta_change", actor=actor, auto_send=auto_send, report=report
-            )
+        ids = list(s.exec(select(OrderRow.order_id).where(OrderRow.status == "open", match)))
+        report.scope.matched = len(ids)
+        if len(ids) > max_scope and not confirm_scope:
+            raise ScopeTooLarge(report.scope, max_scope)
+        lock_orders(s, ids)
+        rows = s.exec(query).all()  # read again inside the write: the state we act on
+        report.scope.matched = len(rows)
+        for row in rows:
+            _apply_eta(s, row, eta, as_of=as_of, actor=actor, auto_send=auto_send, report=report)
     return report
+
+
+def _apply_eta(
+    s: Session,
+    row: OrderRow,
+    eta: Eta,
+    *,
+    as_of: date | None,
+    actor: str,
+    auto_send: bool,
+    report: IngestReport,
+) -> None:
+    old = Order.model_validate(row.payload)
+    if old.eta == eta:
+        report.unchanged += 1
+        return
+    later = eta.latest > old.eta.latest
+    order = old.model_copy(
+        update={
+            "eta": eta,
+            "as_of": max(old.as_of, as_of or today_in_tokyo()),
+            "reschedule_count": old.reschedule_count + int(later),
+        }
+    )
+    order = Order.model_validate(order.model_dump())
+    report.superseded += supersede_open(s, row.order_id, actor=actor, reason="eta changed")
+    row.payload = order.model_dump(mode="json")
+    row.payload_hash = payload_digest(row.payload)  # re-posting the original restores it
+    s.add(row)
+    _eta_history(s, row.order_id, eta, source=f"event:{actor}")
+    audit.record(
+        s,
+        actor=actor,
+        action="eta_changed",
+        order_id=row.order_id,
+        earliest=eta.earliest.isoformat(),
+        latest=eta.latest.isoformat(),
+    )
+    report.updated += 1
+    _decide_and_draft(
+        s, row, order, kind="eta_change", actor=actor, auto_send=auto_send, report=report
+    )
 
 
 def _save_customer(s: Session, order: Order, row: Customer | None) -> Customer:

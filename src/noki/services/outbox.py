@@ -8,6 +8,7 @@ from noki.db.clock import utcnow
 from noki.db.models import DraftRow, OrderRow, OutboxMessage
 from noki.services import audit
 from noki.services.errors import Conflict, NotFound
+from noki.services.transitions import lock_orders, move_message
 
 
 def enqueue(session: Session, draft: DraftRow, *, actor: str) -> OutboxMessage:
@@ -54,10 +55,15 @@ def retry_dead(session: Session, message_id: int, *, actor: str) -> OutboxMessag
     msg = session.get(OutboxMessage, message_id)
     if msg is None:
         raise NotFound(f"message {message_id} not found")
-    draft = session.get(DraftRow, msg.draft_id)
-    if msg.status != "dead" or draft is None or draft.status != "approved":
+    lock_orders(session, [msg.order_id])  # the draft cannot be superseded while we look
+    draft = session.get(DraftRow, msg.draft_id, populate_existing=True)
+    if draft is None or draft.status != "approved":
+        raise Conflict(f"message {message_id}: its draft is no longer approved")
+    if not move_message(
+        session, message_id, seen=("dead",), to="pending", attempts=0, next_attempt_at=utcnow()
+    ):
+        session.refresh(msg)
         raise Conflict(f"message {message_id} is {msg.status}; only dead letters can be retried")
-    msg.status, msg.attempts, msg.next_attempt_at = "pending", 0, utcnow()
-    session.add(msg)
+    session.refresh(msg)
     audit.record(session, actor=actor, action="retried", order_id=msg.order_id, message_id=msg.id)
     return msg

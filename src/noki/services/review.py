@@ -2,25 +2,37 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from noki.db import session_scope
 from noki.db.clock import utcnow
 from noki.db.models import DecisionRow, DraftRow, OrderRow, Review
 from noki.domain.decision import Decision
+from noki.domain.draft import CheckResult
 from noki.domain.order import Order
 from noki.services import audit, drafting_port
 from noki.services.drafts import approve_row, bulk_eligible, new_version
 from noki.services.errors import Conflict, Invalid, NotFound
 from noki.services.roles import Actor, require
+from noki.services.transitions import load_draft, lock_orders, move_draft, retrying
 
 
 def _load(s: Session, draft_id: int) -> DraftRow:
-    row = s.get(DraftRow, draft_id, with_for_update=True)
+    """Read a draft (before any lock: to check early and to find its order)."""
+    row = s.get(DraftRow, draft_id)
     if row is None:
         raise NotFound(f"draft {draft_id} not found")
+    return row
+
+
+def _locked(s: Session, draft_id: int) -> DraftRow:
+    """Lock the draft's order, then read the draft as committed now (inside the write)."""
+    lock_orders(s, [_load(s, draft_id).order_id])
+    row = load_draft(s, draft_id)
+    assert row is not None  # drafts are never deleted
     return row
 
 
@@ -36,15 +48,66 @@ def approve(
 ) -> int | None:
     """Approve a draft; returns the outbox message id (None when it was already approved)."""
     require(actor, "draft.write")
-    try:
+
+    def run() -> int | None:
         with session_scope(engine) as s:
-            row = _load(s, draft_id)
+            row = _locked(s, draft_id)
             msg = approve_row(
                 s, row, actor=actor.name, role=actor.role, override_reason=override_reason
             )
             return msg.id if msg is not None else None
-    except IntegrityError:
-        return None  # a concurrent approval enqueued the one message first
+
+    return retrying(run)
+
+
+@dataclass(frozen=True)
+class Approval:
+    """What approving the text on screen did: the version it saved, and whether it is queued."""
+
+    draft_id: int
+    approved: bool
+    message_id: int | None
+    saved: bool  # a changed text was stored as a new version (approved only if it passed)
+
+
+def approve_as_shown(
+    engine: Engine,
+    *,
+    draft_id: int,
+    actor: Actor,
+    body: str,
+    subject: str | None = None,
+    override_reason: str | None = None,
+) -> Approval:
+    """Approve exactly the text the agent sees: save it, re-check it, approve it in one step.
+
+    Unchanged text is approved as stored. Changed text becomes a new version in the same
+    transaction as its approval; when the change fails the checker it is saved, not approved
+    (an override is given on the version that shows the marks).
+    """
+    require(actor, "draft.write")
+    edited = checked_edit(engine, draft_id=draft_id, body=body, subject=subject)
+    if edited is None:
+        message_id = approve(
+            engine, draft_id=draft_id, actor=actor, override_reason=override_reason
+        )
+        return Approval(draft_id, True, message_id, saved=False)
+    subject, body, check = edited
+
+    def run() -> Approval:
+        with session_scope(engine) as s:
+            row = _locked(s, draft_id)
+            _still_pending(row, "edited")
+            new = new_version(
+                s, row, subject=subject, body=body, check=check, actor=actor.name, action="edited"
+            )
+            assert new.id is not None
+            if not new.check_ok:
+                return Approval(new.id, False, None, saved=True)
+            msg = approve_row(s, new, actor=actor.name, role=actor.role)
+            return Approval(new.id, True, msg.id if msg else None, saved=True)
+
+    return retrying(run)
 
 
 def reject(engine: Engine, *, draft_id: int, actor: Actor, reason: str) -> None:
@@ -53,11 +116,10 @@ def reject(engine: Engine, *, draft_id: int, actor: Actor, reason: str) -> None:
     if not reason.strip():
         raise Invalid("a rejection needs a reason")
     with session_scope(engine) as s:
-        row = _load(s, draft_id)
+        row = _locked(s, draft_id)
         if row.status != "pending":
             raise Conflict(f"draft {draft_id} is {row.status}")
-        row.status, row.decided_at = "rejected", utcnow()
-        s.add(row)
+        move_draft(s, row, to="rejected", decided_at=utcnow())
         s.add(Review(draft_id=draft_id, actor=actor.name, action="reject", reason=reason.strip()))
         audit.record(
             s,
@@ -74,53 +136,95 @@ def edit(
 ) -> DraftRow:
     """Save an agent's edit as a new version, re-checked against the decision."""
     require(actor, "draft.write")
+    edited = checked_edit(engine, draft_id=draft_id, body=body, subject=subject)
+    if edited is None:
+        with session_scope(engine) as s:
+            return _load(s, draft_id)
+    subject, body, check = edited
+
+    def run() -> DraftRow:
+        with session_scope(engine) as s:
+            row = _locked(s, draft_id)
+            _still_pending(row, "edited")
+            return new_version(
+                s, row, subject=subject, body=body, check=check, actor=actor.name, action="edited"
+            )
+
+    return retrying(run)
+
+
+def checked_edit(
+    engine: Engine, *, draft_id: int, body: str, subject: str | None
+) -> tuple[str | None, str, CheckResult] | None:
+    """The edited text (newlines as stored) and its check; None when nothing changed.
+
+    Runs before the write transaction: checking is pure work and must not hold the lock.
+    """
     body = body.replace("\r\n", "\n")
     if not body.strip():
         raise Invalid("the notice text is empty")
     with session_scope(engine) as s:
         row = _load(s, draft_id)
-        if row.status != "pending":
-            raise Conflict(f"draft {draft_id} is {row.status} and cannot be edited")
+        _still_pending(row, "edited")
+        subject = subject.replace("\r\n", "\n") if subject is not None else None
         subject = subject if row.channel == "email" else None
         if row.body == body and row.subject == subject:
-            return row
+            return None
         order, decision = _facts(s, row)
-        check = drafting_port.check(
-            order,
-            decision,
-            channel=row.channel,  # type: ignore[arg-type]
-            subject=subject,
-            body=body,
-        )
-        return new_version(
-            s, row, subject=subject, body=body, check=check, actor=actor.name, action="edited"
-        )
+    check = drafting_port.check(
+        order,
+        decision,
+        channel=row.channel,  # type: ignore[arg-type]
+        subject=subject,
+        body=body,
+    )
+    return subject, body, check
 
 
 def regenerate(engine: Engine, *, draft_id: int, actor: Actor) -> DraftRow:
     """Replace a pending draft by a freshly drafted one from the same decision."""
     require(actor, "draft.write")
-    with session_scope(engine) as s:
+    with session_scope(engine) as s:  # drafting (maybe a model call) happens outside the write
         row = _load(s, draft_id)
-        if row.status != "pending":
-            raise Conflict(f"draft {draft_id} is {row.status} and cannot be regenerated")
+        _still_pending(row, "regenerated")
         order, decision = _facts(s, row)
-        made = drafting_port.draft(order, decision, channel=row.channel)  # type: ignore[arg-type]
-        return new_version(s, row, made=made, actor=actor.name, action="regenerated")
+    made = drafting_port.draft(order, decision, channel=row.channel)  # type: ignore[arg-type]
+
+    def run() -> DraftRow:
+        with session_scope(engine) as s:
+            current = _locked(s, draft_id)
+            _still_pending(current, "regenerated")
+            return new_version(s, current, made=made, actor=actor.name, action="regenerated")
+
+    return retrying(run)
 
 
 def bulk_approve(engine: Engine, *, draft_ids: list[int], actor: Actor) -> tuple[int, int]:
     """Approve every eligible draft of the list; returns (approved, skipped)."""
     require(actor, "draft.bulk")
-    approved = skipped = 0
-    with session_scope(engine) as s:
-        rows = s.exec(
-            select(DraftRow).where(col(DraftRow.id).in_(draft_ids)).with_for_update()
-        ).all()
-        for row in rows:
-            if not bulk_eligible(row):
-                skipped += 1
-                continue
-            approve_row(s, row, actor=actor.name, role=actor.role, action="bulk_approved")
-            approved += 1
-    return approved, skipped + len(draft_ids) - len(rows)
+
+    def run() -> tuple[int, int]:
+        approved = skipped = 0
+        with session_scope(engine) as s:
+            found = s.exec(select(DraftRow).where(col(DraftRow.id).in_(draft_ids))).all()
+            lock_orders(s, [row.order_id for row in found])
+            rows = s.exec(
+                select(DraftRow)
+                .where(col(DraftRow.id).in_(draft_ids))
+                .order_by(col(DraftRow.id))
+                .execution_options(populate_existing=True)
+            ).all()
+            for row in rows:
+                if not bulk_eligible(row):
+                    skipped += 1
+                    continue
+                approve_row(s, row, actor=actor.name, role=actor.role, action="bulk_approved")
+                approved += 1
+        return approved, skipped + len(set(draft_ids)) - len(rows)
+
+    return retrying(run)
+
+
+def _still_pending(row: DraftRow, verb: str) -> None:
+    if row.status != "pending":
+        raise Conflict(f"draft {row.id} is {row.status} and cannot be {verb}")

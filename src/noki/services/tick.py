@@ -12,6 +12,8 @@ from noki.db.models import DraftRow, OrderRow, OutboxMessage
 from noki.domain.order import TOKYO, Order, today_in_tokyo
 from noki.services import audit
 from noki.services.drafts import OPEN, SYSTEM, create_draft, store_decision
+from noki.services.orders import payload_digest
+from noki.services.transitions import lock_orders
 
 
 def tick(engine: Engine, *, today: date | None = None, auto_send: bool = False) -> int:
@@ -26,7 +28,8 @@ def tick(engine: Engine, *, today: date | None = None, auto_send: bool = False) 
         ).all()
     for order_id in due:
         with session_scope(engine) as s:
-            row = s.get(OrderRow, order_id, with_for_update=True)
+            lock_orders(s, [order_id])
+            row = s.get(OrderRow, order_id, populate_existing=True)
             if row is None or row.next_update_date is None or row.next_update_date > today:
                 continue  # another ticker got here first
             waiting = s.exec(
@@ -46,6 +49,7 @@ def tick(engine: Engine, *, today: date | None = None, auto_send: bool = False) 
                 continue
             order = Order.model_validate(row.payload).model_copy(update={"as_of": today})
             row.payload = order.model_dump(mode="json")
+            row.payload_hash = payload_digest(row.payload)
             drow, decision = store_decision(s, row, order, actor=SYSTEM)
             audit.record(s, actor=SYSTEM, action="follow_up_due", order_id=order_id)
             draft = create_draft(

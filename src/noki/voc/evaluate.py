@@ -7,8 +7,8 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel
 
-from noki.voc.classify import fit, lexicon_matrix
-from noki.voc.resources import Example, lexicon, training_examples
+from noki.voc.classify import GapClassifier, fit, lexicon_matrix
+from noki.voc.resources import Example, eval_voices, lexicon, training_examples
 from noki.voc.taxonomy import CODES
 from noki.voc.text import Tokenizer, default_tokenizer
 
@@ -23,6 +23,17 @@ class CodeScore(BaseModel):
     recall: float
     f1: float
     support: int
+
+
+class UnseenResult(BaseModel):
+    """Scores of the shipped classifier on one hand-written evaluation set."""
+
+    name: str
+    n_voices: int
+    scores: list[CodeScore]
+    macro_f1: float
+    none_false_positive_rate: float
+    errors: list[dict[str, object]]  # text, register, expected, predicted
 
 
 class EvalResult(BaseModel):
@@ -103,3 +114,28 @@ def score_sample(n: int, seed: int = 0) -> list[CodeScore]:
     tok = default_tokenizer()
     predicted = default_classifier().predict([tok.tokens(v["text"]) for v, _ in pairs])
     return score(predicted, [list(codes) for _, codes in pairs])
+
+
+def macro_f1(scores: Sequence[CodeScore]) -> float:
+    """Unweighted mean F1 over the gap codes (micro row excluded)."""
+    per_code = [s.f1 for s in scores if s.code != "micro"]
+    return round(sum(per_code) / len(per_code), 3) if per_code else 0.0
+
+
+def score_unseen(name: str, classifier: GapClassifier | None = None,
+                 tokenizer: Tokenizer | None = None) -> UnseenResult:
+    """Scores on data/voc/eval/<name>.tsv, voices written apart from the training data."""
+    from noki.voc.classify import default_classifier
+
+    voices = eval_voices(name)
+    tok = default_tokenizer() if tokenizer is None else tokenizer
+    clf = default_classifier() if classifier is None else classifier
+    predicted = clf.predict([tok.tokens(v.text) for v in voices])
+    truth = [list(v.codes) for v in voices]
+    scores = score(predicted, truth)
+    errors: list[dict[str, object]] = [
+        {"text": v.text, "register": v.register, "expected": list(v.codes), "predicted": p}
+        for v, p in zip(voices, predicted, strict=True) if set(p) != set(v.codes)
+    ]
+    return UnseenResult(name=name, n_voices=len(voices), scores=scores, macro_f1=macro_f1(scores),
+                        none_false_positive_rate=_none_fpr(predicted, truth), errors=errors)

@@ -83,3 +83,11 @@ def is_flagged(count: int, n_voices: int, covered_by: Sequence[str], *,
     """Frequent enough (>= 5 voices and >= 3%) and explained by nothing we publish."""
     share = count / n_voices if n_voices else 0.0
     return count >= min_count and share >= min_share and not covered_by
+
+
+def is_explained_not_working(count: int, n_voices: int, covered_by: Sequence[str], direction: str,
+                             *, min_count: int = MIN_COUNT, min_share: float = MIN_SHARE) -> bool:
+    """Frequent, explained by something we publish, and still rising: the explanation fails."""
+    share = count / n_voices if n_voices else 0.0
+    return (count >= min_count and share >= min_share and bool(covered_by)
+            and direction in ("rising", "new"))

@@ -18,6 +18,9 @@ from noki.voc.models import CHANNELS, ExplanationDoc, FaqEntry, Voice
 from noki.voc.resources import REPO_ROOT
 
 DEFAULT_FAQ = REPO_ROOT / "data" / "faq.yaml"
+DEFAULT_PROPOSALS = REPO_ROOT / "data" / "voc" / "proposals.yaml"
+DEFAULT_TEMPLATES = REPO_ROOT / "templates" / "notice"
+DEFAULT_RULES = REPO_ROOT / "rules"
 TEMPLATE_SUFFIXES = (".j2", ".jinja", ".jinja2")
 _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 
@@ -106,3 +109,30 @@ def load_templates(directory: Path) -> list[ExplanationDoc]:
         text = _JINJA.sub(" ", raw)
         docs.append(ExplanationDoc(id=name, kind="template", title=name, text=text))
     return docs
+
+
+def load_proposals(path: Path) -> dict[str, dict[str, object]]:
+    """data/voc/proposals.yaml: code -> {question, answer, evidence, wording}; codes checked."""
+    from noki.voc.taxonomy import CODES
+
+    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(doc, dict):
+        raise ValueError(f"{path}: expected a mapping of gap code -> proposal")
+    for code, entry in doc.items():
+        if code not in CODES:
+            raise ValueError(f"{path}: {code}: unknown gap code (expected one of {CODES})")
+        missing = {"question", "answer"} - set(entry or {})
+        if missing:
+            raise ValueError(f"{path}: {code}: missing {', '.join(sorted(missing))}")
+    return doc
+
+
+def rule_table_names(directory: Path) -> set[str]:
+    """Names of the decision tables in rules/*.yaml (evidence for proposals)."""
+    names: set[str] = set()
+    for path in sorted(directory.glob("*.yaml")):
+        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for table in doc.get("tables") or [] if isinstance(doc, dict) else []:
+            if isinstance(table, dict) and table.get("name"):
+                names.add(str(table["name"]))
+    return names

@@ -114,6 +114,8 @@ class Gap(BaseModel):
     suggestion: str
     quotes: list[Quote] = Field(default_factory=list)
     keywords: list[str] = Field(default_factory=list)
+    # Explained by the FAQ/templates yet frequent and rising: the explanation does not work.
+    explained_not_working: bool = False
 
 
 class Topic(BaseModel):
@@ -127,6 +129,9 @@ class Topic(BaseModel):
     examples: list[str]
     quotes: list[Quote] = Field(default_factory=list)
     codes: list[str] = Field(default_factory=list)
+    # delivery (配送・連絡) | product (商品・その他: praise, product reviews, other requests)
+    group: str = "delivery"
+    label_source: str = "keywords"  # phrase (cut from a voice) | model (checked) | keywords
 
 
 class Spike(BaseModel):
@@ -150,6 +155,29 @@ class Explanation(BaseModel):
     categories: list[str]
 
 
+class FaqProposal(BaseModel):
+    """A FAQ entry noki proposes for a gap: reviewed by marketing/CS before it is used."""
+
+    id: str
+    code: str
+    question: str
+    answer: str
+    quotes: list[Quote] = Field(default_factory=list)
+    evidence: list[str] = Field(default_factory=list)  # what in rules/templates backs the answer
+    missing: list[str] = Field(default_factory=list)  # evidence not found: not grounded
+    grounded: bool = True
+    reason: str  # flagged | explained_not_working
+
+
+class WordingProposal(BaseModel):
+    """A change to the notice templates where the templates leave a gap unexplained."""
+
+    code: str
+    templates: list[str]  # the notice templates that do not explain the gap
+    proposal: str
+    reason: str
+
+
 class VocReport(BaseModel):
     """Everything marketing reads: gaps, topics, spikes, per-voice codes."""
 
@@ -166,3 +194,5 @@ class VocReport(BaseModel):
     spikes: list[Spike]
     explanations: list[Explanation]
     docs: list[DocResult]
+    faq_proposals: list[FaqProposal] = Field(default_factory=list)
+    wording_proposals: list[WordingProposal] = Field(default_factory=list)

@@ -6,7 +6,8 @@ import datetime as dt
 import re
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -20,13 +21,14 @@ from noki.voc.models import (
     Gap,
     Quote,
     Spike,
-    Topic,
     VocReport,
     Voice,
 )
+from noki.voc.proposals import propose
 from noki.voc.taxonomy import BY_CODE, CODES
 from noki.voc.text import Tokenizer, default_tokenizer
-from noki.voc.topics import find_topics, topic_label
+from noki.voc.topic_labels import LabelPhraser
+from noki.voc.topic_summary import build_topics
 
 N_EXAMPLES = 5
 N_QUOTES = 3
@@ -108,7 +110,11 @@ def build_report(voices: Sequence[Voice], faq_entries: Sequence[FaqEntry],
                  template_docs: Sequence[ExplanationDoc] | None = None, *,
                  classifier: GapClassifier | None = None, tokenizer: Tokenizer | None = None,
                  min_count: int = g.MIN_COUNT, min_share: float = g.MIN_SHARE,
-                 timings: dict[str, float] | None = None) -> VocReport:
+                 timings: dict[str, float] | None = None,
+                 label_phraser: LabelPhraser | None = None,
+                 proposals: Mapping[str, Mapping[str, Any]] | None = None,
+                 rule_tables: Collection[str] = (),
+                 proposal_templates: Sequence[ExplanationDoc] | None = None) -> VocReport:
     """Classify, find topics, compare with the FAQ/templates and rank the explanation gaps."""
     clock = _Clock(timings)
     clf = default_classifier() if classifier is None else classifier
@@ -139,10 +145,14 @@ def build_report(voices: Sequence[Voice], faq_entries: Sequence[FaqEntry],
         covered = [e.id for e in explanations if code in e.categories]
         points = g.weekly([week_of_voice[i] for i in members], weeks, totals)
         reps = _representatives(members, probs[:, j], voices, N_EXAMPLES)
+        direction = g.trend(points, totals)
         gap_list.append(Gap(
             code=code, label=info.label, count=len(members),
             share=round(len(members) / n, 4) if n else 0.0,
-            trend=g.trend(points, totals), covered_by=covered,
+            trend=direction, covered_by=covered,
+            explained_not_working=g.is_explained_not_working(
+                len(members), n, covered, direction.direction, min_count=min_count,
+                min_share=min_share),
             flagged=g.is_flagged(len(members), n, covered, min_count=min_count,
                                  min_share=min_share),
             examples=[voices[i].id for i in reps], suggestion=info.suggestion,
@@ -150,42 +160,35 @@ def build_report(voices: Sequence[Voice], faq_entries: Sequence[FaqEntry],
             keywords=_keywords(members, tokens, df, n, drop),
         ))
         spike_list += g.spikes(points, totals, kind="gap", key=code, label=info.label)
-    gap_list.sort(key=lambda x: (not x.flagged, -x.count))
+    gap_list.sort(key=lambda x: (not x.flagged, not x.explained_not_working, -x.count))
     clock.lap("gaps, trends, spikes")
 
-    fit = find_topics(tokens, drop=drop)
-    clock.lap("topics (TF-IDF + NMF)")
-    topic_list: list[Topic] = []
-    for k, words in enumerate(fit.keywords):
-        members = np.flatnonzero(fit.assignment == k)
-        if not len(members):
-            continue
-        tid, label = f"t{k + 1}", topic_label(words)
-        points = g.weekly([week_of_voice[i] for i in members], weeks, totals)
-        reps = _representatives(members, fit.weight, voices, N_EXAMPLES)
-        code_counts = hits[members].sum(axis=0)
-        # A topic is linked to a code when at least a quarter of its voices carry that code.
-        linked = [CODES[c] for c in np.argsort(-code_counts)[:2]
-                  if code_counts[c] * 4 >= len(members)]
-        topic_list.append(Topic(
-            id=tid, label=label, keywords=words, size=len(members),
-            trend=g.trend(points, totals), examples=[voices[i].id for i in reps],
-            quotes=[_quote(voices[i]) for i in reps[:N_QUOTES]],
-            codes=linked,
-        ))
-        spike_list += g.spikes(points, totals, kind="topic", key=tid, label=label)
-    topic_list.sort(key=lambda t: -t.size)
-
-    topic_of = {int(i): f"t{int(k) + 1}" for i, k in enumerate(fit.assignment) if k >= 0}
-    docs = [DocResult(id=v.id, categories=[CODES[j] for j in np.flatnonzero(hits[i])],
-                      topic=topic_of.get(i)) for i, v in enumerate(voices)]
+    topic_list, topic_spikes, topic_of, unassigned = build_topics(
+        voices, tokens, hits, domain=clf.lex.domain, drop=drop, tok=tok,
+        week_of_voice=week_of_voice, weeks=weeks, totals=totals,
+        representatives=_representatives, quote=_quote, phraser=label_phraser)
+    spike_list += topic_spikes
+    clock.lap("topics (TF-IDF + NMF, labels)")
+    # model_construct: 100k rows of values built here need no re-validation.
+    docs = [DocResult.model_construct(id=v.id, categories=[c for c, hit in zip(CODES, row,
+                                                                              strict=True) if hit],
+                                      topic=topic_of.get(i))
+            for i, (v, row) in enumerate(zip(voices, hits.tolist(), strict=True))]
+    # Proposals cite the notice templates as evidence even when they are not explanations here.
+    evidence = list(proposal_templates if proposal_templates is not None else template_docs or [])
+    coverage = explanations if template_docs is not None else explain(evidence, clf, tok)
+    faq_proposals, wording_proposals = propose(
+        gap_list, proposals or {}, evidence, rule_tables,
+        {c: [e.id for e in coverage if e.kind == "template" and c in e.categories]
+         for c in CODES}) if proposals else ([], [])
     dates = [v.date for v in voices]
     clock.lap("topic summaries")
     return VocReport(
         n_voices=n, period_start=min(dates) if dates else None,
         period_end=max(dates) if dates else None, min_count=min_count, min_share=min_share,
         templates_used=template_docs is not None, weeks=g.weekly(week_of_voice, weeks, totals),
-        gaps=gap_list, topics=topic_list, unassigned=int((fit.assignment < 0).sum()),
+        gaps=gap_list, topics=topic_list, unassigned=unassigned,
         spikes=sorted(spike_list, key=lambda s: (s.week, -s.ratio), reverse=True),
-        explanations=explanations, docs=docs,
+        explanations=explanations, docs=docs, faq_proposals=faq_proposals,
+        wording_proposals=wording_proposals,
     )

@@ -54,6 +54,13 @@ def stopwords() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def topic_filler() -> frozenset[str]:
+    """Terms never used as topic keywords (data/voc/topic_filler.txt)."""
+    path = data_dir() / "topic_filler.txt"
+    return frozenset(_lines(path)) if path.exists() else frozenset()
+
+
+@lru_cache(maxsize=1)
 def compounds() -> tuple[str, ...]:
     """Surfaces of domain compounds kept as one token (user_dict.csv, header skipped)."""
     rows = _lines(data_dir() / "user_dict.csv")
@@ -105,4 +112,34 @@ def training_examples() -> tuple[Example, ...]:
             if unknown or not text.strip():
                 raise ValueError(f"{path.name} line {number}: bad codes {unknown} or empty text")
             out.append(Example(text=text.strip(), codes=codes, source=path.stem, line=number))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class EvalVoice:
+    """One hand-labelled evaluation voice (data/voc/eval/*.tsv), never used for training."""
+
+    text: str
+    codes: tuple[str, ...]
+    register: str  # sns, keigo, phone, btob, car, review, chat
+    line: int
+
+
+def eval_voices(name: str) -> tuple[EvalVoice, ...]:
+    """The evaluation set `name` (dev or holdout): `codes<TAB>register<TAB>text`, header first."""
+    path = data_dir() / "eval" / f"{name}.tsv"
+    out: list[EvalVoice] = []
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if number == 1 or not raw.strip():
+            continue
+        parts = raw.split("\t")
+        if len(parts) != 3:
+            raise ValueError(f"{path.name} line {number}: expected codes<TAB>register<TAB>text")
+        label, register, text = parts
+        codes = tuple(c for c in label.split(",") if c and c != "-")
+        unknown = [c for c in codes if c not in CODES]
+        if unknown or not text.strip():
+            raise ValueError(f"{path.name} line {number}: bad codes {unknown} or empty text")
+        out.append(EvalVoice(text=text.strip(), codes=codes, register=register.strip(),
+                             line=number))
     return tuple(out)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterable, Iterator
@@ -31,6 +32,12 @@ CONTENT = frozenset({"名詞", "動詞", "形容詞", "形状詞"})
 FUNCTION = frozenset({"副詞", "代名詞", "接続詞"})
 NEG_POS = frozenset({"助動詞", "形容詞", "名詞"})  # 名詞: 連絡なし
 NEG_SUFFIX = "+ない"
+# Spoken variants folded into one form before tagging, so one lexicon entry covers them:
+# なんで/どうして -> なぜ (not どうしても), "3回目/二度目/2通目" -> 何度も (numerals are dropped).
+_PHRASES = (
+    (re.compile(r"なんで|どうして(?!も)|何故"), "なぜ"),
+    (re.compile(r"[0-9一二三四五六七八九十数何]+(?:回|度|通)目|何回"), "何度も"),
+)
 _RANGE = str.maketrans({"~": "〜", "∼": "〜", "〰": "〜", "\t": " ", "\r": "\n"})
 # One line per token: surface, pos1, pos2, orthBase (unknown words have no orthBase).
 _RC = (
@@ -44,8 +51,11 @@ _COST = 3000
 
 
 def normalize(text: str) -> str:
-    """NFKC, lower-case ASCII, one range marker (〜) and no tabs."""
-    return nfkc(text).translate(_RANGE).lower().strip()
+    """NFKC, lower-case ASCII, one range marker (〜), no tabs, spoken variants folded."""
+    out = nfkc(text).translate(_RANGE).lower().strip()
+    for pattern, replacement in _PHRASES:
+        out = pattern.sub(replacement, out)
+    return out
 
 
 def _user_dict_rows(surfaces: Iterable[str]) -> str:

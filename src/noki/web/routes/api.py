@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ValidationError, model_validator
+from pydantic import BaseModel, Field, model_validator
 from sqlalchemy import text
 
-from noki.domain.order import Eta
-from noki.io.jsonl import format_validation_error
+from noki.domain.order import Day, Eta
 from noki.services import queries
-from noki.services.order_input import OrderIn
+from noki.services.eta_scope import ScopeTooLarge
+from noki.services.order_input import validate_batch
 from noki.services.orders import eta_event, ingest
 from noki.web.deps import CurrentUser, EngineDep, SettingsDep, need
 
@@ -41,14 +40,7 @@ def post_orders(
 ) -> JSONResponse:
     """Upsert one order or a list; invalid items are reported, valid ones kept."""
     items = payload if isinstance(payload, list) else [payload]
-    good, errors = [], []
-    for index, item in enumerate(items):
-        try:
-            good.append(OrderIn.model_validate(item))
-        except ValidationError as exc:
-            errors += [
-                {"index": index, "field": f, "message": m} for f, m in format_validation_error(exc)
-            ]
+    good, errors = validate_batch(items)  # every item is checked before anything is written
     report = ingest(engine, good, actor=user.username, auto_send=settings.auto_send)
     body = {
         "created": report.created,
@@ -64,33 +56,52 @@ def post_orders(
 class EtaEvent(BaseModel):
     """A new ETA for every open order of a SKU or of a purchase order."""
 
-    sku_id: str | None = None
-    po_ref: str | None = None
+    sku_id: str | None = Field(default=None, min_length=1)
+    po_ref: str | None = Field(default=None, min_length=1)
     eta: Eta
-    as_of: date | None = None
+    as_of: Day | None = None
+    confirm_scope: bool = Field(
+        default=False,
+        description="required when the key matches more open orders than "
+        "NOKI_ETA_EVENT_MAX_ORDERS (default 100)",
+    )
 
     @model_validator(mode="after")
     def _one_key(self) -> EtaEvent:
         if (self.sku_id is None) == (self.po_ref is None):
             raise ValueError("give exactly one of sku_id or po_ref")
+        for key in ("sku_id", "po_ref"):
+            value = getattr(self, key)
+            if value is not None and not value.strip():
+                raise ValueError(f"{key} is empty; give the SKU or purchase order")
         return self
 
 
-@router.post("/api/events/eta")
+@router.post("/api/events/eta", response_model=None)
 def post_eta(
     engine: EngineDep, settings: SettingsDep, user: OrdersWriter, event: EtaEvent
-) -> dict[str, Any]:
+) -> dict[str, Any] | JSONResponse:
     """Re-decide the affected open orders, supersede their drafts, draft new notices."""
-    report = eta_event(
-        engine,
-        eta=event.eta,
-        sku_id=event.sku_id,
-        po_ref=event.po_ref,
-        as_of=event.as_of,
-        actor=user.username,
-        auto_send=settings.auto_send,
-    )
+    try:
+        report = eta_event(
+            engine,
+            eta=event.eta,
+            sku_id=event.sku_id,
+            po_ref=event.po_ref,
+            as_of=event.as_of,
+            actor=user.username,
+            auto_send=settings.auto_send,
+            confirm_scope=event.confirm_scope,
+            max_scope=settings.eta_event_max_orders,
+        )
+    except ScopeTooLarge as exc:
+        detail = [{"loc": ["body", "confirm_scope"], "msg": str(exc), "type": "scope_too_large"}]
+        return JSONResponse(
+            {"detail": detail, "scope": exc.scope.as_json(), "limit": exc.limit},
+            status_code=422,
+        )
     return {
+        "scope": report.scope.as_json(),
         "updated": report.updated,
         "unchanged": report.unchanged,
         "drafted": report.drafted,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
@@ -15,6 +16,7 @@ from noki.web.deps import Csrf, CurrentUser, EngineDep, UserDep, need
 from noki.web.render import flash, render
 
 router = APIRouter()
+DRAFT_JS = (Path(__file__).parents[1] / "static" / "draft.js").read_text(encoding="utf-8")
 Reader = Annotated[CurrentUser, Depends(need("queue.read"))]
 Writer = Annotated[CurrentUser, Depends(need("draft.write"))]
 Bulk = Annotated[CurrentUser, Depends(need("draft.bulk"))]
@@ -104,16 +106,40 @@ def approve(
     user: Writer,
     draft_id: int,
     override_reason: Annotated[str, Form()] = "",
+    body: Annotated[str | None, Form()] = None,
+    subject: Annotated[str | None, Form()] = None,
 ) -> Response:
-    """Approve; a failing draft needs a supervisor and an override reason."""
+    """Approve the text the editor shows (saved and re-checked first when it was changed)."""
+    target: dict[str, Any] = {}
 
     def run() -> str:
-        msg = review.approve(
-            engine, draft_id=draft_id, actor=user.actor, override_reason=override_reason or None
+        if body is None:  # a form without the editor: the stored text is what was shown
+            msg = review.approve(
+                engine, draft_id=draft_id, actor=user.actor, override_reason=override_reason or None
+            )
+            return "承認しました。送信キューに入りました。" if msg else "承認済みです。"
+        done = review.approve_as_shown(
+            engine,
+            draft_id=draft_id,
+            actor=user.actor,
+            body=body,
+            subject=subject,
+            override_reason=override_reason or None,
         )
-        return "承認しました。送信キューに入りました。" if msg else "承認済みです。"
+        target["id"] = done.draft_id
+        if not done.approved:
+            raise ServiceError(
+                "変更を保存しましたが、チェックで問題が見つかったため承認していません"
+                "（赤い印の箇所）。修正してから承認してください。"
+            )
+        if done.saved:
+            return "変更を保存して再チェックし、承認しました。送信キューに入りました。"
+        return "承認しました。送信キューに入りました。" if done.message_id else "承認済みです。"
 
-    return _act(request, f"/drafts/{draft_id}", run)
+    response = _act(request, f"/drafts/{draft_id}", run)
+    if "id" in target:
+        response.headers["location"] = f"/drafts/{target['id']}"
+    return response
 
 
 @router.post("/drafts/{draft_id}/reject", dependencies=[Csrf])
@@ -146,6 +172,12 @@ def regenerate(request: Request, engine: EngineDep, user: Writer, draft_id: int)
     if "id" in target:
         response.headers["location"] = f"/drafts/{target['id']}"
     return response
+
+
+@router.get("/static/draft.js")
+def draft_script() -> Response:
+    """The draft page's guard against losing or silently dropping edits."""
+    return Response(DRAFT_JS, media_type="text/javascript; charset=utf-8")
 
 
 def _act(request: Request, back: str, run: Callable[[], str]) -> Response:
