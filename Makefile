@@ -19,6 +19,7 @@ run: $(STAMP)
 	$(BIN)/noki demo
 
 test: $(STAMP)
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 lint: $(STAMP)

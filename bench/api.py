@@ -21,12 +21,14 @@ from sqlalchemy import create_engine, func, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, col, select
 
+from noki.app import AppContext
 from noki.db import make_engine, migrate
 from noki.db.models import DeliveryAttempt, DraftRow, OutboxMessage
 from noki.services import review, users
 from noki.services.demo import sample_records
 from noki.services.orders import ingest
 from noki.services.roles import Actor
+from noki.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
@@ -136,7 +138,8 @@ def main() -> None:
     users.create_user(engine, username="bench", password="bench-pass-1", role="supervisor")
     records = sample_records(args.orders, seed=7)
     t0 = time.perf_counter()
-    report = ingest(engine, records, actor="bench")
+    ctx = AppContext(Settings(database_url=db_url, background_workers=False), engine=engine)
+    report = ingest(ctx, records, actor="bench")
     took = time.perf_counter() - t0
     print(f"ingest: {args.orders} orders decided+drafted+stored in {took:.1f} s "
           f"({args.orders / took:.0f} orders/s), {report.drafted} pending drafts")

@@ -27,13 +27,14 @@ from noki.domain.order import Order  # noqa: E402
 from noki.drafting import draft_many_with_llm, draft_notice  # noqa: E402
 from noki.llm.openai_compat import OpenAICompatibleLLM  # noqa: E402
 from noki.llm.settings import LLMSettings  # noqa: E402
-from noki.rules.api import decide  # noqa: E402
+from noki.rules.store import RuleStore  # noqa: E402
 from noki.sample.orders import sample_orders  # noqa: E402
 
 ORDER_ID = re.compile(r"ご注文番号: (\S+)")
 
 
 def decided(n: int, seed: int):
+    decide = RuleStore().decide
     return [(o, decide(o)) for o in (Order.model_validate(d) for d in sample_orders(n, seed=seed))]
 
 

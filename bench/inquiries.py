@@ -22,8 +22,10 @@ from noki.domain.order import Order
 from noki.drafting import draft_notice
 from noki.faq import FaqIndex, load_faq
 from noki.inbound import process_mail
-from noki.rules.api import decide
+from noki.rules.store import RuleStore
 from noki.sample.orders import sample_orders
+
+decide = RuleStore().decide  # the shipped rules
 
 TEXTS = [
     "いつ届きますか？予定を教えてください。", "入荷の目安だけでも知りたいです。",

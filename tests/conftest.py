@@ -57,3 +57,14 @@ def engine(database_url: str) -> Iterator[object]:
     migrate(eng)
     yield eng
     eng.dispose()
+
+
+@pytest.fixture
+def app_ctx(database_url: str, engine: object, tmp_path: Path) -> Iterator[object]:
+    """The application context on the per-test database (test settings, shipped rules)."""
+    from noki.app import AppContext
+    from tests.support import make_settings
+
+    ctx = AppContext(make_settings(database_url, tmp_path), engine=engine)  # type: ignore[arg-type]
+    yield ctx
+    ctx.close()

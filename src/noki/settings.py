@@ -1,13 +1,15 @@
-"""Settings from the environment (NOKI_*), validated on load."""
+"""Settings from the environment (NOKI_*), validated on load: the only place noki reads it."""
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from noki.llm.settings import LLMSettings
+from noki.paths import shipped
 
 PLACEHOLDER_SECRETS = {"", "changethis", "change-me", "dev-secret", "secret"}
 DEV_SECRET = "dev-secret"
@@ -47,8 +49,19 @@ class Settings(BaseSettings):
     tick_interval_seconds: float = 60.0
     background_workers: bool = True
     eta_event_max_orders: int = 100  # an ETA event over more open orders needs confirm_scope
-    rules_dir: Path = Path("rules")
+    draft_workers: int = Field(default=1, ge=0, le=64)
+    draft_batch_size: int = Field(default=200, ge=1, le=5000)
+    draft_lease_seconds: float = Field(default=300.0, gt=0)
+    draft_interval_seconds: float = Field(default=1.0, gt=0)
+
+    # Data files: the copies shipped in the package unless a folder of your own is configured.
+    rules_dir: Path = Field(default_factory=lambda: shipped("rules"))
+    templates_dir: Path = Field(default_factory=lambda: shipped("templates", "notice"))
+    prompts_dir: Path = Field(default_factory=lambda: shipped("prompts"))
+    faq_path: Path = Field(default_factory=lambda: shipped("data", "faq.yaml"))
     voc_dir: Path = Path("var/voc")
+
+    llm: LLMSettings = Field(default_factory=LLMSettings)
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:
@@ -60,9 +73,3 @@ class Settings(BaseSettings):
         if self.sms_transport == "http" and not self.sms_gateway_url:
             raise ValueError("NOKI_SMS_GATEWAY_URL is required when NOKI_SMS_TRANSPORT=http")
         return self
-
-
-@lru_cache
-def get_settings() -> Settings:
-    """Settings read once from the environment."""
-    return Settings()

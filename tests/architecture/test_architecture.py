@@ -41,3 +41,25 @@ def test_ruff_is_clean():
     result = subprocess.run([sys.executable, "-m", "ruff", "check", "src", "tests", "bench"],
                             cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _source_offenders(pattern: str) -> list[str]:
+    import re
+
+    rx = re.compile(pattern)
+    return [
+        f"{p.relative_to(ROOT)}:{n}"
+        for p in SRC.rglob("*.py")
+        for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), start=1)
+        if rx.search(line)
+    ]
+
+
+def test_configuration_comes_only_from_settings():
+    # Settings (pydantic-settings) is the one reader of the environment.
+    assert _source_offenders(r"os\.environ|os\.getenv|getenv\(") == []
+
+
+def test_no_module_state_and_no_paths_up_to_the_checkout():
+    assert _source_offenders(r"^\s*global\s") == []
+    assert _source_offenders(r"parents\[\d\]|parent\.parent") == []

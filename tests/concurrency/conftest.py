@@ -17,9 +17,11 @@ import pytest
 import uvicorn
 from sqlalchemy import Engine
 
+from noki.app import AppContext
 from noki.services import users
 from noki.settings import Settings
 from noki.web.app import create_app
+from tests.support import make_settings
 
 PASSWORD = "race-test-passphrase-9Q"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -49,6 +51,7 @@ class Live:
     engine: Engine
     settings: Settings
     token: str
+    ctx: AppContext
 
     def login(self, role: str) -> Console:
         """Log a user of the role in (username = role) and keep the session cookie."""
@@ -82,20 +85,16 @@ def _free_port() -> int:
 @pytest.fixture
 def live(database_url: str, engine: Engine, tmp_path: Path) -> Iterator[Live]:
     """uvicorn serving the console on a free port; the sender runs only when a test drains."""
-    settings = Settings(
-        env="test",
-        database_url=database_url,
-        session_secret="race-secret-" + "x" * 32,
-        outbox_dir=tmp_path / "outbox",
-        voc_dir=tmp_path / "voc",
-        background_workers=False,
-    )
+    settings = make_settings(database_url, tmp_path, session_secret="race-secret-" + "x" * 32)
     for role in ("agent", "supervisor", "admin"):
         users.create_user(engine, username=role, password=PASSWORD, role=role)
     token = users.create_token(engine, username="admin", name="oms")
     port = _free_port()
     config = uvicorn.Config(
-        create_app(settings, engine=engine), host="127.0.0.1", port=port, log_level="warning"
+        create_app(ctx := AppContext(settings, engine=engine)),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
@@ -104,7 +103,7 @@ def live(database_url: str, engine: Engine, tmp_path: Path) -> Iterator[Live]:
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.05)
     assert server.started, "uvicorn did not start"
-    yield Live(f"http://127.0.0.1:{port}", engine, settings, token)
+    yield Live(f"http://127.0.0.1:{port}", engine, settings, token, ctx)
     server.should_exit = True
     thread.join(10)
 

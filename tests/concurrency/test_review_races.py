@@ -42,7 +42,7 @@ def _approvable(engine: Engine, order_ids: list[str]) -> list[DraftRow]:
 
 
 def test_ten_parallel_approves_make_one_message_one_review_one_event(live: Live) -> None:
-    ingest(live.engine, _orders(3), actor="test")
+    ingest(live.ctx, _orders(3), actor="test")
     draft = _approvable(live.engine, [r.order_id for r in _orders(3)])[0]
     agent = live.login("agent")
     answers = parallel([lambda: agent.post(f"/drafts/{draft.id}/approve", {})] * 10)
@@ -63,7 +63,7 @@ def test_ten_parallel_approves_make_one_message_one_review_one_event(live: Live)
 
 def test_six_parallel_edits_leave_one_open_version_and_one_email(live: Live) -> None:
     orders = _orders(3)
-    ingest(live.engine, orders, actor="test")
+    ingest(live.ctx, orders, actor="test")
     draft = _approvable(live.engine, [r.order_id for r in orders])[0]
     agent = live.login("agent")
 
@@ -94,7 +94,7 @@ def test_six_parallel_edits_leave_one_open_version_and_one_email(live: Live) -> 
 
 def test_approve_and_edit_at_once_never_send_both_or_leave_a_message_stuck(live: Live) -> None:
     orders = _orders(10)
-    ingest(live.engine, orders, actor="test")
+    ingest(live.ctx, orders, actor="test")
     drafts = _approvable(live.engine, [r.order_id for r in orders])[:5]
     assert len(drafts) == 5
     agent, other = live.login("agent"), live.login("supervisor")
@@ -127,7 +127,7 @@ def test_approve_and_edit_at_once_never_send_both_or_leave_a_message_stuck(live:
 
 def test_eight_approvals_during_an_eta_event_never_send_the_old_eta(live: Live) -> None:
     orders = _orders(24, sku=SKU)
-    ingest(live.engine, orders, actor="test")
+    ingest(live.ctx, orders, actor="test")
     drafts = _approvable(live.engine, [r.order_id for r in orders])[:8]
     assert len(drafts) == 8
     agent = live.login("agent")

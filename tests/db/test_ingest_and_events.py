@@ -20,9 +20,9 @@ def count(engine: Engine, model: type, *where: object) -> int:
         return int(s.exec(select(func.count()).select_from(model).where(*where)).one())
 
 
-def test_ingest_decides_and_drafts_every_new_order(engine: Engine) -> None:
+def test_ingest_decides_and_drafts_every_new_order(engine: Engine, app_ctx) -> None:
     records = sample_records(40)
-    report = ingest(engine, records, actor="test")
+    report = ingest(app_ctx, records, actor="test")
     assert report.created == 40 and report.unchanged == 0
     assert count(engine, DecisionRow) == 40
     assert count(engine, DraftRow, DraftRow.status == "pending") == report.drafted
@@ -30,31 +30,31 @@ def test_ingest_decides_and_drafts_every_new_order(engine: Engine) -> None:
     assert count(engine, EtaHistory) == 40
 
 
-def test_reingesting_the_same_orders_changes_nothing(engine: Engine) -> None:
-    ingest(engine, sample_records(10), actor="test")
-    again = ingest(engine, sample_records(10), actor="test")
+def test_reingesting_the_same_orders_changes_nothing(engine: Engine, app_ctx) -> None:
+    ingest(app_ctx, sample_records(10), actor="test")
+    again = ingest(app_ctx, sample_records(10), actor="test")
     assert (again.created, again.updated, again.unchanged) == (0, 0, 10)
     assert count(engine, DecisionRow) == 10
 
 
-def test_a_changed_order_supersedes_its_pending_draft(engine: Engine) -> None:
+def test_a_changed_order_supersedes_its_pending_draft(engine: Engine, app_ctx) -> None:
     first = sample_records(1)[0]
-    ingest(engine, [first], actor="test")
+    ingest(app_ctx, [first], actor="test")
     changed = first.model_copy(update={"quantity": first.quantity + 1})
-    report = ingest(engine, [changed], actor="test")
+    report = ingest(app_ctx, [changed], actor="test")
     assert report.updated == 1 and report.superseded == 1
     with Session(engine) as s:
         statuses = sorted(d.status for d in s.exec(select(DraftRow)).all())
     assert statuses == ["pending", "superseded"]
 
 
-def test_eta_event_redecides_only_open_orders_of_that_sku(engine: Engine) -> None:
+def test_eta_event_redecides_only_open_orders_of_that_sku(engine: Engine, app_ctx) -> None:
     records = sample_records(60)
-    ingest(engine, records, actor="test")
+    ingest(app_ctx, records, actor="test")
     sku = records[0].sku.sku_id
     affected = [r for r in records if r.sku.sku_id == sku]
     new_eta = Eta(earliest=date(2026, 12, 20), latest=date(2026, 12, 24), confidence="low")
-    report = eta_event(engine, eta=new_eta, sku_id=sku, actor="erp", as_of=date(2026, 11, 25))
+    report = eta_event(app_ctx, eta=new_eta, sku_id=sku, actor="erp", as_of=date(2026, 11, 25))
     assert report.updated == len(affected)
     with Session(engine) as s:
         for r in affected:
@@ -66,16 +66,16 @@ def test_eta_event_redecides_only_open_orders_of_that_sku(engine: Engine) -> Non
     assert count(engine, AuditEvent, AuditEvent.action == "eta_changed") == len(affected)
 
 
-def test_eta_event_by_purchase_order_reference(engine: Engine) -> None:
+def test_eta_event_by_purchase_order_reference(engine: Engine, app_ctx) -> None:
     records = [r.model_copy(update={"po_ref": "PO-77"}) for r in sample_records(3)]
-    ingest(engine, records, actor="test")
+    ingest(app_ctx, records, actor="test")
     eta = Eta(earliest=date(2027, 1, 5), latest=date(2027, 1, 9))
-    assert eta_event(engine, eta=eta, po_ref="PO-77", actor="erp").updated == 3
-    assert eta_event(engine, eta=eta, po_ref="PO-77", actor="erp").unchanged == 3
+    assert eta_event(app_ctx, eta=eta, po_ref="PO-77", actor="erp").updated == 3
+    assert eta_event(app_ctx, eta=eta, po_ref="PO-77", actor="erp").unchanged == 3
 
 
-def test_tick_drafts_one_follow_up_when_the_update_date_comes(engine: Engine) -> None:
-    ingest(engine, sample_records(5), actor="test")
+def test_tick_drafts_one_follow_up_when_the_update_date_comes(engine: Engine, app_ctx) -> None:
+    ingest(app_ctx, sample_records(5), actor="test")
     with Session(engine) as s:
         for d in s.exec(select(DraftRow)).all():
             d.status = "rejected"  # nothing waiting, nothing sent
@@ -83,15 +83,15 @@ def test_tick_drafts_one_follow_up_when_the_update_date_comes(engine: Engine) ->
         s.commit()
         latest = max(r.next_update_date for r in s.exec(select(OrderRow)).all())
     assert latest is not None
-    assert tick(engine, today=latest - timedelta(days=30)) == 0
-    drafted = tick(engine, today=latest)
+    assert tick(app_ctx, today=latest - timedelta(days=30)) == 0
+    drafted = tick(app_ctx, today=latest)
     assert drafted >= 4
-    assert tick(engine, today=latest) == 0  # not twice
+    assert tick(app_ctx, today=latest) == 0  # not twice
     assert count(engine, DraftRow, DraftRow.kind == "followup") == drafted
 
 
-def test_audit_log_is_append_only(engine: Engine) -> None:
-    ingest(engine, sample_records(1), actor="test")
+def test_audit_log_is_append_only(engine: Engine, app_ctx) -> None:
+    ingest(app_ctx, sample_records(1), actor="test")
     with pytest.raises(Exception, match="append-only"):
         with engine.begin() as conn:
             conn.execute(text("UPDATE audit_events SET actor = 'mallory'"))
@@ -109,10 +109,10 @@ def test_migrations_match_the_models(engine: Engine) -> None:
         assert compare_metadata(MigrationContext.configure(conn), SQLModel.metadata) == []
 
 
-def test_queue_pages_walk_every_pending_draft_once(engine: Engine) -> None:
+def test_queue_pages_walk_every_pending_draft_once(engine: Engine, app_ctx) -> None:
     from noki.services import queries
 
-    ingest(engine, sample_records(130), actor="test")
+    ingest(app_ctx, sample_records(130), actor="test")
     first = queries.queue(engine, queries.QueueFilter())
     ids: list[int] = []
     for page in range(1, first.total // queries.PAGE + 2):
@@ -126,7 +126,9 @@ def test_queue_pages_walk_every_pending_draft_once(engine: Engine) -> None:
     )
 
 
-def test_a_customer_without_contact_gets_a_draft_that_cannot_be_sent(engine: Engine) -> None:
+def test_a_customer_without_contact_gets_a_draft_that_cannot_be_sent(
+    engine: Engine, app_ctx
+) -> None:
     from noki.services import review
     from noki.services.errors import Conflict
     from noki.services.roles import Actor
@@ -134,7 +136,7 @@ def test_a_customer_without_contact_gets_a_draft_that_cannot_be_sent(engine: Eng
     record = sample_records(1)[0]
     contact = record.customer.contact.model_copy(update={"email": None, "phone": None})
     customer = record.customer.model_copy(update={"contact": contact})
-    ingest(engine, [record.model_copy(update={"customer": customer})], actor="test")
+    ingest(app_ctx, [record.model_copy(update={"customer": customer})], actor="test")
     with Session(engine) as s:
         draft = s.exec(select(DraftRow)).one()
     assert draft.meta["no_contact"] and draft.approval == "required"

@@ -26,8 +26,8 @@ def messages(engine: Engine) -> list[OutboxMessage]:
         return list(s.exec(select(OutboxMessage)).all())
 
 
-def test_approving_twice_enqueues_one_message(engine: Engine, agent: Actor) -> None:
-    ingest(engine, sample_records(3), actor="test")
+def test_approving_twice_enqueues_one_message(engine: Engine, app_ctx, agent: Actor) -> None:
+    ingest(app_ctx, sample_records(3), actor="test")
     draft = pending(engine, check_ok=True)[0]
     first = review.approve(engine, draft_id=draft.id, actor=agent)
     second = review.approve(engine, draft_id=draft.id, actor=agent)
@@ -36,8 +36,8 @@ def test_approving_twice_enqueues_one_message(engine: Engine, agent: Actor) -> N
     assert messages(engine)[0].body == draft.body
 
 
-def test_reject_needs_a_reason_and_blocks_approval(engine: Engine, agent: Actor) -> None:
-    ingest(engine, sample_records(2), actor="test")
+def test_reject_needs_a_reason_and_blocks_approval(engine: Engine, app_ctx, agent: Actor) -> None:
+    ingest(app_ctx, sample_records(2), actor="test")
     draft = pending(engine)[0]
     with pytest.raises(Invalid):
         review.reject(engine, draft_id=draft.id, actor=agent, reason="  ")
@@ -48,9 +48,9 @@ def test_reject_needs_a_reason_and_blocks_approval(engine: Engine, agent: Actor)
 
 
 def test_failing_edit_needs_a_supervisor_override_with_reason(
-    engine: Engine, agent: Actor, supervisor: Actor
+    engine: Engine, app_ctx, agent: Actor, supervisor: Actor
 ) -> None:
-    ingest(engine, sample_records(2), actor="test")
+    ingest(app_ctx, sample_records(2), actor="test")
     draft = pending(engine, check_ok=True)[0]
     broken = draft.body + "\n〇〇様には必ず明日お届けします。"
     edited = review.edit(engine, draft_id=draft.id, actor=agent, body=broken, subject=draft.subject)
@@ -69,9 +69,9 @@ def test_failing_edit_needs_a_supervisor_override_with_reason(
 
 
 def test_fixed_edit_is_clean_and_the_old_version_cannot_be_approved(
-    engine: Engine, agent: Actor
+    engine: Engine, app_ctx, agent: Actor
 ) -> None:
-    ingest(engine, sample_records(6), actor="test")
+    ingest(app_ctx, sample_records(6), actor="test")
     # An e-mail: a closing line appended to an SMS could exceed its 140 characters.
     draft = next(d for d in pending(engine, check_ok=True) if d.channel == "email")
     bad = review.edit(
@@ -90,17 +90,17 @@ def test_fixed_edit_is_clean_and_the_old_version_cannot_be_approved(
     assert review.approve(engine, draft_id=good.id, actor=agent) is not None
 
 
-def test_regenerate_makes_a_new_version(engine: Engine, agent: Actor) -> None:
-    ingest(engine, sample_records(1), actor="test")
+def test_regenerate_makes_a_new_version(engine: Engine, app_ctx, agent: Actor) -> None:
+    ingest(app_ctx, sample_records(1), actor="test")
     draft = pending(engine)[0]
-    again = review.regenerate(engine, draft_id=draft.id, actor=agent)
+    again = review.regenerate(app_ctx, draft_id=draft.id, actor=agent)
     assert again.version == draft.version + 1 and again.drafter != "agent"
 
 
 def test_bulk_approve_takes_only_eligible_drafts(
-    engine: Engine, agent: Actor, supervisor: Actor
+    engine: Engine, app_ctx, agent: Actor, supervisor: Actor
 ) -> None:
-    ingest(engine, sample_records(40), actor="test")
+    ingest(app_ctx, sample_records(40), actor="test")
     drafts = pending(engine)
     with pytest.raises(Forbidden):
         review.bulk_approve(engine, draft_ids=[d.id for d in drafts], actor=agent)
@@ -114,8 +114,8 @@ def test_bulk_approve_takes_only_eligible_drafts(
     assert {m.draft_id for m in messages(engine)} == {d.id for d in eligible}
 
 
-def test_auto_send_enqueues_auto_drafts_and_never_required_ones(engine: Engine) -> None:
-    ingest(engine, sample_records(40), actor="test", auto_send=True)
+def test_auto_send_enqueues_auto_drafts_and_never_required_ones(engine: Engine, app_ctx) -> None:
+    ingest(app_ctx, sample_records(40), actor="test", auto_send=True)
     with Session(engine) as s:
         drafts = {d.id: d for d in s.exec(select(DraftRow)).all()}
     sent = [drafts[m.draft_id] for m in messages(engine)]

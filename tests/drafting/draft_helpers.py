@@ -13,8 +13,10 @@ from noki.domain.order import Order
 from noki.drafting import draft_notice, draft_with_llm
 from noki.llm.openai_compat import OpenAICompatibleLLM
 from noki.llm.settings import LLMSettings
-from noki.rules.api import decide
+from noki.rules.store import RuleStore
 from noki.sample.orders import sample_orders
+
+decide = RuleStore().decide  # the shipped rules
 
 
 def decided(n: int, seed: int) -> list[tuple[Order, Decision]]:

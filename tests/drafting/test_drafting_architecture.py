@@ -47,9 +47,11 @@ def test_public_api():
 
 def test_demo_examples_render_checked_notices():
     from noki.drafting.demo import format_examples, pick_examples
+    from noki.rules.store import RuleStore
     from noki.sample.orders import sample_orders
 
-    chosen = pick_examples(sample_orders(200, seed=1), 4)
-    text = format_examples(chosen)
+    decide = RuleStore().decide
+    chosen = pick_examples(sample_orders(200, seed=1), decide, 4)
+    text = format_examples(chosen, decide)
     assert {o.industry for o in chosen} == {"ec", "btob", "auto"}
     assert text.count("check: ok") == len(chosen) == 4

@@ -11,10 +11,12 @@ from typer.testing import CliRunner
 
 from noki.cli.main import app
 from noki.domain.order import Order
-from noki.rules.api import decide
+from noki.rules.store import RuleStore
 from noki.sample.orders import sample_orders
 
 runner = CliRunner()
+
+decide = RuleStore().decide  # the shipped rules
 
 
 @pytest.fixture

@@ -105,11 +105,11 @@ def sms_gateway() -> Iterator[Gateway]:
 
 
 @pytest.fixture
-def approved(engine: Engine) -> Callable[..., list[DraftRow]]:
+def approved(engine: Engine, app_ctx) -> Callable[..., list[DraftRow]]:
     """Ingest sample orders and approve n clean drafts of a channel; returns the drafts."""
 
     def make(n: int, channel: str = "email", orders: int = 60) -> list[DraftRow]:
-        ingest(engine, sample_records(orders), actor="test")
+        ingest(app_ctx, sample_records(orders), actor="test")
         with Session(engine) as s:
             rows = s.exec(
                 select(DraftRow).where(

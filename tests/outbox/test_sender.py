@@ -113,12 +113,12 @@ def test_sms_segments_follow_the_70_67_rule() -> None:
     assert segments("😀" * 35) == 1 and segments("😀" * 36) == 2
 
 
-def test_a_stale_draft_is_never_sent(engine, approved) -> None:
+def test_a_stale_draft_is_never_sent(engine, app_ctx, approved) -> None:
     [draft] = approved(1)
     eta = Eta(earliest=date(2027, 2, 1), latest=date(2027, 2, 3))
     with Session(engine) as s:
         sku = s.get(OrderRow, draft.order_id).sku_id
-    eta_event(engine, eta=eta, sku_id=sku, actor="erp")
+    eta_event(app_ctx, eta=eta, sku_id=sku, actor="erp")
     with Session(engine) as s:  # even if a race put the message back in the queue ...
         for m in s.exec(select(OutboxMessage)).all():
             m.status = "pending"

@@ -79,15 +79,14 @@ def test_diff_cli_json_against_git_head(tmp_path, monkeypatch):
 
 
 def test_diff_uses_stored_orders_when_the_database_has_some(tmp_path, monkeypatch):
-    from noki.db import make_engine, migrate
+    from noki.app import AppContext
     from noki.services.demo import sample_records
     from noki.services.orders import ingest
+    from tests.support import make_settings
 
     url = f"sqlite:///{tmp_path / 'noki.db'}"
-    engine = make_engine(url)
-    migrate(engine)
-    ingest(engine, sample_records(40, seed=3), actor="test", auto_send=False)
-    engine.dispose()
+    with AppContext(make_settings(url, tmp_path)) as ctx:
+        ingest(ctx, sample_records(40, seed=3), actor="test", auto_send=False)
     monkeypatch.setenv("NOKI_DATABASE_URL", url)
     result = runner.invoke(app, ["rules", "diff", "--base", str(RULES_DIR), "--dir",
                                  str(RULES_DIR), "--json"])

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from noki.app import AppContext
 from noki.services import users
 from noki.services.demo import sample_records
 from noki.services.orders import ingest
@@ -22,28 +22,21 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 @pytest.fixture
-def settings(database_url: str, tmp_path: Path) -> Settings:
-    return Settings(
-        env="test",
-        database_url=database_url,
-        session_secret="test-secret-" + "x" * 20,
-        outbox_dir=tmp_path / "outbox",
-        voc_dir=tmp_path / "voc",
-        background_workers=False,
-    )
+def settings(app_ctx: AppContext) -> Settings:
+    return app_ctx.settings
 
 
 @pytest.fixture
-def app_engine(engine: Engine) -> Engine:
+def app_engine(engine: Engine, app_ctx) -> Engine:
     for role in ROLES:
         users.create_user(engine, username=role, password=PASSWORD, role=role)
-    ingest(engine, sample_records(30), actor="test")
+    ingest(app_ctx, sample_records(30), actor="test")
     return engine
 
 
 @pytest.fixture
-def client(settings: Settings, app_engine: Engine) -> Iterator[TestClient]:
-    with TestClient(create_app(settings, engine=app_engine), follow_redirects=False) as c:
+def client(app_ctx: AppContext, app_engine: Engine) -> Iterator[TestClient]:
+    with TestClient(create_app(app_ctx), follow_redirects=False) as c:
         yield c
 
 

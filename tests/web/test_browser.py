@@ -14,6 +14,7 @@ import uvicorn
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from noki.app import AppContext
 from noki.db.models import DraftRow
 from noki.settings import Settings
 from noki.web.app import create_app
@@ -63,7 +64,10 @@ def live_url(settings: Settings, app_engine: Engine) -> Iterator[str]:
     )
     server = uvicorn.Server(
         uvicorn.Config(
-            create_app(live, engine=app_engine), host="127.0.0.1", port=port, log_level="warning"
+            create_app(AppContext(live, engine=app_engine)),
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
         )
     )
     thread = threading.Thread(target=server.run, daemon=True)

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 
-from noki.rules import api
+from noki.paths import shipped
 from noki.rules.lint import lint_gate
 from noki.rules.store import RuleStore
 from noki.web import rules_view
@@ -17,33 +16,32 @@ RULES_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "rules"
 
 
 @pytest.fixture
-def store(tmp_path, monkeypatch):
+def store(tmp_path):
     target = tmp_path / "rules"
     shutil.copytree(RULES_DIR, target)
     store = RuleStore(target, gates=(lint_gate,))
-    monkeypatch.setattr(api, "_store", store)
     yield store
     store.close()
 
 
 def test_reload_refuses_a_shadowing_edit_and_keeps_serving(store):
-    version = rules_view.rules_version()
+    version = rules_view.rules_version(store)
     path = store.directory / "30_compensation.yaml"
     text = path.read_text(encoding="utf-8")
     # Moving the 8-day coupon above the 14-day one shadows the 14-day rows.
     path.write_text(text.replace("delay_days: {gte: 14}}", "delay_days: {gte: 8}}", 1),
                     encoding="utf-8")
-    message = rules_view.reload_rules()
+    message = rules_view.reload_rules(store)
     assert "中止" in message and version in message
     assert "rules/30_compensation.yaml:" in message
-    assert rules_view.rules_version() == version
+    assert rules_view.rules_version(store) == version
 
 
 def test_reload_swaps_to_a_good_edit_and_lint_is_clean(store):
-    before = rules_view.rules_version()
+    before = rules_view.rules_version(store)
     path = store.directory / "20_lane.yaml"
     path.write_text(path.read_text(encoding="utf-8") + "\n# note\n", encoding="utf-8")
-    message = rules_view.reload_rules()
+    message = rules_view.reload_rules(store)
     assert "再読み込みしました" in message
-    assert rules_view.rules_version() != before
-    assert rules_view.lint_findings() == []
+    assert rules_view.rules_version(store) != before
+    assert rules_view.lint_findings(store) == []

@@ -27,12 +27,13 @@ def decide_cmd(
     output: Path | None = typer.Option(None, "-o", "--output", help="Decisions JSONL (stdout)."),
 ) -> None:
     """Decide every valid order; report each rejected line on stderr as `line N: field: msg`."""
-    from noki.rules.api import default_store
+    from noki.cli.context import app_context
     from noki.rules.engine import DecisionError
     from noki.rules.model import RuleFileError
 
+    ctx = app_context()
     try:
-        store = default_store()
+        store = ctx.rules
     except RuleFileError as exc:
         for error in exc.errors:
             typer.echo(str(error), err=True)

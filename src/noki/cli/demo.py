@@ -9,6 +9,7 @@ from pathlib import Path
 
 import typer
 
+from noki.app import AppContext
 from noki.domain.decision import Decision
 from noki.domain.order import Order
 
@@ -54,8 +55,8 @@ def demo(
 ) -> None:
     """Generate sample data, decide and summarise it, draft notices, write the VOC report,
     then load it all into the review console and serve it."""
+    from noki.cli.context import app_context
     from noki.drafting.demo import format_examples, pick_examples
-    from noki.rules.api import default_store
     from noki.sample.orders import sample_orders
     from noki.voc.demo import write_sample_report
 
@@ -64,7 +65,8 @@ def demo(
     (out / "orders.jsonl").write_text(
         "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
     parsed = [Order.model_validate(d) for d in docs]
-    store = default_store()
+    ctx = app_context()
+    store = ctx.rules
     start = time.perf_counter()
     decisions = [store.decide(o) for o in parsed]
     seconds = time.perf_counter() - start
@@ -75,30 +77,31 @@ def demo(
     typer.echo(f"orders: {out / 'orders.jsonl'}   decisions: {out / 'decisions.jsonl'}\n")
 
     typer.echo("== 2. Communicate: a few drafted notices " + "=" * 30)
-    typer.echo(format_examples(pick_examples(parsed, n=4)))
-
-    from noki.settings import Settings
+    typer.echo(format_examples(pick_examples(parsed, store.decide, n=4), store.decide,
+                               ctx.drafter.template))
 
     typer.echo("== 3. Learn: VOC explanation gaps " + "=" * 37)
     # Into the console's VOC folder, so marketing sees the same report on /voc.
-    report = write_sample_report(Settings().voc_dir)
+    report = write_sample_report(ctx.settings.voc_dir, faq_path=ctx.settings.faq_path)
     typer.echo(f"VOC report: {report.resolve()}\n")
 
-    if serve:
-        _serve(host, port, orders, seed)
+    try:
+        if serve:
+            _serve(ctx, host, port, orders, seed)
+    finally:
+        ctx.close()
 
 
-def _serve(host: str, port: int, orders: int, seed: int) -> None:
+def _serve(ctx: AppContext, host: str, port: int, orders: int, seed: int) -> None:
     import uvicorn
 
     from noki.services.demo import seed_demo
-    from noki.settings import Settings
     from noki.web.app import create_app
 
-    settings = Settings()
+    settings = ctx.settings
     typer.echo("== 4. Review console " + "=" * 50)
     typer.echo(f"loading {orders} sample orders into {settings.database_url} ...")
-    accounts, report = seed_demo(settings, n_orders=orders, seed=seed)
+    accounts, report = seed_demo(ctx, n_orders=orders, seed=seed)
     typer.echo(f"ingested: {report.created} new, {report.updated} updated, "
                f"{report.drafted} drafts waiting for review")
     typer.echo(f"\nconsole: http://{host}:{port}/   (Ctrl-C to stop)")
@@ -106,7 +109,7 @@ def _serve(host: str, port: int, orders: int, seed: int) -> None:
     for a in accounts:
         typer.echo(f"  {a.username:11} {a.password:16} {a.role}")
     typer.echo(f"approved notices are written to {settings.outbox_dir}/\n")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(ctx), host=host, port=port, log_level="warning")
 
 
 def register(app: typer.Typer) -> None:

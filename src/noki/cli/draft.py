@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sys
 from enum import StrEnum
 from pathlib import Path
 
 import typer
-from pydantic import ValidationError
 
+from noki.app import AppContext
+from noki.cli.context import app_context
 from noki.domain.decision import Decision
 from noki.domain.draft import Draft
 from noki.domain.order import Order
+from noki.drafting.templates import default_channel
 from noki.io.jsonl import LineError, parse_models
-from noki.rules.api import decide
 
 SUBJECT_PREFIXES = ("件名:", "件名：", "Subject:")
 CHANNEL_HELP = "email or sms (default: the decision's channel)."
@@ -40,7 +40,7 @@ def _read(path: Path) -> str:
     return sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
 
 
-def _load_order(path: Path) -> tuple[Order, Decision]:
+def _load_order(ctx: AppContext, path: Path) -> tuple[Order, Decision]:
     """The first valid order in the file and its decision; bad input exits 1 with line errors."""
     try:
         text = _read(path)
@@ -51,7 +51,7 @@ def _load_order(path: Path) -> tuple[Order, Decision]:
         if isinstance(item, LineError):
             typer.echo(str(item), err=True)
             continue
-        return item.value, decide(item.value)
+        return item.value, ctx.rules.decide(item.value)
     typer.echo(f"{path}: no valid order", err=True)
     raise typer.Exit(1)
 
@@ -65,26 +65,18 @@ def _split_subject(text: str) -> tuple[str | None, str]:
     return None, text
 
 
-def _draft_llm(order: Order, decision: Decision, channel: str | None) -> Draft:
-    from noki.drafting import draft_with_llm
-    from noki.llm.openai_compat import OpenAICompatibleLLM
-    from noki.llm.settings import LLMSettings
-
-    try:
-        settings = LLMSettings()
-    except ValidationError as exc:
-        typer.echo(f"LLM settings: {exc.errors()[0]['msg']}", err=True)
-        raise typer.Exit(2) from exc
-    if not settings.configured:
+def _draft(ctx: AppContext, order: Order, decision: Decision, channel: str | None,
+           model: bool) -> Draft:
+    drafter = ctx.drafter
+    if not model:
+        return drafter.template.draft(
+            order, decision, channel or default_channel(decision)  # type: ignore[arg-type]
+        )
+    if not drafter.uses_model:
         typer.echo("LLM not configured: set NOKI_LLM_MODEL and NOKI_LLM_BASE_URL "
                    "(or OPENAI_BASE_URL / OPENAI_API_KEY)", err=True)
         raise typer.Exit(2)
-
-    async def run() -> Draft:
-        async with OpenAICompatibleLLM(settings) as llm:
-            return await draft_with_llm(order, decision, llm=llm, channel=channel)  # type: ignore[arg-type]
-
-    return asyncio.run(run())
+    return drafter.draft(order, decision, channel=channel)  # type: ignore[arg-type]
 
 
 def register(app: typer.Typer) -> None:
@@ -98,14 +90,10 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print the draft as JSON."),
     ) -> None:
         """Decide the order and print its delay notice (checked against the decision)."""
-        from noki.drafting import draft_notice
-
-        order, decision = _load_order(order_path)
-        chosen = channel.value if channel else None
-        if drafter is DrafterOpt.llm:
-            draft = _draft_llm(order, decision, chosen)
-        else:
-            draft = draft_notice(order, decision, channel=chosen)  # type: ignore[arg-type]
+        with app_context() as ctx:
+            order, decision = _load_order(ctx, order_path)
+            chosen = channel.value if channel else None
+            draft = _draft(ctx, order, decision, chosen, drafter is DrafterOpt.llm)
         if as_json:
             typer.echo(json.dumps(draft.model_dump(mode="json"), ensure_ascii=False, indent=2))
         else:
@@ -125,9 +113,10 @@ def register(app: typer.Typer) -> None:
         channel: ChannelOpt | None = typer.Option(None, "--channel", help=CHANNEL_HELP),
     ) -> None:
         """Check a draft against the order's decision; exit 0 when ok, 1 otherwise."""
-        from noki.drafting import check_text, default_channel
+        from noki.drafting import check_text
 
-        order, decision = _load_order(order_path)
+        with app_context() as ctx:
+            order, decision = _load_order(ctx, order_path)
         try:
             text = _read(text_path)
         except OSError as exc:
@@ -149,8 +138,9 @@ def register(app: typer.Typer) -> None:
         """Draft a reply to a customer's question from the FAQ and the order's decision."""
         from noki.faq import answer_question, load_faq
 
-        order, decision = _load_order(order_path)
-        answer = answer_question(order, decision, question, load_faq())
+        with app_context() as ctx:
+            order, decision = _load_order(ctx, order_path)
+            answer = answer_question(order, decision, question, load_faq(ctx.settings.faq_path))
         if as_json:
             typer.echo(json.dumps(answer.model_dump(mode="json"), ensure_ascii=False, indent=2))
             return

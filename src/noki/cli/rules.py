@@ -6,20 +6,22 @@ from pathlib import Path
 
 import typer
 
-from noki.rules.api import rules_dir
 from noki.rules.model import RuleFileError, RuleSet
 
 rules_app = typer.Typer(help="Check, test and inspect the rule files in rules/.",
                         no_args_is_help=True)
 
-DirOption = typer.Option(None, "--dir", help="Rule directory (default: rules/).")
+DirOption = typer.Option(
+    None, "--dir", help="Rule directory (default: NOKI_RULES_DIR, else the shipped rules)."
+)
 
 
 def _load(directory: Path | None) -> RuleSet:
+    from noki.cli.context import load_settings
     from noki.rules.loader import load_ruleset
 
     try:
-        return load_ruleset(directory or rules_dir())
+        return load_ruleset(directory or load_settings().rules_dir)
     except RuleFileError as exc:
         for error in exc.errors:
             typer.echo(str(error), err=True)

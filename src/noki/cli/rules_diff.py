@@ -51,14 +51,14 @@ def diff_cmd(
     csv_path: Path | None = typer.Option(None, "--csv", help="Also write the changes as CSV."),
 ) -> None:
     """Decide the same orders with the base and the working rules; report what changes."""
-    from noki.rules.api import rules_dir
+    from noki.cli.context import load_settings
     from noki.rules.diff import diff_rules
     from noki.rules.engine import Engine
     from noki.rules.loader import load_ruleset
     from noki.rules.model import RuleFileError
     from noki.rules.source import load_base
 
-    work_dir = directory or rules_dir()
+    work_dir = directory or load_settings().rules_dir
     try:
         base_set = load_base(base, work_dir)
         head_set = load_ruleset(work_dir)

@@ -16,11 +16,11 @@ def _stored_orders() -> list[Order]:
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import SQLAlchemyError
 
+    from noki.cli.context import load_settings
     from noki.db import make_engine
     from noki.services.queries import stored_order_documents
-    from noki.settings import Settings
 
-    url = Settings().database_url
+    url = load_settings().database_url
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and not Path(parsed.database or "").is_file():
         return []

@@ -33,13 +33,13 @@ def verify_cmd(
 ) -> None:
     """check + test (examples) + lint + smoke run; warns when a changed row has no example."""
     from noki.cli.rules import _load
-    from noki.rules.api import rules_dir
+    from noki.cli.context import load_settings
     from noki.rules.examples import run_examples
     from noki.rules.lint import ERROR, lint
     from noki.rules.source import load_base
     from noki.rules.verify import unexampled_changes
 
-    work = directory or rules_dir()
+    work = directory or load_settings().rules_dir
     ruleset = _load(work)
     typer.echo(f"check: ok ({len(ruleset.tables)} tables, rules_version {ruleset.version})")
     failed = [r for r in run_examples(ruleset) if not r.ok]

@@ -7,20 +7,11 @@ import threading
 from pathlib import Path
 
 import typer
-from sqlalchemy import Engine
 
-from noki.settings import Settings
+from noki.cli.context import app_context
 
 ingest_app = typer.Typer(help="Load data into the database.", no_args_is_help=True)
 users_app = typer.Typer(help="Manage console accounts and API tokens.", no_args_is_help=True)
-
-
-def _engine(settings: Settings) -> Engine:
-    from noki.db import make_engine, migrate
-
-    engine = make_engine(settings.database_url)
-    migrate(engine)
-    return engine
 
 
 def _fail(message: str) -> None:
@@ -37,8 +28,8 @@ def serve(
 
     from noki.web.app import create_app
 
-    settings = Settings()
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    with app_context() as ctx:
+        uvicorn.run(create_app(ctx), host=host, port=port, log_level="info")
 
 
 @ingest_app.command("orders")
@@ -58,9 +49,9 @@ def ingest_orders(
     errors = [p for p in parsed if isinstance(p, LineError)]
     for err in errors:
         typer.echo(str(err), err=True)
-    settings = Settings()
     good = [p.value for p in parsed if not isinstance(p, LineError)]
-    report = ingest(_engine(settings), good, actor="cli", auto_send=settings.auto_send)
+    with app_context() as ctx:
+        report = ingest(ctx, good, actor="cli", auto_send=ctx.settings.auto_send)
     typer.echo(
         f"created {report.created}, updated {report.updated}, unchanged {report.unchanged}, "
         f"drafted {report.drafted}, superseded {report.superseded}, rejected lines "
@@ -74,8 +65,8 @@ def tick() -> None:
     """Draft follow-up notices for orders whose next update date has come."""
     from noki.services.tick import tick as run_tick
 
-    settings = Settings()
-    typer.echo(f"follow-ups drafted: {run_tick(_engine(settings), auto_send=settings.auto_send)}")
+    with app_context() as ctx:
+        typer.echo(f"follow-ups drafted: {run_tick(ctx, auto_send=ctx.settings.auto_send)}")
 
 
 def send(
@@ -83,18 +74,15 @@ def send(
     forever: bool = typer.Option(False, "--forever", help="Keep polling instead of draining."),
 ) -> None:
     """Deliver due outbox messages (drain and exit, or poll with --forever)."""
-    from noki.messaging import build_channels
     from noki.outbox import Worker, policy_from
 
-    settings = Settings()
-    engine = _engine(settings)
+    ctx = app_context()
+    settings, engine = ctx.settings, ctx.engine
     stop = threading.Event()
     totals: list[int] = []
 
     def run(i: int) -> None:
-        worker = Worker(
-            engine, build_channels(settings), name=f"cli-{i}", policy=policy_from(settings)
-        )
+        worker = Worker(engine, ctx.channels(), name=f"cli-{i}", policy=policy_from(settings))
         if forever:
             worker.run_forever(stop, settings.sender_interval_seconds)
         else:
@@ -110,6 +98,8 @@ def send(
                 t.join(0.5)
     except KeyboardInterrupt:
         stop.set()
+    finally:
+        ctx.close()
     typer.echo(f"messages attempted: {sum(totals)}")
 
 
@@ -126,14 +116,15 @@ def users_create(
     from noki.services.users import create_user
 
     try:
-        create_user(
-            _engine(Settings()),
-            username=username,
-            password=password,
-            role=role,
-            display_name=name,
-            exist_ok=update,
-        )
+        with app_context() as ctx:
+            create_user(
+                ctx.engine,
+                username=username,
+                password=password,
+                role=role,
+                display_name=name,
+                exist_ok=update,
+            )
     except ServiceError as exc:
         _fail(str(exc))
     typer.echo(f"user {username} ({role}) saved")
@@ -148,7 +139,8 @@ def users_token(
     from noki.services.users import create_token
 
     try:
-        typer.echo(create_token(_engine(Settings()), username=username, name=name))
+        with app_context() as ctx:
+            typer.echo(create_token(ctx.engine, username=username, name=name))
     except ServiceError as exc:
         _fail(str(exc))
 

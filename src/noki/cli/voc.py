@@ -14,7 +14,7 @@ voc_app = typer.Typer(help="Customer voices: topics and explanation gaps (説明
 def report_cmd(
     input: Path = typer.Option(..., "--input", exists=True, dir_okay=False,
                                help="Voices as CSV (with header) or JSONL."),
-    faq: Path | None = typer.Option(None, "--faq", help="FAQ YAML (default data/faq.yaml)."),
+    faq: Path | None = typer.Option(None, "--faq", help="FAQ YAML (default: NOKI_FAQ_PATH)."),
     templates: Path | None = typer.Option(None, "--templates", exists=True, file_okay=False,
                                           help="Notice templates directory (also explanations)."),
     rules: Path | None = typer.Option(None, "--rules", file_okay=False,
@@ -23,12 +23,10 @@ def report_cmd(
     html_out: Path = typer.Option(..., "--html", help="Where to write the HTML report."),
 ) -> None:
     """Classify voices, find topics and spikes, and flag gaps the FAQ/templates do not explain."""
+    from noki.cli.context import load_settings
     from noki.voc.html import render_html
     from noki.voc.io import (
-        DEFAULT_FAQ,
         DEFAULT_PROPOSALS,
-        DEFAULT_RULES,
-        DEFAULT_TEMPLATES,
         load_faq,
         load_proposals,
         load_templates,
@@ -42,15 +40,17 @@ def report_cmd(
         typer.echo(f"{err} (skipped)", err=True)
     for note in read.warnings:
         typer.echo(str(note), err=True)
-    if faq is None and not DEFAULT_FAQ.exists():
-        typer.echo(f"note: no FAQ at {DEFAULT_FAQ}; nothing counts as explained", err=True)
+    settings = load_settings()
+    default_faq = settings.faq_path
+    if faq is None and not default_faq.exists():
+        typer.echo(f"note: no FAQ at {default_faq}; nothing counts as explained", err=True)
         entries = []
     else:
-        entries = load_faq(faq or DEFAULT_FAQ)
+        entries = load_faq(faq or default_faq)
     template_docs = load_templates(templates) if templates else None
-    rules_dir = rules or DEFAULT_RULES
+    rules_dir = rules or settings.rules_dir
     evidence = template_docs if template_docs is not None else (
-        load_templates(DEFAULT_TEMPLATES) if DEFAULT_TEMPLATES.is_dir() else [])
+        load_templates(settings.templates_dir) if settings.templates_dir.is_dir() else [])
     report = build_report(
         read.voices, entries, template_docs,
         proposals=load_proposals(DEFAULT_PROPOSALS) if DEFAULT_PROPOSALS.exists() else None,

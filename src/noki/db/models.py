@@ -210,3 +210,53 @@ class AuditEvent(SQLModel, table=True):
     draft_id: int | None = None
     message_id: int | None = None
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+
+
+class InquiryRow(SQLModel, table=True):
+    """A customer's inquiry (reply mail, chat, phone note, web form) with its answer draft."""
+
+    __tablename__ = "inquiries"
+    __table_args__ = (
+        UniqueConstraint("message_id", name="uq_inquiries_message_id"),
+        UniqueConstraint("external_id", name="uq_inquiries_external_id"),
+        Index("ix_inquiries_state", "state", "received_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=10)  # email | chat | phone | web_form
+    external_id: str | None = Field(default=None, max_length=200)  # the sender's id (API, file)
+    message_id: str | None = Field(default=None, max_length=300)  # the mail's Message-ID
+    in_reply_to: str | None = Field(default=None, max_length=300)
+    references: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+    from_addr: str = Field(default="", max_length=320)
+    from_name: str = Field(default="", max_length=200)
+    subject: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    full_text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    mail_status: str = Field(default="ok", max_length=12)  # noki.inbound.models.MailStatus
+    status_reason: str | None = Field(default=None, sa_column=Column(Text))
+    state: str = Field(default="new", max_length=12)  # new | drafted | held | answered | closed
+    order_id: str | None = Field(default=None, index=True, max_length=64)
+    link_method: str = Field(default="unlinked", max_length=14)
+    link_detail: str = Field(default="", max_length=300)
+    intent: str | None = Field(default=None, max_length=20)
+    choice: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    injection: bool = False
+    answer: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    raw_size: int = 0
+    attachments: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
+    defects: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+    spool_name: str | None = Field(default=None, max_length=200)
+    received_at: datetime = Field(default_factory=utcnow, index=True)
+    first_response_at: datetime | None = None  # the SLA clock stops here
+    row_version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+
+
+class SentMessageId(SQLModel, table=True):
+    """A Message-ID noki sent, so replies can be linked to their order by In-Reply-To."""
+
+    __tablename__ = "sent_message_ids"
+    message_id: str = Field(primary_key=True, max_length=300)
+    order_id: str = Field(index=True, max_length=64)
+    outbox_id: int | None = None
+    inquiry_id: int | None = None
+    created_at: datetime = Field(default_factory=utcnow)

@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from noki.domain.decision import Decision
 from noki.domain.order import Order
-from noki.drafting.templates import draft_notice
-from noki.rules.api import decide
+from noki.drafting.templates import TemplateDrafter, draft_notice
+
+Decide = Callable[[Order], Decision]
 
 
-def format_examples(orders: Iterable[Order | Mapping[str, Any]], *, width: int = 72) -> str:
+def format_examples(
+    orders: Iterable[Order | Mapping[str, Any]],
+    decide: Decide,
+    drafter: TemplateDrafter | None = None,
+    *,
+    width: int = 72,
+) -> str:
     """Decide and draft each order (its decision's channel) and render the notices with checks."""
     blocks: list[str] = []
     for item in orders:
         order = item if isinstance(item, Order) else Order.model_validate(item)
         decision = decide(order)
-        draft = draft_notice(order, decision)
+        draft = draft_notice(order, decision, drafter=drafter or TemplateDrafter())
         verdict = "ok" if draft.check.ok else ", ".join(v.code for v in draft.check.violations)
         comp = decision.compensation
         amount = f" {comp.amount_jpy:,}円" if comp.amount_jpy is not None else ""
@@ -30,7 +38,9 @@ def format_examples(orders: Iterable[Order | Mapping[str, Any]], *, width: int =
     return "\n\n".join(blocks) + ("\n" if blocks else "")
 
 
-def pick_examples(orders: Iterable[Order | Mapping[str, Any]], n: int = 4) -> list[Order]:
+def pick_examples(
+    orders: Iterable[Order | Mapping[str, Any]], decide: Decide, n: int = 4
+) -> list[Order]:
     """A varied handful: one SMS and one e-mail per industry (ec, btob, auto), up to n."""
     chosen: dict[str, Order] = {}
     for item in orders:

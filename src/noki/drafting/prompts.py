@@ -13,9 +13,9 @@ import jinja2
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from noki.drafting.templates import REPO_ROOT
+from noki.paths import shipped
 
-PROMPT_DIR = REPO_ROOT / "prompts"
+PROMPT_DIR = shipped("prompts")
 NAME_PLACEHOLDER = "{{customer_name}}"
 _FILES = ("prompt.yaml", "system.j2", "user.j2")
 _FENCE = re.compile(r"^```(?:json)?\s*|\s*```$")

@@ -14,9 +14,9 @@ from noki.domain.draft import Draft, NoticeChannel
 from noki.domain.order import Order
 from noki.drafting.checker import SMS_LIMIT, check_text
 from noki.drafting.context import notice_context
+from noki.paths import shipped
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
-TEMPLATE_DIR = REPO_ROOT / "templates" / "notice"
+TEMPLATE_DIR = shipped("templates", "notice")
 SUBJECT_SEPARATOR = "\n---\n"
 _BLANK_RUNS = re.compile(r"\n{3,}")
 

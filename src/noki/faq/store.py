@@ -7,7 +7,9 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-FAQ_PATH = Path(__file__).resolve().parents[3] / "data" / "faq.yaml"
+from noki.paths import shipped
+
+FAQ_PATH = shipped("data", "faq.yaml")
 
 
 class FaqEntry(BaseModel):

@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from noki.rules.calendar_file import parse_calendar
+from noki.paths import shipped
 from noki.rules.model import RuleError, RuleFileError, RuleSet, Table
 from noki.rules.parse import parse_table
 from noki.rules.parse_fields import Errors
@@ -18,7 +19,7 @@ from noki.rules.vocab_file import apply_vocabulary, parse_vocabulary
 from noki.rules.vocabulary import DECISION_OUTPUTS, FactType, Vocabulary
 from noki.rules.yaml_lines import LineDict, LineList, load_yaml
 
-DEFAULT_RULES_DIR = Path("rules")
+DEFAULT_RULES_DIR = shipped("rules")
 
 
 def rules_version(files: dict[str, bytes]) -> str:

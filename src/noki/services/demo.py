@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from noki.db import make_engine, migrate
+from noki.app import AppContext
 from noki.io.jsonl import Parsed
 from noki.sample.orders import sample_orders
 from noki.services import users
 from noki.services.order_input import OrderIn, parse_orders
 from noki.services.orders import IngestReport, ingest
-from noki.settings import Settings
 
 DEMO_USERS = (
     ("agent", "agent", "エージェント 青木"),
@@ -38,28 +37,24 @@ def sample_records(n: int, seed: int = 1) -> list[OrderIn]:
 
 
 def seed_demo(
-    settings: Settings, n_orders: int = 300, seed: int = 1
+    ctx: AppContext, n_orders: int = 300, seed: int = 1
 ) -> tuple[list[DemoAccount], IngestReport]:
-    """Migrate, create demo users (password = username + '-demo'), ingest sample orders."""
-    engine = make_engine(settings.database_url)
-    try:
-        migrate(engine)
-        accounts = []
-        for username, role, display in DEMO_USERS:
-            password = f"{username}-demo"
-            users.create_user(
-                engine,
-                username=username,
-                password=password,
-                role=role,
-                display_name=display,
-                actor="demo",
-                exist_ok=True,
-            )
-            accounts.append(DemoAccount(username, password, role))
-        report = ingest(
-            engine, sample_records(n_orders, seed), actor="demo", auto_send=settings.auto_send
+    """Create demo users (password = username + '-demo'), ingest sample orders."""
+    engine = ctx.engine
+    accounts = []
+    for username, role, display in DEMO_USERS:
+        password = f"{username}-demo"
+        users.create_user(
+            engine,
+            username=username,
+            password=password,
+            role=role,
+            display_name=display,
+            actor="demo",
+            exist_ok=True,
         )
-        return accounts, report
-    finally:
-        engine.dispose()
+        accounts.append(DemoAccount(username, password, role))
+    report = ingest(
+        ctx, sample_records(n_orders, seed), actor="demo", auto_send=ctx.settings.auto_send
+    )
+    return accounts, report

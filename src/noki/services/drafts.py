@@ -12,8 +12,8 @@ from noki.db.models import DecisionRow, DraftRow, OrderRow, OutboxMessage, Revie
 from noki.domain.decision import Decision
 from noki.domain.draft import CheckResult, Draft
 from noki.domain.order import Order
-from noki.rules.api import decide
-from noki.services import audit, drafting_port, outbox
+from noki.services import audit, outbox
+from noki.services.drafting_port import DraftingPort
 from noki.services.errors import Conflict, Forbidden, Invalid
 from noki.services.roles import can
 from noki.services.transitions import move_draft, try_move_draft
@@ -24,10 +24,9 @@ AUTO_SENDER = "system:auto-send"
 
 
 def store_decision(
-    session: Session, row: OrderRow, order: Order, *, actor: str
-) -> tuple[DecisionRow, Decision]:
-    """Decide the order, keep the decision and the order's next update date."""
-    decision = decide(order)
+    session: Session, row: OrderRow, decision: Decision, *, actor: str
+) -> DecisionRow:
+    """Keep the order's decision and its next update date."""
     drow = DecisionRow(
         order_id=row.order_id,
         rules_version=decision.rules_version,
@@ -48,12 +47,13 @@ def store_decision(
         approval=decision.approval,
         rules_version=decision.rules_version,
     )
-    return drow, decision
+    return drow
 
 
 def create_draft(
     session: Session,
     *,
+    drafter: DraftingPort,
     order: Order,
     drow: DecisionRow,
     decision: Decision,
@@ -64,7 +64,7 @@ def create_draft(
 ) -> DraftRow | None:
     """Draft a notice for the decision; without any contact it is a script for a person."""
     assert drow.id is not None
-    made = drafting_port.draft(order, decision)
+    made = drafter.draft(order, decision)
     row = _row_from(session, made, order=order, drow=drow, decision=decision, kind=kind)
     if decision.channel == "none":  # approval=required: the queue shows it, nothing is sent
         row.meta = {**row.meta, "no_contact": True}

@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from noki.app import AppContext
 from noki.db import session_scope
 from noki.db.clock import utcnow
 from noki.db.models import Customer, EtaHistory, OrderRow
-from noki.domain.order import Eta, Order, today_in_tokyo
+from noki.domain.order import Eta, Order
 from noki.services import audit
 from noki.services.drafts import create_draft, store_decision, supersede_open
 from noki.services.eta_scope import ETA_SCOPE_LIMIT, EtaScope, ScopeTooLarge, event_key
@@ -58,7 +58,7 @@ def payload_digest(doc: dict[str, Any]) -> str:
 
 
 def ingest(
-    engine: Engine, orders: list[OrderIn], *, actor: str, auto_send: bool = False
+    ctx: AppContext, orders: list[OrderIn], *, actor: str, auto_send: bool = False
 ) -> IngestReport:
     """Upsert orders; each new or changed one is decided and drafted (one transaction per chunk).
 
@@ -68,22 +68,23 @@ def ingest(
     for start in range(0, len(orders), CHUNK):
         chunk = orders[start : start + CHUNK]
         report.add(
-            retrying(lambda chunk=chunk: _ingest_chunk(engine, chunk, actor, auto_send))  # type: ignore[misc]
+            retrying(lambda chunk=chunk: _ingest_chunk(ctx, chunk, actor, auto_send))  # type: ignore[misc]
         )
     return report
 
 
 def _ingest_chunk(
-    engine: Engine, chunk: list[OrderIn], actor: str, auto_send: bool
+    ctx: AppContext, chunk: list[OrderIn], actor: str, auto_send: bool
 ) -> IngestReport:
     """One chunk in one transaction, its orders locked before they are read."""
     report = IngestReport()
-    with session_scope(engine) as s:
+    with session_scope(ctx.engine) as s:
         lock_orders(s, [item.order_id for item in chunk])
         rows, customers = _prefetch(s, chunk)
         for item in chunk:
             customer = customers.get(item.customer.customer_id)
             row, customers[item.customer.customer_id] = _upsert(
+                ctx,
                 s,
                 item,
                 rows.get(item.order_id),
@@ -112,6 +113,7 @@ def _prefetch(
 
 
 def _upsert(
+    ctx: AppContext,
     s: Session,
     item: OrderIn,
     row: OrderRow | None,
@@ -157,6 +159,7 @@ def _upsert(
         _eta_history(s, row.order_id, order.eta, source=f"ingest:{actor}")
     audit.record(s, actor=actor, action=action, order_id=order.order_id)
     _decide_and_draft(
+        ctx,
         s,
         row,
         order,
@@ -170,6 +173,7 @@ def _upsert(
 
 
 def _decide_and_draft(
+    ctx: AppContext,
     s: Session,
     row: OrderRow,
     order: Order,
@@ -180,9 +184,11 @@ def _decide_and_draft(
     report: IngestReport,
     new_order: bool = False,
 ) -> None:
-    drow, decision = store_decision(s, row, order, actor=actor)
+    decision = ctx.rules.decide(order)
+    drow = store_decision(s, row, decision, actor=actor)
     draft = create_draft(
         s,
+        drafter=ctx.drafter,
         order=order,
         drow=drow,
         decision=decision,
@@ -195,7 +201,7 @@ def _decide_and_draft(
 
 
 def eta_event(
-    engine: Engine,
+    ctx: AppContext,
     *,
     eta: Eta,
     sku_id: str | None = None,
@@ -219,7 +225,7 @@ def eta_event(
         .order_by(col(OrderRow.order_id))
         .execution_options(populate_existing=True)
     )
-    with session_scope(engine) as s:
+    with session_scope(ctx.engine) as s:
         ids = list(s.exec(select(OrderRow.order_id).where(OrderRow.status == "open", match)))
         report.scope.matched = len(ids)
         if len(ids) > max_scope and not confirm_scope:
@@ -228,11 +234,14 @@ def eta_event(
         rows = s.exec(query).all()  # read again inside the write: the state we act on
         report.scope.matched = len(rows)
         for row in rows:
-            _apply_eta(s, row, eta, as_of=as_of, actor=actor, auto_send=auto_send, report=report)
+            _apply_eta(
+                ctx, s, row, eta, as_of=as_of, actor=actor, auto_send=auto_send, report=report
+            )
     return report
 
 
 def _apply_eta(
+    ctx: AppContext,
     s: Session,
     row: OrderRow,
     eta: Eta,
@@ -250,7 +259,7 @@ def _apply_eta(
     order = old.model_copy(
         update={
             "eta": eta,
-            "as_of": max(old.as_of, as_of or today_in_tokyo()),
+            "as_of": max(old.as_of, as_of or ctx.clock.today()),
             "reschedule_count": old.reschedule_count + int(later),
         }
     )
@@ -270,7 +279,7 @@ def _apply_eta(
     )
     report.updated += 1
     _decide_and_draft(
-        s, row, order, kind="eta_change", actor=actor, auto_send=auto_send, report=report
+        ctx, s, row, order, kind="eta_change", actor=actor, auto_send=auto_send, report=report
     )
 
 

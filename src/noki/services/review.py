@@ -7,13 +7,15 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from noki.app import AppContext
 from noki.db import session_scope
 from noki.db.clock import utcnow
 from noki.db.models import DecisionRow, DraftRow, OrderRow, Review
 from noki.domain.decision import Decision
 from noki.domain.draft import CheckResult
 from noki.domain.order import Order
-from noki.services import audit, drafting_port
+from noki.drafting import check_text
+from noki.services import audit
 from noki.services.drafts import approve_row, bulk_eligible, new_version
 from noki.services.errors import Conflict, Invalid, NotFound
 from noki.services.roles import Actor, require
@@ -171,7 +173,7 @@ def checked_edit(
         if row.body == body and row.subject == subject:
             return None
         order, decision = _facts(s, row)
-    check = drafting_port.check(
+    check = check_text(
         order,
         decision,
         channel=row.channel,  # type: ignore[arg-type]
@@ -181,14 +183,15 @@ def checked_edit(
     return subject, body, check
 
 
-def regenerate(engine: Engine, *, draft_id: int, actor: Actor) -> DraftRow:
+def regenerate(ctx: AppContext, *, draft_id: int, actor: Actor) -> DraftRow:
     """Replace a pending draft by a freshly drafted one from the same decision."""
     require(actor, "draft.write")
+    engine = ctx.engine
     with session_scope(engine) as s:  # drafting (maybe a model call) happens outside the write
         row = _load(s, draft_id)
         _still_pending(row, "regenerated")
         order, decision = _facts(s, row)
-    made = drafting_port.draft(order, decision, channel=row.channel)  # type: ignore[arg-type]
+    made = ctx.drafter.draft(order, decision, channel=row.channel)  # type: ignore[arg-type]
 
     def run() -> DraftRow:
         with session_scope(engine) as s:

@@ -4,21 +4,23 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 
-from sqlalchemy import Engine, func
+from sqlalchemy import func
 from sqlmodel import col, select
 
+from noki.app import AppContext
 from noki.db import session_scope
 from noki.db.models import DraftRow, OrderRow, OutboxMessage
-from noki.domain.order import TOKYO, Order, today_in_tokyo
+from noki.domain.order import TOKYO, Order
 from noki.services import audit
 from noki.services.drafts import OPEN, SYSTEM, create_draft, store_decision
 from noki.services.orders import payload_digest
 from noki.services.transitions import lock_orders
 
 
-def tick(engine: Engine, *, today: date | None = None, auto_send: bool = False) -> int:
+def tick(ctx: AppContext, *, today: date | None = None, auto_send: bool = False) -> int:
     """Draft follow-ups for every due order; returns how many were drafted."""
-    today = today or today_in_tokyo()
+    engine = ctx.engine
+    today = today or ctx.clock.today()
     drafted = 0
     with session_scope(engine) as s:
         due = s.exec(
@@ -50,10 +52,12 @@ def tick(engine: Engine, *, today: date | None = None, auto_send: bool = False) 
             order = Order.model_validate(row.payload).model_copy(update={"as_of": today})
             row.payload = order.model_dump(mode="json")
             row.payload_hash = payload_digest(row.payload)
-            drow, decision = store_decision(s, row, order, actor=SYSTEM)
+            decision = ctx.rules.decide(order)
+            drow = store_decision(s, row, decision, actor=SYSTEM)
             audit.record(s, actor=SYSTEM, action="follow_up_due", order_id=order_id)
             draft = create_draft(
                 s,
+                drafter=ctx.drafter,
                 order=order,
                 drow=drow,
                 decision=decision,

@@ -14,13 +14,13 @@ import yaml
 from pydantic import ValidationError
 
 from noki.io.jsonl import LineError, format_validation_error
+from noki.paths import shipped
 from noki.voc.models import CHANNELS, ExplanationDoc, FaqEntry, Voice
-from noki.voc.resources import REPO_ROOT
 
-DEFAULT_FAQ = REPO_ROOT / "data" / "faq.yaml"
-DEFAULT_PROPOSALS = REPO_ROOT / "data" / "voc" / "proposals.yaml"
-DEFAULT_TEMPLATES = REPO_ROOT / "templates" / "notice"
-DEFAULT_RULES = REPO_ROOT / "rules"
+DEFAULT_FAQ = shipped("data", "faq.yaml")
+DEFAULT_PROPOSALS = shipped("data", "voc", "proposals.yaml")
+DEFAULT_TEMPLATES = shipped("templates", "notice")
+DEFAULT_RULES = shipped("rules")
 TEMPLATE_SUFFIXES = (".j2", ".jinja", ".jinja2")
 _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 

@@ -11,19 +11,18 @@ from pathlib import Path
 
 import yaml
 
+from noki.paths import shipped
 from noki.voc.taxonomy import CODES
-
-REPO_ROOT = Path(__file__).resolve().parents[3]
 
 
 def data_dir() -> Path:
-    """data/voc/ of the checkout (NOKI_VOC_DATA overrides it)."""
-    return Path(os.environ.get("NOKI_VOC_DATA", REPO_ROOT / "data" / "voc"))
+    """data/voc/ as shipped in the package."""
+    return shipped("data", "voc")
 
 
 def cache_dir() -> Path:
-    """Writable cache for the compiled user dictionary: var/voc/, else a temp dir."""
-    for candidate in (REPO_ROOT / "var" / "voc", Path(tempfile.gettempdir()) / "noki-voc"):
+    """Writable cache for the compiled user dictionary: ./var/voc/, else a temp dir."""
+    for candidate in (Path("var") / "voc", Path(tempfile.gettempdir()) / "noki-voc"):
         try:
             candidate.mkdir(parents=True, exist_ok=True)
         except OSError:

@@ -1,43 +1,42 @@
-"""The app factory: settings in, FastAPI app out (migrations run on startup)."""
+"""The app factory: an application context in, FastAPI app out (migrations run on startup)."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from sqlalchemy import Engine
 from starlette.middleware.sessions import SessionMiddleware
 
-from noki.db import make_engine, migrate
-from noki.settings import Settings
+from noki.app import AppContext
 from noki.web.background import Background
 from noki.web.deps import CsrfFailed, LoginRequired, PermissionDenied
 from noki.web.render import render
 from noki.web.routes import api, auth, console, pages
 
 
-def create_app(
-    settings: Settings, *, engine: Engine | None = None, background: bool | None = None
-) -> FastAPI:
-    """Build the console; background sender/ticker threads follow settings unless overridden."""
-    engine = engine or make_engine(settings.database_url)
+def create_app(ctx: AppContext, *, background: bool | None = None) -> FastAPI:
+    """Build the console; background workers follow settings unless overridden.
+
+    The caller owns the context (and closes it); routes get it from the lifespan state.
+    """
+    settings = ctx.settings
     run_background = settings.background_workers if background is None else background
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        migrate(engine)
-        bg = Background(engine, settings) if run_background else None
+    async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, Any]]:
+        ctx.engine  # noqa: B018 - create and migrate before the first request
+        bg = Background(ctx) if run_background else None
         if bg:
             bg.start()
-        yield
+        yield {"ctx": ctx}
         if bg:
             bg.stop()
 
     app = FastAPI(title="noki", lifespan=lifespan, docs_url=None, redoc_url=None)
-    app.state.engine, app.state.settings = engine, settings
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.session_secret,

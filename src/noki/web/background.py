@@ -5,12 +5,9 @@ from __future__ import annotations
 import logging
 import threading
 
-from sqlalchemy import Engine
-
-from noki.messaging import build_channels
+from noki.app import AppContext
 from noki.outbox import Worker, policy_from
 from noki.services.tick import tick
-from noki.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -18,16 +15,16 @@ log = logging.getLogger(__name__)
 class Background:
     """Starts the sender and ticker threads; stop() ends both."""
 
-    def __init__(self, engine: Engine, settings: Settings) -> None:
-        self.engine, self.settings = engine, settings
+    def __init__(self, ctx: AppContext) -> None:
+        self.ctx, self.settings = ctx, ctx.settings
         self.stop_event = threading.Event()
         self.threads: list[threading.Thread] = []
 
     def start(self) -> None:
         """Start both threads (daemon: they never block shutdown)."""
         worker = Worker(
-            self.engine,
-            build_channels(self.settings),
+            self.ctx.engine,
+            self.ctx.channels(),
             name="server",
             policy=policy_from(self.settings),
         )
@@ -46,7 +43,7 @@ class Background:
     def _tick_loop(self) -> None:
         while not self.stop_event.is_set():
             try:
-                tick(self.engine, auto_send=self.settings.auto_send)
+                tick(self.ctx, auto_send=self.settings.auto_send)
             except Exception:  # the ticker must survive a bad order
                 log.exception("tick failed")
             self.stop_event.wait(self.settings.tick_interval_seconds)

@@ -1,4 +1,4 @@
-"""Request dependencies: engine, current user (session or bearer token), roles, CSRF."""
+"""Request dependencies: the application context, current user, roles, CSRF."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy import Engine
 
+from noki.app import AppContext
 from noki.services import users
 from noki.services.roles import Actor, can
 from noki.settings import Settings
@@ -46,16 +47,23 @@ class CurrentUser:
         return can(self.role, permission)
 
 
-def get_engine(request: Request) -> Engine:
+def get_ctx(request: Request) -> AppContext:
+    """The application context the lifespan put in the request state."""
+    ctx: AppContext = request.state.ctx
+    return ctx
+
+
+CtxDep = Annotated[AppContext, Depends(get_ctx)]
+
+
+def get_engine(ctx: CtxDep) -> Engine:
     """The app's engine."""
-    engine: Engine = request.app.state.engine
-    return engine
+    return ctx.engine
 
 
-def get_settings(request: Request) -> Settings:
+def get_settings(ctx: CtxDep) -> Settings:
     """The app's settings."""
-    settings: Settings = request.app.state.settings
-    return settings
+    return ctx.settings
 
 
 EngineDep = Annotated[Engine, Depends(get_engine)]

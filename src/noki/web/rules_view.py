@@ -11,8 +11,8 @@ import yaml
 
 from noki.domain.decision import Decision
 from noki.domain.order import Order
-from noki.rules.api import decide, default_store
 from noki.rules.lint import lint
+from noki.rules.store import RuleStore
 
 
 @dataclass
@@ -34,9 +34,9 @@ class RuleFile:
     error: str | None = None
 
 
-def rules_version() -> str:
+def rules_version(store: RuleStore) -> str:
     """The current rules_version (as stamped on every decision)."""
-    return default_store().version
+    return store.version
 
 
 def rule_files(folder: Path) -> list[RuleFile]:
@@ -71,23 +71,23 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def simulate(order_json: str) -> tuple[Decision | None, str | None]:
+def simulate(store: RuleStore, order_json: str) -> tuple[Decision | None, str | None]:
     """Decide a pasted order; returns (decision, None) or (None, a readable error)."""
     try:
         order = Order.model_validate_json(order_json)
     except ValueError as exc:
         return None, str(exc)
-    return decide(order), None
+    return store.decide(order), None
 
 
-def lint_findings() -> list[str]:
+def lint_findings(store: RuleStore) -> list[str]:
     """Findings of the rule linter on the rule set now serving (`rules/FILE.yaml:LINE: ...`)."""
-    return [str(f) for f in lint(default_store().ruleset)]
+    return [str(f) for f in lint(store.ruleset)]
 
 
-def reload_rules() -> str:
+def reload_rules(store: RuleStore) -> str:
     """Reload rules/ through the RuleStore; a refused edit keeps the serving version."""
-    result = default_store().reload()
+    result = store.reload()
     if result.ok:
         return f"ルールを再読み込みしました（{result.version}）。"
     problems = " / ".join(str(e) for e in result.errors[:5])

@@ -14,7 +14,7 @@ from noki.services import queries
 from noki.services.eta_scope import ScopeTooLarge
 from noki.services.order_input import validate_batch
 from noki.services.orders import eta_event, ingest
-from noki.web.deps import CurrentUser, EngineDep, SettingsDep, need
+from noki.web.deps import CtxDep, CurrentUser, EngineDep, need
 
 router = APIRouter()
 OrdersWriter = Annotated[CurrentUser, Depends(need("orders.write"))]
@@ -33,15 +33,14 @@ def healthz(engine: EngineDep) -> JSONResponse:
 
 @router.post("/api/orders")
 def post_orders(
-    engine: EngineDep,
-    settings: SettingsDep,
+    ctx: CtxDep,
     user: OrdersWriter,
     payload: Annotated[dict[str, Any] | list[dict[str, Any]], Body()],
 ) -> JSONResponse:
     """Upsert one order or a list; invalid items are reported, valid ones kept."""
     items = payload if isinstance(payload, list) else [payload]
     good, errors = validate_batch(items)  # every item is checked before anything is written
-    report = ingest(engine, good, actor=user.username, auto_send=settings.auto_send)
+    report = ingest(ctx, good, actor=user.username, auto_send=ctx.settings.auto_send)
     body = {
         "created": report.created,
         "updated": report.updated,
@@ -79,20 +78,20 @@ class EtaEvent(BaseModel):
 
 @router.post("/api/events/eta", response_model=None)
 def post_eta(
-    engine: EngineDep, settings: SettingsDep, user: OrdersWriter, event: EtaEvent
+    ctx: CtxDep, user: OrdersWriter, event: EtaEvent
 ) -> dict[str, Any] | JSONResponse:
     """Re-decide the affected open orders, supersede their drafts, draft new notices."""
     try:
         report = eta_event(
-            engine,
+            ctx,
             eta=event.eta,
             sku_id=event.sku_id,
             po_ref=event.po_ref,
             as_of=event.as_of,
             actor=user.username,
-            auto_send=settings.auto_send,
+            auto_send=ctx.settings.auto_send,
             confirm_scope=event.confirm_scope,
-            max_scope=settings.eta_event_max_orders,
+            max_scope=ctx.settings.eta_event_max_orders,
         )
     except ScopeTooLarge as exc:
         detail = [{"loc": ["body", "confirm_scope"], "msg": str(exc), "type": "scope_too_large"}]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
+from importlib.resources import files
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
@@ -12,11 +12,11 @@ from fastapi.responses import RedirectResponse, Response
 from noki.services import queries, review
 from noki.services.errors import ServiceError
 from noki.services.roles import home_for
-from noki.web.deps import Csrf, CurrentUser, EngineDep, UserDep, need
+from noki.web.deps import Csrf, CtxDep, CurrentUser, EngineDep, UserDep, need
 from noki.web.render import flash, render
 
 router = APIRouter()
-DRAFT_JS = (Path(__file__).parents[1] / "static" / "draft.js").read_text(encoding="utf-8")
+DRAFT_JS = files("noki.web").joinpath("static", "draft.js").read_text(encoding="utf-8")
 Reader = Annotated[CurrentUser, Depends(need("queue.read"))]
 Writer = Annotated[CurrentUser, Depends(need("draft.write"))]
 Bulk = Annotated[CurrentUser, Depends(need("draft.bulk"))]
@@ -160,12 +160,12 @@ def reject(
 
 
 @router.post("/drafts/{draft_id}/regenerate", dependencies=[Csrf])
-def regenerate(request: Request, engine: EngineDep, user: Writer, draft_id: int) -> Response:
+def regenerate(request: Request, ctx: CtxDep, user: Writer, draft_id: int) -> Response:
     """Draft the notice again from the same decision."""
     target: dict[str, Any] = {}
 
     def run() -> str:
-        target["id"] = review.regenerate(engine, draft_id=draft_id, actor=user.actor).id
+        target["id"] = review.regenerate(ctx, draft_id=draft_id, actor=user.actor).id
         return "再作成しました。"
 
     response = _act(request, f"/drafts/{draft_id}", run)

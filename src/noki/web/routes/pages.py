@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from noki.app import AppContext
 from noki.db import session_scope
 from noki.services import outbox as outbox_service
 from noki.services import queries
 from noki.services.errors import ServiceError
 from noki.web import rules_view
-from noki.web.deps import Csrf, CurrentUser, EngineDep, SettingsDep, need
+from noki.web.deps import Csrf, CtxDep, CurrentUser, EngineDep, SettingsDep, need
 from noki.web.render import flash, render
 
 router = APIRouter()
@@ -77,18 +77,17 @@ def retry(
 @router.get("/rules")
 def rules_page(
     request: Request,
-    settings: SettingsDep,
+    ctx: CtxDep,
     user: Annotated[CurrentUser, Depends(need("rules.read"))],
 ) -> Response:
     """rules_version, the tables as read from rules/, the simulator and lint findings."""
-    return _rules(request, settings.rules_dir, user, order_json="")
+    return _rules(request, ctx, user, order_json="")
 
 
 @router.post("/rules/simulate", dependencies=[Csrf])
 def simulate(
     request: Request,
-    settings: SettingsDep,
-    engine: EngineDep,
+    ctx: CtxDep,
     user: Annotated[CurrentUser, Depends(need("rules.read"))],
     order_json: Annotated[str, Form()] = "",
     order_id: Annotated[str, Form()] = "",
@@ -97,33 +96,34 @@ def simulate(
     if order_id.strip() and not order_json.strip():
         from noki.db.models import OrderRow
 
-        with session_scope(engine) as s:
+        with session_scope(ctx.engine) as s:
             row = s.get(OrderRow, order_id.strip())
             order_json = json.dumps(row.payload, ensure_ascii=False, indent=1) if row else ""
-    return _rules(request, settings.rules_dir, user, order_json=order_json, run=True)
+    return _rules(request, ctx, user, order_json=order_json, run=True)
 
 
 @router.post("/rules/reload", dependencies=[Csrf])
 def reload(
-    request: Request, user: Annotated[CurrentUser, Depends(need("rules.reload"))]
+    request: Request, ctx: CtxDep, user: Annotated[CurrentUser, Depends(need("rules.reload"))]
 ) -> Response:
     """Reload the rule files."""
-    flash(request, rules_view.reload_rules())
+    flash(request, rules_view.reload_rules(ctx.rules))
     return RedirectResponse("/rules", status_code=303)
 
 
 def _rules(
-    request: Request, folder: Path, user: CurrentUser, *, order_json: str, run: bool = False
+    request: Request, ctx: AppContext, user: CurrentUser, *, order_json: str, run: bool = False
 ) -> Response:
-    decision, error = rules_view.simulate(order_json) if run else (None, None)
+    store = ctx.rules
+    decision, error = rules_view.simulate(store, order_json) if run else (None, None)
     return render(
         request,
         "rules.html",
         {
             "user": user,
-            "version": rules_view.rules_version(),
-            "files": rules_view.rule_files(folder),
-            "lint": rules_view.lint_findings(),
+            "version": rules_view.rules_version(store),
+            "files": rules_view.rule_files(ctx.settings.rules_dir),
+            "lint": rules_view.lint_findings(store),
             "order_json": order_json,
             "decision": decision,
             "error": error,

@@ -1,0 +1,120 @@
+"""One AppContext per process, built from Settings: database, rules, drafter, channels, paths."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import date, datetime
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Engine
+
+from noki.db.clock import utcnow
+from noki.domain.order import TOKYO
+from noki.settings import Settings
+
+if TYPE_CHECKING:
+    from noki.messaging import Channels
+    from noki.rules.store import RuleStore
+    from noki.services.drafting_port import DraftingPort
+
+
+class Clock:
+    """The time source services ask (tests pass a fixed one)."""
+
+    def __init__(self, now: Callable[[], datetime] = utcnow) -> None:
+        self._now = now
+
+    def now(self) -> datetime:
+        """The current time in UTC (aware)."""
+        return self._now()
+
+    def today(self) -> date:
+        """Today's date in Tokyo, the business calendar's zone."""
+        return self._now().astimezone(TOKYO).date()
+
+
+class AppContext:
+    """Settings plus the long-lived parts built from them (each on first use, then reused).
+
+    The console (FastAPI lifespan), every CLI command and the tests build one of these; services
+    and routes receive it instead of reaching for module globals or the environment.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        engine: Engine | None = None,
+        clock: Clock | None = None,
+        migrate: bool = True,
+    ) -> None:
+        self.settings = settings
+        self.clock = clock or Clock()
+        self._engine = engine
+        self._owns_engine = engine is None
+        self._migrate = migrate
+        self._migrated = False
+        self._lock = threading.Lock()
+
+    @property
+    def engine(self) -> Engine:
+        """The database engine (created and migrated on first use)."""
+        with self._lock:
+            if self._engine is None:
+                from noki.db import make_engine
+
+                self._engine = make_engine(self.settings.database_url)
+            if self._migrate and not self._migrated:
+                from noki.db import migrate
+
+                migrate(self._engine)
+                self._migrated = True
+            return self._engine
+
+    @cached_property
+    def rules(self) -> RuleStore:
+        """The rule store over settings.rules_dir (reloads gated by lint and a smoke run)."""
+        from noki.rules.lint import lint_gate
+        from noki.rules.store import RuleStore
+        from noki.rules.verify import smoke_gate
+
+        # A reload must also decide the sample orders without error (the safety gate).
+        return RuleStore(self.settings.rules_dir, gates=(lint_gate, smoke_gate()))
+
+    @cached_property
+    def drafter(self) -> DraftingPort:
+        """Template drafter, or the model through one reused client when one is configured."""
+        from noki.drafting import TemplateDrafter
+        from noki.services.drafting_port import DraftingPort
+
+        return DraftingPort(
+            templates=TemplateDrafter(self.settings.templates_dir),
+            prompts_dir=self.settings.prompts_dir,
+            llm_settings=self.settings.llm,
+        )
+
+    def channels(self) -> Channels:
+        """Fresh senders per channel (each sender worker keeps its own connections)."""
+        from noki.messaging import build_channels
+
+        return build_channels(self.settings)
+
+    def close(self) -> None:
+        """Release the model client and (when this context created it) the engine."""
+        if "drafter" in self.__dict__:
+            self.drafter.close()
+        if "rules" in self.__dict__:
+            self.rules.close()
+            del self.__dict__["rules"]
+        if self._owns_engine and self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+            self._migrated = False
+
+    def __enter__(self) -> AppContext:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
