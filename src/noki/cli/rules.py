@@ -40,12 +40,15 @@ def check_cmd(
     """Validate every rule file and type-check every expression; then decide real orders."""
     ruleset = _load(directory)
     rules = sum(len(t.rules) for t in ruleset.tables)
+    smoked = ""
     if smoke:
         from noki.cli.rules_verify import smoke_or_exit
 
-        smoke_or_exit(ruleset, orders)
+        smoked = smoke_or_exit(ruleset, orders)
     typer.echo(f"ok: {len(ruleset.files)} files, {len(ruleset.tables)} tables, {rules} rules, "
                f"rules_version {ruleset.version}")
+    if smoked:
+        typer.echo(smoked)
 
 
 @rules_app.command("test")

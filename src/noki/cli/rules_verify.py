@@ -9,7 +9,7 @@ import typer
 from noki.rules.model import RuleFileError, RuleSet
 
 
-def smoke_or_exit(ruleset: RuleSet, orders: Path | None, sample: int = 500) -> None:
+def smoke_or_exit(ruleset: RuleSet, orders: Path | None, sample: int = 500) -> str:
     """Decide stored (or sample) orders; on any failure print order + rule and exit 1."""
     from noki.cli.rules_orders import orders_for_rules
     from noki.rules.verify import smoke_run
@@ -21,7 +21,7 @@ def smoke_or_exit(ruleset: RuleSet, orders: Path | None, sample: int = 500) -> N
             typer.echo(str(error), err=True)
         typer.echo(f"refused: the rules fail on {source}", err=True)
         raise typer.Exit(1)
-    typer.echo(f"smoke: {result.orders} {source} decided without error")
+    return f"smoke: {result.orders} {source} decided without error"
 
 
 def verify_cmd(
@@ -32,8 +32,8 @@ def verify_cmd(
         None, "--orders", help="Orders JSONL to smoke-run (default: stored, else sample)."),
 ) -> None:
     """check + test (examples) + lint + smoke run; warns when a changed row has no example."""
-    from noki.cli.rules import _load
     from noki.cli.context import load_settings
+    from noki.cli.rules import _load
     from noki.rules.examples import run_examples
     from noki.rules.lint import ERROR, lint
     from noki.rules.source import load_base
@@ -54,7 +54,7 @@ def verify_cmd(
     typer.echo(f"lint: {lint_errors} error(s), {len(findings) - lint_errors} warning(s)")
     if failed or lint_errors:
         raise typer.Exit(1)
-    smoke_or_exit(ruleset, orders)
+    typer.echo(smoke_or_exit(ruleset, orders))
     try:
         base_set: RuleSet | None = load_base(base, work)
     except RuleFileError:

@@ -9,8 +9,8 @@ from typing import Any
 
 import yaml
 
-from noki.rules.calendar_file import parse_calendar
 from noki.paths import shipped
+from noki.rules.calendar_file import parse_calendar
 from noki.rules.model import RuleError, RuleFileError, RuleSet, Table
 from noki.rules.parse import parse_table
 from noki.rules.parse_fields import Errors

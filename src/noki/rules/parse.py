@@ -26,7 +26,7 @@ from noki.rules.parse_fields import (
     value_fits,
 )
 from noki.rules.schema import ExampleSpec, RuleSpec, TableSpec, validate_spec
-from noki.rules.suggest import value_hint
+from noki.rules.suggest import did_you_mean, value_hint
 from noki.rules.vocabulary import FactType
 from noki.rules.yaml_lines import LineDict, LineList
 
@@ -43,8 +43,17 @@ def _parse_then(
     err: Errors,
 ) -> tuple[tuple[str, Any], ...]:
     result = []
+    previous: Any = None
     for name, value in node.items():
         vline = line_of_key(node, name)
+        if name.isdigit() and isinstance(previous, int) and not isinstance(previous, bool):
+            # YAML reads `amount: 3,000` in {...} as `amount: 3` plus a key `000`.
+            amount = previous * 1000 + int(name)
+            err.add(vline, f"then: 金額にカンマがあります: {amount} と書いてください "
+                    f"(amount written with a comma: write {amount})")
+            result = [(n, v) for n, v in result if v is not previous]
+            continue
+        previous = value
         if name not in outputs:
             err.add(vline, f"then: {name!r} is not an output of this table; declare it under "
                     "outputs (known: " + ", ".join(outputs) + ")")
@@ -67,9 +76,11 @@ def _parse_then(
         elif otype.kind == "list":
             if otype.values and value not in otype.values:
                 err.add(vline, f"then {name}: unknown value {value!r}; expected one of: "
-                        + ", ".join(otype.values))
+                        + ", ".join(otype.values) + did_you_mean(value, otype.values))
         elif not value_fits(otype, value):
-            err.add(vline, f"then {name}: unknown value {value!r}; expected {expected(otype)}")
+            hint = value_hint(value) or did_you_mean(value, otype.values)
+            err.add(vline, f"then {name}: unknown value {value!r}; expected {expected(otype)}"
+                    + hint)
         result.append((name, value))
     return tuple(result)
 
