@@ -52,7 +52,8 @@ def _decide(rules: Path, **changes: object):
 
 
 GOLD = [
-    ("00_vocabulary.yaml", "    individual: 個人\n", "    individual: 個人\n    gold: ゴールド会員\n"),
+    ("00_vocabulary.yaml", "    individual: 個人\n",
+     "    individual: 個人\n    gold: ゴールド会員\n"),
     ("00_vocabulary.yaml", "    standard: 一般会員\n",
      "    standard: 一般会員\n    gold: ゴールド会員\n"),
     ("10_segment.yaml", "customer.rank: {values: [vip, standard]}",
