@@ -39,6 +39,14 @@ class Settings(BaseSettings):
     sms_gateway_url: str | None = None
     sms_gateway_token: str | None = None
     sms_timeout: float = 10.0
+    # Inbound inquiries: where customers' replies arrive (the notices' Reply-To) and the listener.
+    inbound_addresses: list[str] = []  # NOKI_INBOUND_ADDRESSES='["support@reply.example.jp"]'
+    inbound_domains: list[str] = []  # accept any address at these domains
+    inbound_host: str = "127.0.0.1"
+    inbound_port: int = 2525
+    inbound_spool_dir: Path = Path("var/inbound")
+    inbound_max_bytes: int = 50 * 1024 * 1024  # refused at SMTP above this
+    inbound_max_attachment_bytes: int = 10 * 1024 * 1024  # kept but held as too_large
 
     outbox_max_attempts: int = 5
     outbox_backoff_seconds: float = 30.0
@@ -49,7 +57,8 @@ class Settings(BaseSettings):
     tick_interval_seconds: float = 60.0
     background_workers: bool = True
     eta_event_max_orders: int = 100  # an ETA event over more open orders needs confirm_scope
-    draft_workers: int = Field(default=1, ge=0, le=64)
+    draft_inline: bool = True  # template drafts made right after ingest (no worker needed)
+    draft_workers: int = Field(default=1, ge=0, le=64)  # draft worker threads in the console
     draft_batch_size: int = Field(default=200, ge=1, le=5000)
     draft_lease_seconds: float = Field(default=300.0, gt=0)
     draft_interval_seconds: float = Field(default=1.0, gt=0)

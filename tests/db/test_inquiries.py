@@ -94,3 +94,15 @@ def test_records_are_idempotent_on_their_id_and_become_voices(engine: Engine,
     voices = inquiry_voices(engine)
     assert [v.channel for v in voices] == ["call"] and voices[0].date == dt.date(2026, 12, 1)
     assert inquiry_voices(engine, since=dt.date(2026, 12, 2)) == []
+
+
+def test_demo_seeds_one_linked_inquiry_per_intent(engine: Engine, order_id: str) -> None:
+    from noki.services.inquiries import seed_demo_inquiries
+
+    received = seed_demo_inquiries(engine, faq=FAQ, n_orders=5)
+    assert sum(r.created for r in received) == 6
+    with Session(engine) as s:
+        rows = s.exec(select(InquiryRow)).all()
+    assert {r.intent for r in rows} == {"eta_question", "option_choice", "cancellation",
+                                        "compensation", "complaint", "other"}
+    assert all(r.link_method == "thread" and r.answer for r in rows)

@@ -70,3 +70,14 @@ def test_negated_option_is_not_a_choice_and_unoffered_choice_is_marked():
 
 def test_mentioning_a_substitute_without_a_wish_is_no_choice():
     assert propose_choice("代替品はありますか？", ["substitute"]) is None
+
+
+def test_sample_replies_cover_every_intent():
+    from noki.inbound import parse_mail
+    from noki.inbound.models import INTENTS
+    from noki.inbound.samples import sample_replies
+
+    raws = sample_replies([("<n1@noki.example.jp>", "a@example.jp")], to="s@example.jp")
+    found = [classify_intent(parse_mail(r).text, offered=["wait", "substitute", "cancel_refund"])
+             .intent for r in raws]
+    assert sorted(found) == sorted(INTENTS)

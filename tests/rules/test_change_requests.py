@@ -235,3 +235,26 @@ def test_btob_sla_cap_8_percent(tmp_path, monkeypatch):
     decision = _decide(rules, industry="btob", eta=eta, quantity=10, unit_price_jpy=18400,
                        **{"customer.contract": contract})
     assert decision.compensation.amount_jpy == 14720  # 184,000 x 8 %, not the contract's 10 %
+
+
+@pytest.mark.parametrize("change", ["campaign", "year_end"])
+def test_batch_decisions_match_single_decisions_with_dates(tmp_path, change):
+    from noki.domain.order import Order
+    from noki.sample.orders import sample_orders
+
+    if change == "campaign":
+        rules = _edit(tmp_path, CAMPAIGN)
+    else:
+        rules = _edit(tmp_path, YEAR_END, {"05_calendar.yaml": CALENDAR})
+    days = [date(2026, 11, 28) + timedelta(days=k) for k in range(0, 45, 3)]
+    orders = [Order.model_validate(d).model_copy(update={"as_of": days[i % len(days)]})
+              for i, d in enumerate(sample_orders(600, seed=3))]
+    engine = Engine(load_ruleset(rules))
+    try:
+        batch = engine.decide_many(orders)
+        single = [engine.decide(o) for o in orders]
+    finally:
+        engine.close()
+    assert [d.model_dump() for d in batch] == [d.model_dump() for d in single]
+    if change == "campaign":
+        assert {d.compensation.amount_jpy for d in single} >= {1000, 1500}

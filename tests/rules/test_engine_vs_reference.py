@@ -62,14 +62,19 @@ def test_engine_matches_reference_on_generated_orders(engine, uncached_engine, o
     expected = decide_reference(order, engine.version).model_dump(exclude={"trace"})
     assert engine.decide(order).model_dump(exclude={"trace"}) == expected
     assert uncached_engine.decide(order).model_dump(exclude={"trace"}) == expected
+    for batched in (engine.decide_many([order]), uncached_engine.decide_many([order])):
+        assert [d.model_dump(exclude={"trace"}) for d in batched] == [expected]
 
 
-def test_engine_matches_reference_on_sample_orders(engine):
+def test_engine_matches_reference_on_sample_orders(engine, uncached_engine):
+    orders = [Order.model_validate(doc) for doc in sample_orders(3000, seed=7)]
+    batched = engine.decide_many(orders)
+    uncached = uncached_engine.decide_many(orders[:300])
     mismatched = []
-    for doc in sample_orders(3000, seed=7):
-        order = Order.model_validate(doc)
-        got = engine.decide(order).model_dump(exclude={"trace"})
-        if got != decide_reference(order, engine.version).model_dump(exclude={"trace"}):
+    for i, order in enumerate(orders):
+        expected = decide_reference(order, engine.version).model_dump(exclude={"trace"})
+        got = [engine.decide(order), batched[i], *([uncached[i]] if i < 300 else [])]
+        if any(d.model_dump(exclude={"trace"}) != expected for d in got):
             mismatched.append(order.order_id)
     assert mismatched == []
 

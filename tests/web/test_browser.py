@@ -152,3 +152,126 @@ def test_agent_edits_fixes_approves_and_sees_it_sent(
         page.screenshot(path=str(_shot(folder, "draft.png")), full_page=True)
     files = list(Path(settings.outbox_dir).glob("*.eml"))
     assert len(files) == 1 and b"X-Noki-Outbox-Id" in files[0].read_bytes()
+
+
+def _sendable_email_draft(engine: Engine, skip: int = 0) -> DraftRow:
+    with Session(engine) as s:
+        rows = s.exec(
+            select(DraftRow)
+            .where(DraftRow.status == "pending", DraftRow.check_ok, DraftRow.channel == "email")
+            .order_by(DraftRow.id)  # type: ignore[arg-type]
+        ).all()
+    rows = [r for r in rows if not r.meta.get("no_contact")]
+    return rows[skip]
+
+
+def _log_in(page, password: str) -> None:
+    from playwright.sync_api import expect
+
+    page.goto("/login")
+    page.get_by_label("ユーザー名").fill("agent")
+    page.get_by_label("パスワード").fill(password)
+    page.get_by_role("button", name="ログイン").click()
+    expect(page.locator("h1")).to_contain_text("承認キュー")
+
+
+def test_approve_sends_the_text_in_the_editor_without_saving_first(
+    page, app_engine: Engine, settings: Settings, password: str
+) -> None:
+    """Issue 9 #0: the agent edits and clicks 承認して送信 at once; the customer gets the edit."""
+    from email import message_from_bytes
+
+    from playwright.sync_api import expect
+
+    draft = _sendable_email_draft(app_engine)
+    edited = draft.body + "\n今後ともよろしくお願いいたします。"
+    _log_in(page, password)
+    page.goto(f"/drafts/{draft.id}")
+    page.get_by_label("本文").click()
+    page.get_by_label("本文").fill(edited)
+    page.get_by_role("button", name="承認して送信").click()
+    expect(page.get_by_role("status")).to_contain_text("承認しました")
+    files: list[Path] = []
+    for _ in range(100):  # the server's sender delivers within a second or so
+        files = list(Path(settings.outbox_dir).glob("*.eml"))
+        if files:
+            break
+        time.sleep(0.1)
+    assert len(files) == 1
+    mail = message_from_bytes(files[0].read_bytes())
+    sent = mail.get_payload(decode=True).decode("utf-8")  # type: ignore[union-attr]
+    assert sent == edited
+    with Session(app_engine) as s:
+        versions = s.exec(
+            select(DraftRow).where(DraftRow.order_id == draft.order_id).order_by(DraftRow.version)  # type: ignore[arg-type]
+        ).all()
+    assert [(v.status, v.body == edited) for v in versions] == [("replaced", False), ("sent", True)]
+
+
+def test_an_edit_that_fails_the_check_is_saved_not_approved(
+    page, app_engine: Engine, settings: Settings, password: str
+) -> None:
+    from playwright.sync_api import expect
+
+    draft = _sendable_email_draft(app_engine)
+    _log_in(page, password)
+    page.goto(f"/drafts/{draft.id}")
+    page.get_by_label("本文").fill(draft.body + "\n〇〇様、ご不便をおかけします。")
+    page.get_by_role("button", name="承認して送信").click()
+    expect(page.get_by_role("status")).to_contain_text("承認していません")
+    expect(page.locator("mark.violation")).to_have_text("〇〇")
+    with Session(app_engine) as s:
+        statuses = s.exec(
+            select(DraftRow.status)
+            .where(DraftRow.order_id == draft.order_id)
+            .order_by(DraftRow.version)  # type: ignore[arg-type]
+        ).all()
+    assert list(statuses) == ["replaced", "pending"]
+    assert not list(Path(settings.outbox_dir).glob("*.eml"))
+
+
+def test_unsaved_edits_warn_before_leaving_and_regenerate_asks_first(
+    page, app_engine: Engine, password: str
+) -> None:
+    from playwright.sync_api import expect
+
+    draft = _sendable_email_draft(app_engine)
+    _log_in(page, password)
+    page.goto(f"/drafts/{draft.id}")
+    seen: list[tuple[str, str]] = []
+    accept = {"value": False}
+
+    def answer(dialog) -> None:
+        seen.append((dialog.type, dialog.message))
+        dialog.accept() if accept["value"] else dialog.dismiss()
+
+    page.on("dialog", answer)
+    page.evaluate("() => { location.href = '/queue'; }")  # nothing changed: leaves silently
+    expect(page.locator("h1")).to_contain_text("承認キュー")
+    assert seen == []
+
+    page.goto(f"/drafts/{draft.id}")
+    page.get_by_label("本文").click()
+    page.get_by_label("本文").fill(draft.body + "\nよろしくお願いいたします。")
+    page.evaluate("() => { location.href = '/queue'; }")
+    page.wait_for_timeout(500)
+    assert [kind for kind, _ in seen] == ["beforeunload"]
+    assert page.url.endswith(f"/drafts/{draft.id}")  # the agent chose to stay
+
+    page.get_by_role("button", name="再作成").click()  # over unsaved edits: asked, and declined
+    page.wait_for_timeout(300)
+    assert seen[-1][0] == "confirm" and "保存していない" in seen[-1][1]
+    assert page.url.endswith(f"/drafts/{draft.id}")
+
+    page.get_by_role("button", name="保存して再チェック").click()  # saved: no leave warning
+    expect(page.get_by_role("status")).to_contain_text("保存しました")
+    saved_url = page.url
+    assert len(seen) == 2
+    page.get_by_role("button", name="再作成").click()  # over saved edits: asked as well
+    page.wait_for_timeout(300)
+    assert seen[-1][0] == "confirm" and "保存した変更" in seen[-1][1]
+    assert page.url == saved_url
+    accept["value"] = True
+    page.get_by_role("button", name="再作成").click()
+    expect(page.get_by_role("status")).to_contain_text("再作成しました")
+    assert page.url != saved_url

@@ -83,13 +83,34 @@ def demo(
     typer.echo("== 3. Learn: VOC explanation gaps " + "=" * 37)
     # Into the console's VOC folder, so marketing sees the same report on /voc.
     report = write_sample_report(ctx.settings.voc_dir, faq_path=ctx.settings.faq_path)
-    typer.echo(f"VOC report: {report.resolve()}\n")
+    typer.echo(f"VOC report: {report.resolve()}")
+    typer.echo(_faq_proposal(report.with_name("voc-report.json")))
+
+    typer.echo("== 3b. Customer replies (inquiries), one per intent " + "=" * 19)
+    from noki.faq import FaqIndex, load_faq
+    from noki.inbound.demo import format_processed, process_demo_replies
+
+    typer.echo(format_processed(process_demo_replies(
+        parsed, store.decide, FaqIndex(load_faq(ctx.settings.faq_path)))) + "\n")
 
     try:
         if serve:
             _serve(ctx, host, port, orders, seed)
     finally:
         ctx.close()
+
+
+def _faq_proposal(report_json: Path) -> str:
+    """The first FAQ proposal of the VOC report, as marketing would read it."""
+    doc = json.loads(report_json.read_text(encoding="utf-8"))
+    proposals = doc.get("faq_proposals") or []
+    if not proposals:
+        return "no FAQ proposal (no gap is flagged)\n"
+    p = proposals[0]
+    quotes = "\n".join(f"    「{q['text']}」" for q in p["quotes"][:2])
+    return (f"FAQ proposal for {p['code']} ({'grounded' if p['grounded'] else 'NOT grounded'}: "
+            f"{', '.join(p['evidence'])}):\n  Q. {p['question']}\n  A. {p['answer']}\n"
+            f"  customers said:\n{quotes}\n")
 
 
 def _serve(ctx: AppContext, host: str, port: int, orders: int, seed: int) -> None:
@@ -104,6 +125,12 @@ def _serve(ctx: AppContext, host: str, port: int, orders: int, seed: int) -> Non
     accounts, report = seed_demo(ctx, n_orders=orders, seed=seed)
     typer.echo(f"ingested: {report.created} new, {report.updated} updated, "
                f"{report.drafted} drafts waiting for review")
+    from noki.faq import FaqIndex, load_faq
+    from noki.services.inquiries import seed_demo_inquiries
+
+    received = seed_demo_inquiries(ctx.engine, faq=FaqIndex(load_faq(settings.faq_path)))
+    typer.echo(f"inquiries: {sum(r.created for r in received)} customer replies stored "
+               f"(table inquiries, one per intent, with their answer drafts)")
     typer.echo(f"\nconsole: http://{host}:{port}/   (Ctrl-C to stop)")
     typer.echo("demo accounts (user / password / role):")
     for a in accounts:

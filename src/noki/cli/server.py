@@ -50,11 +50,14 @@ def ingest_orders(
     for err in errors:
         typer.echo(str(err), err=True)
     good = [p.value for p in parsed if not isinstance(p, LineError)]
-    with app_context() as ctx:
-        report = ingest(ctx, good, actor="cli", auto_send=ctx.settings.auto_send)
+    from noki.cli.progress import progress_bar
+
+    with app_context() as ctx, progress_bar("ingest", len(good)) as advance:
+        report = ingest(ctx, good, actor="cli", auto_send=ctx.settings.auto_send, progress=advance)
     typer.echo(
         f"created {report.created}, updated {report.updated}, unchanged {report.unchanged}, "
-        f"drafted {report.drafted}, superseded {report.superseded}, rejected lines "
+        f"drafted {report.drafted}, queued for workers {len(report.job_ids) - report.drafted}, "
+        f"superseded {report.superseded}, rejected lines "
         f"{len({e.line for e in errors})}"
     )
     if errors:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import typer
@@ -12,8 +13,12 @@ voc_app = typer.Typer(help="Customer voices: topics and explanation gaps (説明
 
 @voc_app.command("report")
 def report_cmd(
-    input: Path = typer.Option(..., "--input", exists=True, dir_okay=False,
-                               help="Voices as CSV (with header) or JSONL."),
+    input: Path | None = typer.Option(None, "--input", exists=True, dir_okay=False,
+                                      help="Voices as CSV (with header) or JSONL."),
+    from_db: bool = typer.Option(False, "--from-db",
+                                 help="Include the inquiries stored in the database."),
+    since: datetime | None = typer.Option(None, "--since", formats=["%Y-%m-%d"],
+                                          help="With --from-db: inquiries received on or after."),
     faq: Path | None = typer.Option(None, "--faq", help="FAQ YAML (default: NOKI_FAQ_PATH)."),
     templates: Path | None = typer.Option(None, "--templates", exists=True, file_okay=False,
                                           help="Notice templates directory (also explanations)."),
@@ -27,6 +32,7 @@ def report_cmd(
     from noki.voc.html import render_html
     from noki.voc.io import (
         DEFAULT_PROPOSALS,
+        VoiceRead,
         load_faq,
         load_proposals,
         load_templates,
@@ -35,12 +41,24 @@ def report_cmd(
     )
     from noki.voc.report import build_report
 
-    read = read_voices(input)
+    if input is None and not from_db:
+        typer.echo("give --input FILE, --from-db, or both", err=True)
+        raise typer.Exit(2)
+    read = read_voices(input) if input is not None else VoiceRead([], [], [])
     for err in read.errors:
         typer.echo(f"{err} (skipped)", err=True)
     for note in read.warnings:
         typer.echo(str(note), err=True)
     settings = load_settings()
+    voices = list(read.voices)
+    if from_db:
+        from noki.app import AppContext
+        from noki.services.inquiries import inquiry_voices
+
+        with AppContext(settings) as ctx:
+            stored = inquiry_voices(ctx.engine, since.date() if since else None)
+        typer.echo(f"{len(stored)} stored inquiries included", err=True)
+        voices += stored
     default_faq = settings.faq_path
     if faq is None and not default_faq.exists():
         typer.echo(f"note: no FAQ at {default_faq}; nothing counts as explained", err=True)
@@ -52,7 +70,7 @@ def report_cmd(
     evidence = template_docs if template_docs is not None else (
         load_templates(settings.templates_dir) if settings.templates_dir.is_dir() else [])
     report = build_report(
-        read.voices, entries, template_docs,
+        voices, entries, template_docs,
         proposals=load_proposals(DEFAULT_PROPOSALS) if DEFAULT_PROPOSALS.exists() else None,
         rule_tables=rule_table_names(rules_dir) if rules_dir.is_dir() else (),
         proposal_templates=evidence)
@@ -63,7 +81,7 @@ def report_cmd(
     flagged = [g.code for g in report.gaps if g.flagged]
     skipped = len({e.line for e in read.errors})
     not_working = [g.code for g in report.gaps if g.explained_not_working]
-    typer.echo(f"{len(read.voices)} voices ({skipped} rows skipped); "
+    typer.echo(f"{len(voices)} voices ({skipped} rows skipped); "
                f"flagged gaps: {', '.join(flagged) or 'none'}; explained, not working: "
                f"{', '.join(not_working) or 'none'}; proposals: {len(report.faq_proposals)} FAQ, "
                f"{len(report.wording_proposals)} wording")

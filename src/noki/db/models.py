@@ -260,3 +260,22 @@ class SentMessageId(SQLModel, table=True):
     outbox_id: int | None = None
     inquiry_id: int | None = None
     created_at: datetime = Field(default_factory=utcnow)
+class DraftJob(SQLModel, table=True):
+    """Drafting work for one decision: queued with the decision, done by a draft worker."""
+
+    __tablename__ = "draft_jobs"
+    __table_args__ = (Index("ix_draft_jobs_claim", "status", "id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: str = Field(foreign_key="orders.order_id", index=True, max_length=64)
+    decision_id: int = Field(foreign_key="decisions.id")
+    kind: str = Field(default="initial", max_length=20)  # initial | eta_change | followup
+    first: bool = False  # the order's first notice: version 1
+    auto_send: bool = False
+    actor: str = Field(default="system", max_length=80)
+    status: str = Field(default="queued", max_length=10)  # queued|running|done|dropped|failed
+    attempts: int = 0
+    lease_until: datetime | None = None
+    claimed_by: str | None = Field(default=None, max_length=80)
+    error: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    finished_at: datetime | None = None

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import Connection, Engine, insert, text, update
+from sqlalchemy import Engine, insert, update
 from sqlmodel import col
 
-from noki.db import is_postgres
 from noki.db.clock import utcnow
 from noki.db.models import AuditEvent, DeliveryAttempt, DraftRow, OutboxMessage
 from noki.messaging import Channels, Outgoing, Receipt, SendError
@@ -40,8 +38,6 @@ class Worker:
 
     def __init__(self, engine: Engine, channels: Channels, *, name: str, policy: Policy) -> None:
         self.engine, self.channels, self.name, self.policy = engine, channels, name, policy
-        self._pg = is_postgres(engine)
-        self._conn: Connection | None = None
 
     def run_once(self) -> int:
         """Claim one batch and deliver it; returns how many messages were attempted."""
@@ -56,11 +52,8 @@ class Worker:
         return len(batch)
 
     def close(self) -> None:
-        """Release the senders' connections and the database connection."""
+        """Release the senders' connections."""
         self.channels.close()
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
 
     def drain(self) -> int:
         """Run batches until nothing is due; returns the total attempted."""
@@ -94,11 +87,8 @@ class Worker:
             self._sent(msg, receipt)
 
     def _sent(self, msg: Claimed, receipt: Receipt) -> None:
-        # The result of each message is committed right after its send: a crash can repeat at
-        # most the message in flight. On PostgreSQL it is one statement, one round trip.
-        if self._pg:
-            self._sent_pg(msg, receipt)
-            return
+        # The one place a message becomes "sent". Its result is committed right after its send:
+        # a crash can repeat at most the message in flight.
         with self.engine.begin() as conn:
             conn.execute(insert(DeliveryAttempt).values(_attempt(msg, self.name, ok=True)))
             hit = conn.execute(
@@ -133,33 +123,6 @@ class Worker:
                 )
             )
 
-    def _sent_pg(self, msg: Claimed, receipt: Receipt) -> None:
-        now = utcnow()
-        params = {
-            "id": msg.id,
-            "token": msg.token,
-            "now": now,
-            "segments": receipt.segments,
-            "ref": receipt.provider_ref,
-            "draft_id": msg.draft_id,
-            "attempt": msg.attempts,
-            "worker": self.name,
-            "started": msg.started_at,
-            "actor": f"sender:{self.name}",
-            "order_id": msg.order_id,
-            "detail": json.dumps(
-                {"channel": msg.channel, "attempt": msg.attempts, "segments": receipt.segments}
-            ),
-        }
-        if self._conn is None:  # one autocommit connection per worker: one round trip per message
-            self._conn = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-        try:
-            self._conn.execute(_SENT_PG, params)
-        except Exception:
-            self._conn.invalidate()
-            self._conn = None
-            raise
-
     def _failed(self, msg: Claimed, error: str) -> None:
         dead = msg.attempts >= self.policy.max_attempts
         with self.engine.begin() as conn:
@@ -189,25 +152,6 @@ class Worker:
                         )
                     )
                 )
-
-
-_SENT_PG = text(
-    """
-    WITH m AS (
-        UPDATE outbox_messages SET status = 'sent', sent_at = :now, lease_until = NULL,
-               last_error = NULL, segments = :segments, provider_ref = :ref
-        WHERE id = :id AND claimed_by = :token RETURNING id),
-    d AS (
-        UPDATE drafts SET status = 'sent'
-        WHERE id = :draft_id AND status = 'approved' AND EXISTS (SELECT 1 FROM m)),
-    a AS (
-        INSERT INTO delivery_attempts
-               (message_id, attempt_no, worker, ok, error, started_at, finished_at)
-        VALUES (:id, :attempt, :worker, true, NULL, :started, :now))
-    INSERT INTO audit_events (at, actor, action, order_id, draft_id, message_id, detail)
-    SELECT :now, :actor, 'sent', :order_id, :draft_id, m.id, CAST(:detail AS json) FROM m
-    """
-)
 
 
 def _event(msg: Claimed, worker: str, action: str, **detail: object) -> dict[str, object]:

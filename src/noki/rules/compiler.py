@@ -95,22 +95,31 @@ def compile_table(table: Table, action_prefix: str) -> dict[str, Any]:
     return rules
 
 
+def thresholds(conditions: list[Condition]) -> list[Any]:
+    """Every constant a numeric input is compared with, sorted (the cell boundaries)."""
+    return sorted({c.value for c in conditions if c.op not in ("is_set", "in", "not_in")}
+                  | {v for c in conditions if c.op in ("in", "not_in") for v in c.value})
+
+
+def named_values(conditions: list[Condition]) -> set[Any]:
+    """Every value an enum or string input is compared with (other values share one cell)."""
+    named: set[Any] = set()
+    for c in conditions:
+        if c.op in ("eq", "ne"):
+            named.add(c.value)
+        elif c.op in ("in", "not_in"):
+            named.update(c.value)
+    return named
+
+
 def cell_function(field: str, conditions: list[Condition], kind: str) -> Callable[[Any], Any]:
     """Map a value to the cell of the input space where every condition has the same truth."""
     if kind in ("int", "number"):
-        thresholds = sorted({c.value for c in conditions if c.op not in ("is_set", "in",
-                                                                         "not_in")}
-                            | {v for c in conditions if c.op in ("in", "not_in")
-                               for v in c.value})
-        exact = frozenset(thresholds)
-        return lambda x: None if x is None else (bisect_left(thresholds, x), x in exact)
+        bounds = thresholds(conditions)
+        exact = frozenset(bounds)
+        return lambda x: None if x is None else (bisect_left(bounds, x), x in exact)
     if kind in ("enum", "string"):
-        named: set[Any] = set()
-        for c in conditions:
-            if c.op in ("eq", "ne"):
-                named.add(c.value)
-            elif c.op in ("in", "not_in"):
-                named.update(c.value)
+        named = named_values(conditions)
         return lambda x: None if x is None else (x if x in named else _OTHER)
     if kind == "date":
         return lambda x: None if x is None else _date_cell(conditions, to_date(x))

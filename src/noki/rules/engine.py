@@ -2,32 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable
-from decimal import Decimal
+from collections.abc import Hashable, Sequence
 from typing import Any
 
 from noki.domain.decision import OPTION_ORDER, Compensation, Decision, TraceEntry
 from noki.domain.facts import flat_facts
 from noki.domain.order import Order
+from noki.rules.batch import BatchDecider
 from noki.rules.calendar import BusinessCalendar, CalendarError
 from noki.rules.compiler import MessageBuilder, compile_table
 from noki.rules.durable_host import EngineError, RecordingHost
-from noki.rules.expressions import ExpressionError, compile_expression
+from noki.rules.expressions import ExpressionError, compile_expression, expression_refs
 from noki.rules.model import Rule, RuleSet, Table
+from noki.rules.outputs import DecisionError, construct_decision, to_output
 
 _CACHE_LIMIT = 50_000
-
-
-class DecisionError(ValueError):
-    """The rules could not decide this order (no row matched, bad computed value ...)."""
-
-
-def _to_output(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        if value != value.to_integral_value():
-            raise DecisionError(f"computed amount {value} is not a whole number; use floor")
-        return int(value)
-    return value
 
 
 class _Row:
@@ -40,6 +29,9 @@ class _Row:
         self.options = tuple(v for n, v in rule.outputs if n == "options")
         self.computed = [(n, compile_expression(v, calendar)) for n, v in rule.outputs
                          if isinstance(v, dict)]
+        # The facts each computed value reads (decide_many runs it on just those).
+        self.refs = [tuple(sorted(expression_refs(v))) for n, v in rule.outputs
+                     if isinstance(v, dict)]
         tests = "; ".join(c.describe() for c in rule.conditions)
         if not tests:
             tests = "no earlier row applied" if table.hit_policy == "first" else "every order"
@@ -101,19 +93,6 @@ class _CompiledTable:
         return effect
 
 
-_DECISION_FIELDS = frozenset(Decision.model_fields)
-
-
-def _construct(values: dict[str, Any]) -> Decision:
-    """Decision.model_construct without its per-field default handling (every field is set)."""
-    decision = Decision.__new__(Decision)
-    object.__setattr__(decision, "__dict__", values)
-    object.__setattr__(decision, "__pydantic_fields_set__", _DECISION_FIELDS)
-    object.__setattr__(decision, "__pydantic_extra__", None)
-    object.__setattr__(decision, "__pydantic_private__", None)
-    return decision
-
-
 class Engine:
     """A rule set compiled into one durable host; thread-safe; close() frees it."""
 
@@ -132,6 +111,7 @@ class Engine:
         self._compensations: dict[tuple[str, int | None], Compensation] = {}
         # Options are presented in the order the rule files' vocabulary lists them.
         self._option_order = ruleset.vocabulary.option_order or OPTION_ORDER
+        self._batch = BatchDecider(self)
 
     @property
     def version(self) -> str:
@@ -147,7 +127,7 @@ class Engine:
                 facts["options"] = (*facts.get("options", ()), *row.options)
             for name, fn in row.computed:
                 try:
-                    facts[name] = _to_output(fn(facts))
+                    facts[name] = to_output(fn(facts))
                 except (ExpressionError, CalendarError) as exc:
                     rule = row.rule
                     raise DecisionError(f"{rule.file}:{rule.line}: rule {rule.id}: "
@@ -176,6 +156,15 @@ class Engine:
                 facts["options"] = (*facts.get("options", ()), *effect.options)
         return facts, trace
 
+    @staticmethod
+    def table_effect(ct: _CompiledTable, facts: dict[str, Any]) -> _Effect:
+        """The effect of one table on these facts, through its cell cache (decide_many)."""
+        return ct.cache.get(ct.key(facts)) or ct.matching(facts, True)
+
+    def decide_many(self, orders: Sequence[Order]) -> list[Decision]:
+        """Decide many orders at once; the same decisions, in order, as decide() on each."""
+        return self._batch.decide_many(orders)
+
     def decide(self, order: Order) -> Decision:
         """Decide one order: derived facts -> every table -> a Decision with its trace."""
         facts, trace = self.evaluate(flat_facts(order), in_place=True)
@@ -186,7 +175,7 @@ class Engine:
                 "segment": facts["segment"],
                 "lane": facts["lane"],
                 "human_followup": facts["human_followup"],
-                "compensation": self._compensation(facts["compensation.type"],
+                "compensation": self.compensation(facts["compensation.type"],
                                                    facts.get("compensation.amount_jpy")),
                 "options": [o for o in self._option_order if o in chosen],
                 "approval": facts["approval"],
@@ -200,9 +189,10 @@ class Engine:
         except KeyError as exc:
             raise DecisionError(f"the rules left {exc.args[0]!r} undecided") from exc
         # Outputs were type-checked against the vocabulary when the rules loaded.
-        return _construct(values)
+        return construct_decision(values)
 
-    def _compensation(self, kind: str, amount: int | None) -> Compensation:
+    def compensation(self, kind: str, amount: int | None) -> Compensation:
+        """The shared Compensation for a kind and amount."""
         # Frozen and few distinct values: share instances instead of building one per order.
         key = (kind, amount)
         found = self._compensations.get(key)

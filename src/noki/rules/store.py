@@ -9,7 +9,7 @@ host is freed once the last decision that started on it has finished.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -123,6 +123,11 @@ class RuleStore:
         """Decide one order with exactly one rules version."""
         with self.engine() as engine:
             return engine.decide(order)
+
+    def decide_many(self, orders: Sequence[Order]) -> list[Decision]:
+        """Decide many orders with exactly one rules version (faster than one by one)."""
+        with self.engine() as engine:
+            return engine.decide_many(orders)
 
     def close(self) -> None:
         """Free the serving engine (the store cannot decide afterwards)."""

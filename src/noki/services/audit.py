@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel import Session
 
+from noki.db.clock import utcnow
 from noki.db.models import AuditEvent
 
 
@@ -30,3 +33,31 @@ def record(
             detail=detail,
         )
     )
+
+
+def event(
+    *,
+    actor: str,
+    action: str,
+    order_id: str | None = None,
+    draft_id: int | None = None,
+    message_id: int | None = None,
+    at: datetime | None = None,
+    **detail: Any,
+) -> dict[str, Any]:
+    """One audit event as a row for a bulk INSERT (same columns as record())."""
+    return {
+        "at": at or utcnow(),
+        "actor": actor,
+        "action": action,
+        "order_id": order_id,
+        "draft_id": draft_id,
+        "message_id": message_id,
+        "detail": detail,
+    }
+
+
+def record_many(session: Session, events: list[dict[str, Any]]) -> None:
+    """Add many audit events in one statement (rows from event())."""
+    if events:
+        session.execute(insert(AuditEvent), events)

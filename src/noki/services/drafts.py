@@ -13,7 +13,6 @@ from noki.domain.decision import Decision
 from noki.domain.draft import CheckResult, Draft
 from noki.domain.order import Order
 from noki.services import audit, outbox
-from noki.services.drafting_port import DraftingPort
 from noki.services.errors import Conflict, Forbidden, Invalid
 from noki.services.roles import can
 from noki.services.transitions import move_draft, try_move_draft
@@ -48,46 +47,6 @@ def store_decision(
         rules_version=decision.rules_version,
     )
     return drow
-
-
-def create_draft(
-    session: Session,
-    *,
-    drafter: DraftingPort,
-    order: Order,
-    drow: DecisionRow,
-    decision: Decision,
-    kind: str,
-    auto_send: bool,
-    actor: str = SYSTEM,
-    first: bool = False,
-) -> DraftRow | None:
-    """Draft a notice for the decision; without any contact it is a script for a person."""
-    assert drow.id is not None
-    made = drafter.draft(order, decision)
-    row = _row_from(session, made, order=order, drow=drow, decision=decision, kind=kind)
-    if decision.channel == "none":  # approval=required: the queue shows it, nothing is sent
-        row.meta = {**row.meta, "no_contact": True}
-        audit.record(session, actor=actor, action="no_channel", order_id=order.order_id)
-    row.version = 1 if first else _next_version(session, order.order_id)
-    row.author = actor
-    session.add(row)
-    session.flush()
-    row.root_id = row.id
-    audit.record(
-        session,
-        actor=actor,
-        action="drafted",
-        order_id=order.order_id,
-        draft_id=row.id,
-        kind=kind,
-        drafter=row.drafter,
-        check_ok=row.check_ok,
-        version=row.version,
-    )
-    if auto_send and bulk_eligible(row):
-        approve_row(session, row, actor=AUTO_SENDER, role="admin")
-    return row
 
 
 def new_version(
@@ -251,27 +210,21 @@ def _next_version(session: Session, order_id: str) -> int:
     return int(top or 0) + 1
 
 
-def _row_from(
-    session: Session,
-    made: Draft,
-    *,
-    order: Order,
-    drow: DecisionRow,
-    decision: Decision,
-    kind: str,
-) -> DraftRow:
-    return DraftRow(
+def draft_row_values(
+    made: Draft, *, order: Order, decision_id: int, decision: Decision, kind: str
+) -> dict[str, Any]:
+    """The columns of a new system-made draft row (version and root set by the caller)."""
+    return {
         **_text_fields(made),
-        order_id=order.order_id,
-        decision_id=drow.id,  # type: ignore[arg-type]
-        version=0,  # set by the caller
-        kind=kind,
-        author=SYSTEM,
-        industry=order.industry,
-        lane=decision.lane,
-        compensation=decision.compensation.type,
-        approval=decision.approval,
-    )
+        "order_id": order.order_id,
+        "decision_id": decision_id,
+        "kind": kind,
+        "author": SYSTEM,
+        "industry": order.industry,
+        "lane": decision.lane,
+        "compensation": decision.compensation.type,
+        "approval": decision.approval,
+    }
 
 
 def _text_fields(made: Draft) -> dict[str, Any]:

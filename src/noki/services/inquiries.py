@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from noki.db.clock import utcnow
-from noki.db.models import DecisionRow, InquiryRow, OrderRow, SentMessageId
+from noki.db.models import DecisionRow, InquiryRow, OrderRow, OutboxMessage, SentMessageId
 from noki.domain.decision import Decision
 from noki.domain.order import Order
 from noki.faq.retrieve import FaqIndex
@@ -56,12 +56,21 @@ def _pairs(engine: Engine, order_ids: Iterable[str]) -> dict[str, tuple[Order, D
 
 
 def _thread_orders(engine: Engine, ids: Iterable[str]) -> dict[str, str]:
+    """Message-IDs noki sent -> order: the recorded ids, and the Message-ID the sender stored as
+    each sent e-mail's provider_ref."""
     wanted = [i for i in ids if i]
     if not wanted:
         return {}
     with Session(engine) as s:
         rows = s.exec(select(SentMessageId).where(col(SentMessageId.message_id).in_(wanted))).all()
-        return {r.message_id: r.order_id for r in rows}
+        found = {r.message_id: r.order_id for r in rows}
+        sent = s.exec(select(OutboxMessage.provider_ref, OutboxMessage.order_id).where(
+            OutboxMessage.channel == "email", OutboxMessage.status == "sent",
+            col(OutboxMessage.provider_ref).in_(wanted))).all()
+        for ref, order_id in sent:
+            if ref:
+                found.setdefault(ref, order_id)
+        return found
 
 
 def _known_orders(engine: Engine, candidates: Iterable[str]) -> set[str]:
@@ -173,3 +182,18 @@ def inquiry_voices(engine: Engine, since: dt.date | None = None) -> list[Voice]:
         rows = s.exec(query.order_by(col(InquiryRow.id))).all()
         return [as_voice(f"inq-{r.id}", r.received_at, r.channel, r.text, r.order_id)
                 for r in rows if r.text.strip()]
+
+
+def seed_demo_inquiries(engine: Engine, *, faq: FaqIndex, n_orders: int = 6) -> list[Received]:
+    """`make run`: pretend notices went to the first orders, then receive one reply per intent."""
+    from noki.inbound.demo import INBOX, demo_threads
+    from noki.inbound.samples import sample_replies
+
+    with Session(engine) as s:
+        rows = s.exec(select(OrderRow).order_by(col(OrderRow.order_id)).limit(n_orders)).all()
+        orders = [Order.model_validate(r.payload) for r in rows]
+        threads = demo_threads(orders)
+        for (msgid, _), order in zip(threads, orders, strict=False):
+            record_sent_message_id(s, msgid, order.order_id)
+        s.commit()
+    return [receive_mail(engine, raw, faq=faq) for raw in sample_replies(threads, to=INBOX)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -12,16 +13,18 @@ from sqlmodel import Session, col, select
 
 from noki.app import AppContext
 from noki.db import session_scope
-from noki.db.clock import utcnow
-from noki.db.models import Customer, EtaHistory, OrderRow
+from noki.db.models import EtaHistory, OrderRow
 from noki.domain.order import Eta, Order
-from noki.services import audit
-from noki.services.drafts import create_draft, store_decision, supersede_open
+from noki.services import audit, draft_jobs
+from noki.services.draft_jobs import NewJob
+from noki.services.draft_worker import draft_inline
+from noki.services.drafts import store_decision, supersede_open
 from noki.services.eta_scope import ETA_SCOPE_LIMIT, EtaScope, ScopeTooLarge, event_key
+from noki.services.ingest_bulk import store_chunk
 from noki.services.order_input import OrderIn
 from noki.services.transitions import lock_orders, retrying
 
-CHUNK = 200
+CHUNK = 1000
 
 
 @dataclass
@@ -34,6 +37,7 @@ class IngestReport:
     drafted: int = 0
     superseded: int = 0
     order_ids: list[str] = field(default_factory=list)
+    job_ids: list[int] = field(default_factory=list)  # draft jobs queued
 
     def add(self, other: IngestReport) -> None:
         """Count another chunk's work in."""
@@ -43,6 +47,7 @@ class IngestReport:
         self.drafted += other.drafted
         self.superseded += other.superseded
         self.order_ids += other.order_ids
+        self.job_ids += other.job_ids
 
 
 @dataclass
@@ -58,11 +63,18 @@ def payload_digest(doc: dict[str, Any]) -> str:
 
 
 def ingest(
-    ctx: AppContext, orders: list[OrderIn], *, actor: str, auto_send: bool = False
+    ctx: AppContext,
+    orders: list[OrderIn],
+    *,
+    actor: str,
+    auto_send: bool = False,
+    progress: Callable[[int], None] | None = None,
 ) -> IngestReport:
-    """Upsert orders; each new or changed one is decided and drafted (one transaction per chunk).
+    """Upsert orders: decide each new or changed one, store in bulk, queue its draft job.
 
-    An order_id repeated in the input is applied in input order (the last one wins).
+    One transaction per chunk. An order_id repeated in the input is applied in input order
+    (the last one wins). Template drafts are then made inline (settings.draft_inline);
+    model drafts are left to the draft workers (`noki work`, the console).
     """
     report = IngestReport()
     for start in range(0, len(orders), CHUNK):
@@ -70,6 +82,9 @@ def ingest(
         report.add(
             retrying(lambda chunk=chunk: _ingest_chunk(ctx, chunk, actor, auto_send))  # type: ignore[misc]
         )
+        if progress is not None:
+            progress(len(chunk))
+    report.drafted = draft_inline(ctx, report.job_ids)
     return report
 
 
@@ -77,99 +92,18 @@ def _ingest_chunk(
     ctx: AppContext, chunk: list[OrderIn], actor: str, auto_send: bool
 ) -> IngestReport:
     """One chunk in one transaction, its orders locked before they are read."""
-    report = IngestReport()
     with session_scope(ctx.engine) as s:
         lock_orders(s, [item.order_id for item in chunk])
-        rows, customers = _prefetch(s, chunk)
-        for item in chunk:
-            customer = customers.get(item.customer.customer_id)
-            row, customers[item.customer.customer_id] = _upsert(
-                ctx,
-                s,
-                item,
-                rows.get(item.order_id),
-                customer,
-                actor=actor,
-                auto_send=auto_send,
-                report=report,
-            )
-            rows[item.order_id] = row
-    return report
-
-
-def _prefetch(
-    s: Session, chunk: list[OrderIn]
-) -> tuple[dict[str, OrderRow], dict[str, Customer | None]]:
-    """Load the chunk's orders and customers in two queries instead of two per row."""
-    ids = [item.order_id for item in chunk]
-    rows = s.exec(
-        select(OrderRow)
-        .where(col(OrderRow.order_id).in_(ids))
-        .execution_options(populate_existing=True)
+        done = store_chunk(ctx, s, chunk, actor=actor, auto_send=auto_send,
+                           digest_of=payload_digest)
+    return IngestReport(
+        created=done.created,
+        updated=done.updated,
+        unchanged=done.unchanged,
+        superseded=done.superseded,
+        order_ids=done.order_ids or [],
+        job_ids=done.job_ids or [],
     )
-    wanted = [item.customer.customer_id for item in chunk]
-    customers = s.exec(select(Customer).where(col(Customer.customer_id).in_(wanted)))
-    return {r.order_id: r for r in rows}, {c.customer_id: c for c in customers}
-
-
-def _upsert(
-    ctx: AppContext,
-    s: Session,
-    item: OrderIn,
-    row: OrderRow | None,
-    customer: Customer | None,
-    *,
-    actor: str,
-    auto_send: bool,
-    report: IngestReport,
-) -> tuple[OrderRow, Customer | None]:
-    order = item.order()
-    doc = order.model_dump(mode="json")
-    digest = payload_digest(doc)
-    if row is not None and row.payload_hash == digest and row.po_ref == item.po_ref:
-        report.unchanged += 1
-        return row, customer
-    customer = _save_customer(s, order, customer)
-    eta_changed = row is None or row.payload.get("eta") != doc["eta"]
-    if row is None:
-        row = OrderRow(
-            order_id=order.order_id,
-            customer_id=order.customer.customer_id,
-            industry=order.industry,
-            sku_id=order.sku.sku_id,
-            po_ref=item.po_ref,
-            payload=doc,
-            payload_hash=digest,
-        )
-        report.created += 1
-        action = "order_created"
-    else:
-        report.superseded += supersede_open(s, row.order_id, actor=actor, reason="order changed")
-        row.payload, row.payload_hash, row.po_ref = doc, digest, item.po_ref
-        row.customer_id, row.sku_id, row.status = (
-            order.customer.customer_id,
-            order.sku.sku_id,
-            "open",
-        )
-        report.updated += 1
-        action = "order_updated"
-    s.add(row)
-    s.flush()  # the order row must exist before its decision, drafts and messages
-    if eta_changed:
-        _eta_history(s, row.order_id, order.eta, source=f"ingest:{actor}")
-    audit.record(s, actor=actor, action=action, order_id=order.order_id)
-    _decide_and_draft(
-        ctx,
-        s,
-        row,
-        order,
-        kind="initial",
-        actor=actor,
-        auto_send=auto_send,
-        report=report,
-        new_order=action == "order_created",
-    )
-    return row, customer
 
 
 def _decide_and_draft(
@@ -182,21 +116,13 @@ def _decide_and_draft(
     actor: str,
     auto_send: bool,
     report: IngestReport,
-    new_order: bool = False,
 ) -> None:
     decision = ctx.rules.decide(order)
     drow = store_decision(s, row, decision, actor=actor)
-    draft = create_draft(
-        s,
-        drafter=ctx.drafter,
-        order=order,
-        drow=drow,
-        decision=decision,
-        kind=kind,
-        auto_send=auto_send,
-        first=new_order,
+    assert drow.id is not None
+    report.job_ids += draft_jobs.enqueue(
+        s, [NewJob(order.order_id, drow.id, kind, auto_send=auto_send, actor=actor)]
     )
-    report.drafted += draft is not None
     report.order_ids.append(order.order_id)
 
 
@@ -237,6 +163,7 @@ def eta_event(
             _apply_eta(
                 ctx, s, row, eta, as_of=as_of, actor=actor, auto_send=auto_send, report=report
             )
+    report.drafted = draft_inline(ctx, report.job_ids)
     return report
 
 
@@ -264,6 +191,7 @@ def _apply_eta(
         }
     )
     order = Order.model_validate(order.model_dump())
+    draft_jobs.drop_for_orders(s, [row.order_id])  # before superseding: see drop_for_orders
     report.superseded += supersede_open(s, row.order_id, actor=actor, reason="eta changed")
     row.payload = order.model_dump(mode="json")
     row.payload_hash = payload_digest(row.payload)  # re-posting the original restores it
@@ -281,15 +209,6 @@ def _apply_eta(
     _decide_and_draft(
         ctx, s, row, order, kind="eta_change", actor=actor, auto_send=auto_send, report=report
     )
-
-
-def _save_customer(s: Session, order: Order, row: Customer | None) -> Customer:
-    c = order.customer
-    row = row or Customer(customer_id=c.customer_id, name=c.name)
-    row.name, row.email, row.phone = c.name, c.contact.email, c.contact.phone
-    row.updated_at = utcnow()
-    s.add(row)
-    return row
 
 
 def _eta_history(s: Session, order_id: str, eta: Eta, *, source: str) -> None:

@@ -9,19 +9,21 @@ from sqlmodel import col, select
 
 from noki.app import AppContext
 from noki.db import session_scope
-from noki.db.models import DraftRow, OrderRow, OutboxMessage
+from noki.db.models import DraftJob, DraftRow, OrderRow, OutboxMessage
 from noki.domain.order import TOKYO, Order
-from noki.services import audit
-from noki.services.drafts import OPEN, SYSTEM, create_draft, store_decision
+from noki.services import audit, draft_jobs
+from noki.services.draft_jobs import NewJob
+from noki.services.draft_worker import draft_inline
+from noki.services.drafts import OPEN, SYSTEM, store_decision
 from noki.services.orders import payload_digest
 from noki.services.transitions import lock_orders
 
 
 def tick(ctx: AppContext, *, today: date | None = None, auto_send: bool = False) -> int:
-    """Draft follow-ups for every due order; returns how many were drafted."""
+    """Queue a follow-up for every due order (drafted inline with templates); returns how many."""
     engine = ctx.engine
     today = today or ctx.clock.today()
-    drafted = 0
+    job_ids: list[int] = []
     with session_scope(engine) as s:
         due = s.exec(
             select(OrderRow.order_id).where(
@@ -37,6 +39,10 @@ def tick(ctx: AppContext, *, today: date | None = None, auto_send: bool = False)
             waiting = s.exec(
                 select(func.count()).where(
                     DraftRow.order_id == order_id, col(DraftRow.status).in_(OPEN)
+                )
+            ).one() + s.exec(
+                select(func.count()).where(
+                    DraftJob.order_id == order_id, col(DraftJob.status).in_(draft_jobs.ACTIVE)
                 )
             ).one()
             since = datetime.combine(row.next_update_date, time(0), TOKYO).astimezone(UTC)
@@ -55,14 +61,9 @@ def tick(ctx: AppContext, *, today: date | None = None, auto_send: bool = False)
             decision = ctx.rules.decide(order)
             drow = store_decision(s, row, decision, actor=SYSTEM)
             audit.record(s, actor=SYSTEM, action="follow_up_due", order_id=order_id)
-            draft = create_draft(
-                s,
-                drafter=ctx.drafter,
-                order=order,
-                drow=drow,
-                decision=decision,
-                kind="followup",
-                auto_send=auto_send,
+            assert drow.id is not None
+            job_ids += draft_jobs.enqueue(
+                s, [NewJob(order_id, drow.id, "followup", auto_send=auto_send)]
             )
-            drafted += draft is not None
-    return drafted
+    draft_inline(ctx, job_ids)
+    return len(job_ids)

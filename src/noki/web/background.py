@@ -1,4 +1,4 @@
-"""The server's background work: the sender and the ticker, each in a thread."""
+"""The server's background work: the sender, the ticker and draft workers, each a thread."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import threading
 
 from noki.app import AppContext
 from noki.outbox import Worker, policy_from
+from noki.services.draft_worker import DraftWorker
 from noki.services.tick import tick
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,16 @@ class Background:
             ),
             threading.Thread(target=self._tick_loop, name="noki-ticker", daemon=True),
         ]
+        for i in range(self.settings.draft_workers):
+            drafter = DraftWorker(self.ctx, name=f"server-drafts-{i}")
+            self.threads.append(
+                threading.Thread(
+                    target=drafter.run_forever,
+                    args=(self.stop_event, self.settings.draft_interval_seconds),
+                    name=f"noki-drafts-{i}",
+                    daemon=True,
+                )
+            )
         for t in self.threads:
             t.start()
 
