@@ -42,7 +42,7 @@ def _parse_then(
     node: LineDict, outputs: dict[str, FactType], known: dict[str, FactType], rule_id: str,
     err: Errors,
 ) -> tuple[tuple[str, Any], ...]:
-    result = []
+    result: list[tuple[str, Any]] = []
     previous: Any = None
     for name, value in node.items():
         vline = line_of_key(node, name)
