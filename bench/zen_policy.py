@@ -322,6 +322,7 @@ def to_decision(result: Mapping[str, Any]) -> dict[str, Any]:
         "next_update_date": result["next_update_date"],
         "delay_days": _whole(result["delay_days"], "delay_days"),
         "deadline_missed": result["deadline_missed"],
+        "notice_purpose": result["notice_purpose"],
     }
 
 

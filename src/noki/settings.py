@@ -71,6 +71,14 @@ class Settings(BaseSettings):
     voc_dir: Path = Path("var/voc")
 
     llm: LLMSettings = Field(default_factory=LLMSettings)
+    # Notices (drafting): SMS segment limit, replies, the self-service link, delivery lead days.
+    notice_sms_max_segments: int = Field(default=1, ge=1, le=10)
+    notice_replies_handled: bool = False
+    notice_self_service_url: str = "https://nk.example/s/{token}"
+    notice_lead_days_ec: int = Field(default=2, ge=0)
+    notice_lead_days_btob: int = Field(default=1, ge=0)
+    notice_lead_days_vehicle: int = Field(default=7, ge=0)
+    notice_lead_days_parts: int = Field(default=1, ge=0)
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from noki.db.models import AuditEvent, DecisionRow, DraftRow, EtaHistory, OrderRow
 from noki.domain.order import Eta
+from noki.rules.store import RuleStore
 from noki.services.demo import sample_records
 from noki.services.orders import eta_event, ingest
 from noki.services.tick import tick
@@ -26,7 +27,12 @@ def test_ingest_decides_and_drafts_every_new_order(engine: Engine, app_ctx) -> N
     assert report.created == 40 and report.unchanged == 0
     assert count(engine, DecisionRow) == 40
     assert count(engine, DraftRow, DraftRow.status == "pending") == report.drafted
-    assert report.drafted == 40  # without any contact the draft is a script for a person
+    # Every late order is drafted (without any contact the draft is a script for a person);
+    # an order that is on time gets no delay notice (notice_purpose none).
+    decide = RuleStore().decide  # the shipped rules
+    late = [r for r in records if decide(r.order()).notice_purpose != "none"]
+    assert 0 < len(late) < 40 and report.drafted == len(late)
+    assert count(engine, AuditEvent, AuditEvent.action == "no_notice_needed") == 40 - len(late)
     assert count(engine, EtaHistory) == 40
 
 

@@ -35,6 +35,8 @@ def to_csv(docs: list[dict]) -> str:
                 "eta_earliest": d["eta"]["earliest"],
                 "eta_latest": d["eta"]["latest"],
                 "eta_confidence": d["eta"]["confidence"],
+                **{f"previous_eta_{k}": (d.get("previous_eta") or {}).get(k, "")
+                   for k in ("earliest", "latest", "confidence")},
                 "reschedule_count": d["reschedule_count"],
                 "delay_reason": d["delay_reason"],
                 "need_by": d["need_by"] or "",

@@ -11,8 +11,8 @@ from llm_stub_server import StubServer
 
 @pytest.fixture(scope="session")
 def pairs():
-    """600 sample orders with their decisions."""
-    return decided(600, seed=4)
+    """Sample orders that get a notice (on-time orders get none), with their decisions."""
+    return [p for p in decided(600, seed=4) if p[1].notice_purpose != "none"]
 
 
 @pytest.fixture

@@ -137,3 +137,39 @@ def _document(reply: StubReply, body: dict[str, Any], number: int) -> bytes:
         ],
         "usage": reply.usage,
     }, ensure_ascii=False).encode()
+
+
+def _fact(prompt: str, label: str) -> str:
+    """The value of a 「- label: value」 line of the notice prompt (the part before any ()."""
+    for line in prompt.splitlines():
+        if line.startswith(f"- {label}"):
+            return line.split(": ", 1)[1].split("(")[0].strip()
+    return ""
+
+
+def careless_writer(body: dict[str, Any]) -> StubReply:
+    """A model that writes issue 12's mistakes from the prompt's facts (the checker must catch
+    them): past dates as future, re-delay apologies in good news, another cause's caveat,
+    御中 with ご購買ご担当者様, a repeated sentence, a two-segment SMS asking for a reply."""
+    prompt = body["messages"][-1]["content"]
+    eta = _fact(prompt, "新しい入荷予定")
+    promised = _fact(prompt, "当初ご案内した納期")
+    next_update = _fact(prompt, "次回のご連絡日")
+    if "SMS" in prompt.splitlines()[0]:
+        text = (f"{{{{customer_name}}}}様 ご注文の商品は仕入先の遅れにより入荷が{eta}になる"
+                "見込みです。ご迷惑をおかけし申し訳ございません。対応は返信でお選びください。"
+                f"次回{next_update}にご連絡します。")
+        return StubReply(content=json.dumps({"subject": "", "body": text}, ensure_ascii=False))
+    company = "御中" in prompt
+    addressee = "{{customer_name}} 御中\nご購買ご担当者様" if company else "{{customer_name}} 様"
+    lines = [
+        addressee,
+        "ご注文の商品のお届けが遅れております。たびたび予定が変わり、重ねてお詫び申し上げます。",
+        f"当初ご案内した{promised}にはお届けできない見込みとなりました。",
+        f"新しい入荷予定は{eta}です。仕入先の状況により前後する可能性があります。",
+        "貴社向けの手配を優先して進めております。",
+        "貴社向けの手配を、優先して進めております。",
+        f"{next_update}までに改めてご連絡いたします。",
+    ]
+    reply = {"subject": "【お詫び】入荷遅延のお知らせ", "body": "\n".join(lines)}
+    return StubReply(content=json.dumps(reply, ensure_ascii=False))

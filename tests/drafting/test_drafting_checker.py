@@ -8,7 +8,9 @@ import pytest
 from draft_helpers import find
 
 from noki.drafting import check_text, draft_notice
+from noki.drafting.dates import customer_window
 from noki.drafting.jatext import format_date
+from noki.drafting.settings import DEFAULT_SETTINGS
 
 FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 
@@ -46,7 +48,9 @@ def test_template_draft_is_clean(ec_pair):
                                    else "鈴木 一郎"), "wrong_name"),
         (lambda b, o, d: b.replace(format_date(d.next_update_date, o.as_of), "12月中"),
          "missing_next_update"),
-        (lambda b, o, d: b.replace(format_date(o.eta.latest, o.as_of), "12月上旬"), "missing_eta"),
+        (lambda b, o, d: b.replace(format_date(o.eta.latest, o.as_of), "12月上旬").replace(
+            format_date(customer_window(o, DEFAULT_SETTINGS)[1], o.as_of), "12月中旬"),
+         "missing_eta"),
         (lambda b, o, d: b.replace("キャンセル", "ご変更"), "missing_option"),
         (lambda b, o, d: b.replace("クーポン", "お品物"), "missing_compensation"),
         (lambda b, o, d: b + "\n納期再設定のご相談も承ります。", "unoffered_option"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from draft_helpers import model_reply_for
@@ -95,3 +96,40 @@ def test_llm_drafter_unconfigured_is_a_clear_error(order_file, monkeypatch):
         monkeypatch.delenv(var, raising=False)
     result = runner.invoke(app, ["draft", "--order", str(order_file), "--drafter", "llm"])
     assert result.exit_code == 2 and "LLM not configured" in result.stderr
+
+
+def test_on_time_order_gets_no_notice(tmp_path):
+    import yaml
+
+    docs = yaml.safe_load((Path(__file__).parent / "corpus" / "orders.yaml").read_text())
+    path = tmp_path / "order.json"
+    path.write_text(json.dumps(docs["ec_ontime"]))
+    result = CliRunner().invoke(app, ["draft", "--order", str(path), "--json"])
+    assert result.exit_code == 0
+    out = json.loads(result.stdout)
+    assert out["notice_purpose"] == "none" and out["draft"] is None
+    path.write_text(json.dumps(docs["ec_late_past"]))
+    result = CliRunner().invoke(app, ["draft", "--order", str(path), "--json"])
+    assert result.exit_code == 0 and json.loads(result.stdout)["check"]["ok"]
+
+
+def test_check_draft_json_reports_new_codes_and_judges_the_sending_day(tmp_path):
+    import yaml
+
+    docs = yaml.safe_load((Path(__file__).parent / "corpus" / "orders.yaml").read_text())
+    order = tmp_path / "order.json"
+    order.write_text(json.dumps(docs["ec_late_past"]))
+    text = tmp_path / "draft.txt"
+    text.write_text("【のきストア】山田様 お届けは12月5日～7日の見込みです。申し訳ありません。"
+                    "https://nk.example/s/a1B2")
+    run = CliRunner().invoke
+    ok = run(app, ["check-draft", "--order", str(order), "--text", str(text), "--channel",
+                   "sms", "--json"])
+    assert ok.exit_code == 0 and json.loads(ok.stdout)["ok"]
+    # Read on 12/6 the window has begun: the same text now starts in the past.
+    late = run(app, ["check-draft", "--order", str(order), "--text", str(text), "--channel",
+                     "sms", "--json", "--today", "2026-12-06"])
+    codes = {v["code"] for v in json.loads(late.stdout)["violations"]}
+    assert late.exit_code == 1 and "range_starts_in_past" in codes
+    bad = run(app, ["check-draft", "--order", str(order), "--text", str(text), "--today", "12/6"])
+    assert bad.exit_code == 2

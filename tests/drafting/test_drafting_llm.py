@@ -169,3 +169,25 @@ def test_concurrency_is_bounded_by_the_setting(pairs):
     assert [d.order_id for d in drafts] == [o.order_id for o, _ in chosen]
     assert all(d.drafter == "llm" for d in drafts)
     assert server.max_in_flight == 2
+
+
+def _careless_codes(order, decision, channel):
+    from llm_stub_server import StubServer, careless_writer
+
+    with StubServer(careless_writer) as server:
+        draft = draft_via_stub(server, order, decision, channel=channel)
+    assert draft.drafter == "template" and draft.check.ok  # the model's text never goes out
+    assert draft.fallback_reason and "llm_checker_failed" in draft.fallback_reason
+    return {v.code for v in draft.rejected_violations}
+
+
+def test_careless_model_mistakes_are_caught(pairs):
+    past = find(pairs, lambda o, d: o.promised_date < o.as_of and d.notice_purpose == "delay"
+                and o.industry == "btob" and o.delay_reason != "supplier_delay")
+    codes = _careless_codes(*past, "email")
+    assert {"past_date_as_future", "wrong_addressee_form", "duplicate_sentence",
+            "wrong_caveat"} <= codes
+    improved = find(pairs, lambda o, d: d.notice_purpose == "improved" and o.industry == "ec")
+    assert "not_delayed_but_apologises" in _careless_codes(*improved, "email")
+    sms = find(pairs, lambda o, d: o.industry == "ec" and d.notice_purpose == "delay")
+    assert {"too_long", "sms_segments", "reply_not_handled"} <= _careless_codes(*sms, "sms")

@@ -177,6 +177,7 @@ def test_issue_example_decision(engine):
         "human_followup": False, "compensation": {"type": "coupon", "amount_jpy": 1000},
         "options": ["wait", "substitute", "cancel_refund"], "approval": "auto",
         "channel": "email", "next_update_date": "2026-11-28", "delay_days": 15,
-        "deadline_missed": False, "rules_version": "", "trace": []}
+        "deadline_missed": False, "rules_version": "", "notice_purpose": "delay",
+            "trace": []}
     assert {t.ruleset for t in decision.trace} >= {"segment", "lane", "compensation",
                                                   "options", "channel", "approval"}

@@ -87,10 +87,19 @@ class AppContext:
     def drafter(self) -> DraftingPort:
         """Template drafter, or the model through one reused client when one is configured."""
         from noki.drafting import TemplateDrafter
+        from noki.drafting.settings import NoticeSettings
         from noki.services.drafting_port import DraftingPort
 
+        s = self.settings
+        notices = NoticeSettings(
+            sms_max_segments=s.notice_sms_max_segments,
+            replies_handled=s.notice_replies_handled,
+            self_service_url=s.notice_self_service_url,
+            lead_days={"ec": s.notice_lead_days_ec, "btob": s.notice_lead_days_btob,
+                       "vehicle": s.notice_lead_days_vehicle, "parts": s.notice_lead_days_parts},
+        )
         return DraftingPort(
-            templates=TemplateDrafter(self.settings.templates_dir),
+            templates=TemplateDrafter(self.settings.templates_dir, notices),
             prompts_dir=self.settings.prompts_dir,
             llm_settings=self.settings.llm,
         )

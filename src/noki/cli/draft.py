@@ -93,6 +93,15 @@ def register(app: typer.Typer) -> None:
         with app_context() as ctx:
             order, decision = _load_order(ctx, order_path)
             chosen = channel.value if channel else None
+            if decision.notice_purpose == "none":  # on time: nothing to write (exit 0)
+                message = "約束納期に間に合う見込みのため、遅延のお知らせは不要です"
+                if as_json:
+                    typer.echo(json.dumps({"order_id": order.order_id, "notice_purpose": "none",
+                                           "draft": None, "message": message},
+                                          ensure_ascii=False))
+                else:
+                    typer.echo(f"{order.order_id}: {message} (notice_purpose=none)")
+                raise typer.Exit(0)
             draft = _draft(ctx, order, decision, chosen, drafter is DrafterOpt.llm)
         if as_json:
             typer.echo(json.dumps(draft.model_dump(mode="json"), ensure_ascii=False, indent=2))
@@ -111,8 +120,14 @@ def register(app: typer.Typer) -> None:
         order_path: Path = typer.Option(..., "--order", help="Order JSON."),
         text_path: Path = typer.Option(..., "--text", help=TEXT_HELP),
         channel: ChannelOpt | None = typer.Option(None, "--channel", help=CHANNEL_HELP),
+        as_json: bool = typer.Option(True, "--json", help="Print the result as JSON (default)."),
+        today: str | None = typer.Option(
+            None, "--today", help="The day the customer reads it (YYYY-MM-DD; default: as_of)."
+        ),
     ) -> None:
         """Check a draft against the order's decision; exit 0 when ok, 1 otherwise."""
+        from datetime import date
+
         from noki.drafting import check_text
 
         with app_context() as ctx:
@@ -124,8 +139,15 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(2) from exc
         chosen = channel.value if channel else default_channel(decision)
         subject, body = _split_subject(text) if chosen == "email" else (None, text.strip("\n"))
-        result = check_text(order, decision, channel=chosen, subject=subject, body=body)
+        try:
+            sent_on = date.fromisoformat(today) if today else None
+        except ValueError as exc:
+            typer.echo(f"--today: expected YYYY-MM-DD, got {today!r}", err=True)
+            raise typer.Exit(2) from exc
+        result = check_text(order, decision, channel=chosen, subject=subject, body=body,
+                            today=sent_on)
         violations = [{"code": v.code, "detail": v.detail} for v in result.violations]
+        del as_json  # the result is always JSON; --json is accepted for scripts that pass it
         typer.echo(json.dumps({"ok": result.ok, "violations": violations}, ensure_ascii=False))
         raise typer.Exit(0 if result.ok else 1)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -15,6 +16,9 @@ CompensationType = str
 OptionName = str
 DecidedChannel = str
 Approval = str
+# Whether and what to write: a delay notice, good news (ETA moved earlier), or nothing. Fixed in
+# code: the services act on these values.
+NoticePurpose = Literal["delay", "improved", "none"]
 
 # The sample policy's presentation order of options (the rule files' vocabulary decides it for
 # decisions; this is the order of the options the sample drafting wording knows).
@@ -65,6 +69,7 @@ class Decision(BaseModel):
     delay_days: int
     deadline_missed: bool
     rules_version: str
+    notice_purpose: NoticePurpose = "delay"
     trace: list[TraceEntry] = []
 
     def to_json_dict(self) -> dict[str, object]:

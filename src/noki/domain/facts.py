@@ -27,6 +27,18 @@ def deadline_missed(order: Order) -> bool:
     return order.need_by is not None and order.eta.latest > order.need_by
 
 
+def eta_change(order: Order) -> str | None:
+    """How the ETA moved since the previous notice: earlier, later, same; None without one."""
+    previous = order.previous_eta
+    if previous is None:
+        return None
+    now = (order.eta.latest, order.eta.earliest)
+    before = (previous.latest, previous.earliest)
+    if now == before:
+        return "same"
+    return "earlier" if now < before else "later"
+
+
 def days_over_sla(order: Order) -> int | None:
     """Delay beyond the contract's SLA days (negative when within it); None without an SLA."""
     # Rules compare only with constants, so this cross-field difference is derived here.
@@ -80,6 +92,8 @@ FACT_SOURCES: dict[str, str] = {
     "deadline_missed": "o.need_by is not None and eta.latest > o.need_by",
     "order_value_jpy": "o.quantity * o.unit_price_jpy",
     "days_over_sla": "None if k is None or k.sla_days is None else delay - k.sla_days",
+    "eta_change": "None if o.previous_eta is None else _eta_change(o)",
+    "promised_passed": "o.promised_date < o.as_of",
 }
 
 
@@ -95,7 +109,7 @@ def _parts(sources: list[str], indent: str) -> str:
 
 
 def _compile(source: str, name: str) -> Any:
-    namespace: dict[str, Any] = {}
+    namespace: dict[str, Any] = {"_eta_change": eta_change}
     exec(compile(source, f"<noki.domain.facts {name}>", "exec"), namespace)  # noqa: S102
     return namespace[name]
 

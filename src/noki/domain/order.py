@@ -133,6 +133,8 @@ class Order(_Strict):
     ordered_at: Day
     promised_date: Day
     eta: Eta
+    # The ETA told in the previous notice, when there was one (says what changed).
+    previous_eta: Eta | None = None
     reschedule_count: int = Field(default=0, ge=0)
     delay_reason: DelayReason
     need_by: Day | None = None

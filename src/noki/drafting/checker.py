@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from datetime import date
-from functools import cached_property, lru_cache
+from datetime import date, timedelta
+from functools import cached_property
 from typing import Literal
 
 from noki.domain.decision import OPTION_ORDER, Decision
 from noki.domain.draft import CheckResult, NoticeChannel, Violation
 from noki.domain.order import Order
-from noki.drafting import jatext, keigo
+from noki.drafting import jatext, keigo, meaning
 from noki.drafting import lexicon as lx
-from noki.drafting.wording import is_company
+from noki.drafting.dates import customer_window, effective_eta
+from noki.drafting.names import known_names, placeholders_and_names
+from noki.drafting.settings import DEFAULT_SETTINGS, NoticeSettings, sms_segments
 
-SMS_LIMIT = 140
+SMS_LIMIT = DEFAULT_SETTINGS.sms_limit  # the default; NoticeSettings.sms_max_segments sets it
 
 
 @dataclass
@@ -28,6 +29,7 @@ class _Part:
     terms: str = ""  # URLs, customer and item names blanked: for dates, amounts and wording
     dates: list[jatext.DateMention] = field(default_factory=list)
     amounts: list[jatext.AmountMention] = field(default_factory=list)
+    today: date = date.min
 
     @cached_property
     def ends(self) -> list[int]:
@@ -63,12 +65,22 @@ class _Report:
         (self.warnings if warning else self.violations).append(v)
 
 
-def _allowed_dates(order: Order, decision: Decision) -> dict[date, str]:
+def _allowed_dates(
+    order: Order, decision: Decision, settings: NoticeSettings, today: date
+) -> dict[date, str]:
+    first, last = effective_eta(order, today)
+    win_first, win_last = customer_window(order, settings, today)
     named = [
         (decision.next_update_date, "次回連絡日"), (order.eta.earliest, "入荷予定(最短)"),
-        (order.eta.latest, "入荷予定(最長)"), (order.promised_date, "当初の納期"),
+        (order.eta.latest, "入荷予定(最長)"), (first, "入荷予定(最短)"),
+        (win_first, "お届け予定(最短)"), (win_last, "お届け予定(最長)"),
+        (order.promised_date, "当初の納期"),
         (order.need_by, "ご指定の期日"), (order.ordered_at, "ご注文日"), (order.as_of, "本日"),
+        (today, "本日"),
     ]
+    if order.previous_eta is not None:
+        named += [(order.previous_eta.earliest, "前回の入荷予定"),
+                  (order.previous_eta.latest, "前回の入荷予定")]
     return {d: label for d, label in named if d is not None}
 
 
@@ -118,13 +130,19 @@ def check_text(
     subject: str | None = None,
     body: str,
     require_all: bool = True,
+    settings: NoticeSettings = DEFAULT_SETTINGS,
+    today: date | None = None,
 ) -> CheckResult:
-    """Check a notice (or, with require_all=False, a reply) against the order's decision."""
+    """Check a notice (or, with require_all=False, a reply) against the order's decision.
+
+    today is the day the text reaches the customer (the sending day); it defaults to as_of.
+    """
     report = _Report()
-    parts = [_Part("body", jatext.normalise(body))]
+    today = today or order.as_of
+    parts = [_Part("body", jatext.normalise(body), today=today)]
     if subject:
-        parts.insert(0, _Part("subject", jatext.normalise(subject)))
-    allowed = _allowed_dates(order, decision)
+        parts.insert(0, _Part("subject", jatext.normalise(subject), today=today))
+    allowed = _allowed_dates(order, decision, settings, today)
     amounts_ok = {order.order_value_jpy, order.unit_price_jpy}
     comp = decision.compensation
     if comp.amount_jpy is not None:
@@ -134,7 +152,7 @@ def check_text(
     kinds_seen: dict[str, list[tuple[_Part, tuple[int, int]]]] = {}
     has_link = False
     # A fleet called 東都レンタカー or an item called ノイズキャンセリング... offers nothing.
-    names = _known_names(order)
+    names = known_names(order)
     for part in parts:
         text = part.norm.text
         if "http" in text:
@@ -170,13 +188,20 @@ def check_text(
         for kind, spans in seen_kinds.items():
             kinds_seen.setdefault(kind, []).extend((part, s) for s in spans)
         _guarantees(part, report)
-        _placeholders_and_names(part, order, report)
+        placeholders_and_names(part, order, report)
+        meaning.report_meaning(part, order, decision, channel, settings, today, report,
+                       notice=require_all)
     if require_all:
-        _required(order, decision, channel, report, dates_seen, options_seen, kinds_seen, has_link)
+        seen = _stated(parts)
+        _required(order, decision, channel, report, seen, options_seen, kinds_seen, has_link,
+                  settings, today)
     if channel == "sms":
         length = len(body.encode("utf-16-le")) // 2  # emoji count as two, as on the handset
-        if length > SMS_LIMIT:
-            report.add("too_long", f"SMSが{length}文字です(上限{SMS_LIMIT}文字)")
+        limit = settings.sms_limit
+        if length > limit:
+            report.add("too_long", f"SMSが{length}文字です(上限{limit}文字)")
+            report.add("sms_segments", f"SMSが{sms_segments(length)}通に分割されます"
+                       f"(設定: {settings.sms_max_segments}通まで)")
     for part in parts:
         for w in keigo.lint(part.norm.text):
             report.add(w.code, w.detail, part, (w.start or 0, w.end or 0), warning=True)
@@ -185,18 +210,39 @@ def check_text(
     )
 
 
+def _stated(parts: list[_Part]) -> tuple[set[date], set[date]]:
+    """(dates stated as facts, dates stated as the next contact) read per sentence."""
+    facts: set[date] = set()
+    nexts: set[date] = set()
+    for part in parts:
+        text = part.terms
+        for item in meaning.items(text, part.dates):
+            start, end = part.sentence_span(item.first.start)
+            sentence = text[start:end]
+            values = {item.first.value, item.last.value} - {None}
+            if lx.NEXT_CONTACT.search(sentence):
+                nexts |= values  # type: ignore[arg-type]
+                continue
+            facts |= values  # type: ignore[arg-type]
+            if item.is_range and item.first.value and item.first.value < part.today:
+                facts.add(part.today + timedelta(days=1))  # reported as range_starts_in_past
+    return facts, nexts
+
+
 def _required(order: Order, decision: Decision, channel: NoticeChannel, report: _Report,
-              dates_seen: set[date], options_seen: set[str],
-              kinds_seen: dict[str, list[tuple[_Part, tuple[int, int]]]], has_link: bool) -> None:
-    missing = [d for d in (order.eta.earliest, order.eta.latest) if d not in dates_seen]
-    if missing:
-        absent = ", ".join(map(str, missing))
-        report.add("missing_eta", "入荷予定の幅を日付で明記してください: "
-                   f"{order.eta.earliest}～{order.eta.latest} (未記載: {absent})")
-    if decision.next_update_date not in dates_seen:
-        report.add("missing_next_update",
-                   f"次回連絡日 {decision.next_update_date} が記載されていません")
+              seen: tuple[set[date], set[date]], options_seen: set[str],
+              kinds_seen: dict[str, list[tuple[_Part, tuple[int, int]]]], has_link: bool,
+              settings: NoticeSettings, today: date) -> None:
+    facts, nexts = seen
+    arrival = effective_eta(order, today)
+    window = customer_window(order, settings, today)
+    if not (set(arrival) <= facts or set(window) <= facts):
+        report.add("missing_eta", "入荷予定またはお届け予定の幅を日付で明記してください: "
+                   f"入荷 {arrival[0]}～{arrival[1]} / お届け {window[0]}～{window[1]}")
     link_covers = channel == "sms" and has_link  # an SMS may point to the self-service page
+    if decision.next_update_date not in nexts and not link_covers:
+        report.add("missing_next_update",
+                   f"次回連絡日 {decision.next_update_date} を「次回のご連絡」として書いてください")
     if not link_covers:
         for option in decision.options:
             if option not in options_seen:
@@ -205,7 +251,8 @@ def _required(order: Order, decision: Decision, channel: NoticeChannel, report: 
     if comp.type == "none" or link_covers:
         return
     kind = lx.DECIDED_KIND[comp.type]
-    mentions = kinds_seen.get(kind, [])
+    kinds = (kind, *lx.ALSO_STATES.get(comp.type, ()))
+    mentions = [m for k in kinds for m in kinds_seen.get(k, [])]
     if not mentions:
         report.add("missing_compensation", f"決定した補償({comp.type})が記載されていません")
         return
@@ -232,42 +279,3 @@ def _guarantees(part: _Part, report: _Report) -> None:
                        part, (start + m.start(), start + m.end()))
 
 
-def _placeholders_and_names(part: _Part, order: Order, report: _Report) -> None:
-    for m in lx.PLACEHOLDER.finditer(part.masked):
-        report.add("placeholder_left", f"未置換のプレースホルダ「{m.group()}」", part, m.span())
-    name = order.customer.name
-    accepted = _accepted_names(name)
-    for m in lx.addressees(part.masked):
-        who = m.group("name")
-        if lx.PLACEHOLDER_CHARS.search(who):
-            continue
-        compact = who.replace(" ", "").replace("\u3000", "")
-        if compact.endswith(lx.NOT_A_NAME) or any(compact.endswith(a) for a in accepted):
-            continue
-        report.add("wrong_name", f"宛名「{who} {m.group('h')}」がお客様({name})と一致しません",
-                   part, m.span())
-
-
-def _known_names(order: Order) -> tuple[str, ...]:
-    return _names_of(order.sku.name, order.customer.name)
-
-
-@lru_cache(maxsize=4096)
-def _names_of(item: str, customer: str) -> tuple[str, ...]:
-    found = {jatext.normalise(item).text, jatext.normalise(customer).text}
-    found.update(_accepted_names(customer))
-    return tuple(sorted((n for n in found if len(n) >= 2), key=len, reverse=True))
-
-
-@lru_cache(maxsize=4096)
-def _accepted_names(name: str) -> tuple[str, ...]:
-    norm = jatext.normalise(name).text
-    full = norm.replace(" ", "").replace("\u3000", "")
-    names = {full}
-    if is_company(norm):
-        core = re.sub(r"株式会社|有限会社|合同会社|\(株\)|\(有\)", "", full)
-        if core:
-            names.add(core)
-    else:
-        names.add(norm.replace("\u3000", " ").split(" ")[0])
-    return tuple(names)

@@ -59,7 +59,8 @@ async def draft_with_llm(
     """A model-written notice that passed the checker, or the template notice with the reason."""
     channel = channel or default_channel(decision)
     prompt = prompts or load_prompt()
-    facts = notice_facts(order, decision, channel=channel)  # no name, e-mail or phone in here
+    # No name, e-mail or phone in here; the same settings as the template drafter's.
+    facts = notice_facts(order, decision, channel=channel, settings=template.settings)
     provenance = {
         "order_id": order.order_id, "channel": channel, "rules_version": decision.rules_version,
         "model": llm.model, "prompt_name": prompt.name, "prompt_version": prompt.version,
@@ -103,7 +104,8 @@ async def draft_with_llm(
             return fallback(f"llm_unparsable: {exc}")
         subject = _fill_name(output.subject, order, channel) if channel == "email" else None
         body = _fill_name(output.body, order, channel)
-        check = check_text(order, decision, channel=channel, subject=subject, body=body)
+        check = check_text(order, decision, channel=channel, subject=subject, body=body,
+                           settings=template.settings)
         if check.ok:
             return Draft(**provenance, subject=subject, body=body, drafter="llm", check=check,
                          token_usage=_usage_total(usages), latency_ms=round(latency, 1),

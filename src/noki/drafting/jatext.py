@@ -264,7 +264,9 @@ def format_range(first: date, last: date, as_of: date, *, weekday: bool = True) 
     if first == last:
         return format_date(first, as_of, weekday=weekday)
     head = format_date(first, as_of, weekday=weekday)
-    return f"{head}～{format_date(last, as_of, weekday=weekday)}"
+    # The year is written once: a second date in the same year as the first omits it.
+    tail = format_date(last, first if first.year == last.year else as_of, weekday=weekday)
+    return f"{head}～{tail}"
 
 
 def format_yen(amount: int) -> str:

@@ -12,8 +12,9 @@ import jinja2
 from noki.domain.decision import Decision
 from noki.domain.draft import Draft, NoticeChannel
 from noki.domain.order import Order
-from noki.drafting.checker import SMS_LIMIT, check_text
+from noki.drafting.checker import check_text
 from noki.drafting.context import notice_context
+from noki.drafting.settings import DEFAULT_SETTINGS, NoticeSettings
 from noki.paths import shipped
 
 TEMPLATE_DIR = shipped("templates", "notice")
@@ -36,8 +37,11 @@ class TemplateDrafter:
 
     name = "template"
 
-    def __init__(self, template_dir: Path = TEMPLATE_DIR) -> None:
+    def __init__(
+        self, template_dir: Path = TEMPLATE_DIR, settings: NoticeSettings = DEFAULT_SETTINGS
+    ) -> None:
         self.template_dir = template_dir
+        self.settings = settings
 
     @cached_property
     def env(self) -> jinja2.Environment:
@@ -57,14 +61,14 @@ class TemplateDrafter:
     ) -> tuple[str | None, str]:
         """(subject, body) for e-mail, (None, text) for SMS."""
         template = self.env.get_template(f"{channel}_{order.industry}.j2")
-        ctx = notice_context(order, decision, channel=channel)
+        ctx = notice_context(order, decision, channel=channel, settings=self.settings)
         if channel == "email":
             subject, _, body = template.render(ctx).partition(SUBJECT_SEPARATOR)
             return _tidy(subject), _tidy(body)
         text = ""
-        for variant in ("full", "link", "min"):
+        for variant in ("full", "short", "min"):  # the first that fits the segment limit
             text = _tidy(template.render(ctx, variant=variant))
-            if len(text) <= SMS_LIMIT:
+            if len(text.encode("utf-16-le")) // 2 <= self.settings.sms_limit:
                 break
         return None, text
 
@@ -72,7 +76,8 @@ class TemplateDrafter:
         """Render and check one notice."""
         started = time.perf_counter()
         subject, body = self.render(order, decision, channel)
-        check = check_text(order, decision, channel=channel, subject=subject, body=body)
+        check = check_text(order, decision, channel=channel, subject=subject, body=body,
+                           settings=self.settings)
         return Draft(
             order_id=order.order_id,
             channel=channel,

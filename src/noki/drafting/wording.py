@@ -55,6 +55,13 @@ OPTION_LABELS_AUTO: dict[OptionName, str] = {
     "reschedule": "納期変更のご相談",
     "cancel_refund": "ご注文をキャンセルする（代金は返金いたします）",
 }
+OPTION_LABELS_VEHICLE: dict[OptionName, str] = {
+    "wait": "このまま納車をお待ちいただく",
+    "substitute": "別グレード・別仕様へのご変更（納期を改めてご案内いたします）",
+    "partial_shipment": "ご注文の一部を先にお渡しする",
+    "reschedule": "納車日のご相談",
+    "cancel_refund": "ご契約の解除（申込金・お支払い済みの代金は返金いたします）",
+}
 OPTION_SHORT: dict[OptionName, str] = {
     "wait": "お待ちいただく",
     "substitute": "代替品",
@@ -75,7 +82,6 @@ CONTACT = {
     "btob": "のき商事 法人営業部 sales@noki-shoji.example.jp / 03-1234-5678（平日9時～17時）",
     "auto": "のきモータース サービス窓口 service@noki-motors.example.jp / 0120-345-678",
 }
-SELF_SERVICE_URL = "https://noki.example/b/{order_id}"
 
 _COMPANY = re.compile(
     r"株式会社|有限会社|合同会社|合資会社|合名会社|法人|組合|協会|\(株\)|\(有\)|（株）|（有）"
@@ -88,8 +94,10 @@ def reason_text(reason: DelayReason, industry: Industry) -> str:
     return phrases.get(industry, phrases["default"])
 
 
-def option_label(option: OptionName, industry: Industry) -> str:
-    """An option with what it means for the customer."""
+def option_label(option: OptionName, industry: Industry, kind: str = "") -> str:
+    """An option with what it means for the customer (a new car has its own words)."""
+    if kind == "vehicle":
+        return OPTION_LABELS_VEHICLE[option]
     table = {"btob": OPTION_LABELS_BTOB, "auto": OPTION_LABELS_AUTO}.get(industry, OPTION_LABELS)
     return table[option]
 
@@ -111,7 +119,9 @@ def short_name(name: str) -> str:
     return name.replace("　", " ").split(" ")[0]
 
 
-def compensation_text(comp: Compensation, *, need_by: str | None = None) -> str:
+def compensation_text(
+    comp: Compensation, *, need_by: str | None = None, need_by_past: bool = False
+) -> str:
     """The decided compensation as one sentence (empty for none); wording fixed by policy."""
     amount = format_yen(comp.amount_jpy) if comp.amount_jpy is not None else ""
     match comp.type:
@@ -123,8 +133,10 @@ def compensation_text(comp: Compensation, *, need_by: str | None = None) -> str:
                 "お送りいたします。"
             )
         case "refund_full":
-            when = f"ご指定の期日（{need_by}）" if need_by else "ご指定の期日"
-            return f"{when}までにお届けできないため、ご注文代金の全額{amount}を返金いたします。"
+            when = f"ご指定の期日である{need_by}" if need_by else "ご指定の期日"
+            could_not = "お届けできなかったため" if need_by_past else "お届けできないため"
+            return (f"{when}までに{could_not}、ご注文をキャンセルとし、"
+                    f"お支払いいただいた代金の全額{amount}を返金いたします。")
         case "sla_credit":
             return (
                 f"ご契約の納期条件に基づき、納期遅延クレジットとして{amount}を"
@@ -140,6 +152,43 @@ def compensation_text(comp: Compensation, *, need_by: str | None = None) -> str:
                 "お贈りいたします。"
             )
     return ""
+
+
+# The uncertainty caveat names the order's own cause (a quality hold is not up to a supplier).
+_CAVEAT_CAUSE = {
+    "supplier_delay": "仕入先の状況", "demand_surge": "メーカーからの入荷数",
+    "production_issue": "生産の進み具合", "logistics": "輸送の状況",
+    "disaster": "被災地域の復旧状況", "quality_hold": "品質確認の結果",
+}
+_CONFIRMED = {
+    "supplier_delay": "仕入先から出荷日の回答を得ており",
+    "demand_surge": "メーカーから出荷日の回答を得ており",
+    "production_issue": "製造元から出荷日の回答を得ており",
+    "logistics": "輸送業者から到着日の回答を得ており",
+    "disaster": "製造元から出荷再開日の回答を得ており",
+    "quality_hold": "品質確認の完了日が決まっており",
+}
+
+
+def caveat(reason: DelayReason, confidence: str) -> str:
+    """How sure the new date is, in words that match the delay reason."""
+    if confidence == "high":
+        return f"{_CONFIRMED[reason]}、この予定で進む見込みです。"
+    if confidence == "medium":
+        return f"{_CAVEAT_CAUSE[reason]}により前後する可能性があります。"
+    return ("現時点では見通しが立ちにくく、変わる可能性があります。"
+            "変更があれば速やかにお知らせいたします。")
+
+
+_VERB = {"ec": "お届け", "btob": "納品", "vehicle": "納車", "parts": "入荷"}
+
+
+def promised_clause(promised: str, kind: str, *, past: bool) -> str:
+    """The promised date as past (できませんでした) or still ahead (できない見込み)."""
+    verb = _VERB[kind]
+    if past:
+        return f"当初ご案内の{promised}までに{verb}できませんでした。"
+    return f"当初ご案内した{promised}には{verb}できない見込みとなりました。"
 
 
 def compensation_short(comp: Compensation) -> str:

@@ -13,7 +13,8 @@ from noki.rules.calendar import CalendarError
 from noki.rules.engine import DecisionError, Engine, EngineError
 
 FIELDS = ("segment", "lane", "compensation.type", "compensation.amount_jpy", "options",
-          "approval", "channel", "human_followup", "next_update_date")
+          "approval", "channel", "human_followup", "next_update_date",
+          "notice_purpose")
 
 
 def _value(decision: Decision, name: str) -> Any:

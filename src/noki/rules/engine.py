@@ -184,6 +184,7 @@ class Engine:
                 "delay_days": facts["delay_days"],
                 "deadline_missed": facts["deadline_missed"],
                 "rules_version": self.ruleset.version,
+                "notice_purpose": facts["notice_purpose"],
                 "trace": trace,
             }
         except KeyError as exc:

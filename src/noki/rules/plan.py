@@ -30,7 +30,7 @@ Source = tuple[int, Any]
 
 # Decision fields that are the fact of the same name.
 SAME_NAME = ("segment", "lane", "human_followup", "approval", "channel", "next_update_date",
-             "delay_days", "deadline_missed")
+             "delay_days", "deadline_missed", "notice_purpose")
 
 
 class Step:

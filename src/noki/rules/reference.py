@@ -11,7 +11,7 @@ from datetime import timedelta
 from decimal import ROUND_FLOOR, Decimal
 
 from noki.domain.decision import Compensation, Decision, OptionName
-from noki.domain.facts import deadline_missed, delay_days
+from noki.domain.facts import deadline_missed, delay_days, eta_change
 from noki.domain.order import Order
 
 _UPDATE_INTERVAL = {"high": 7, "medium": 3, "low": 1}
@@ -83,8 +83,9 @@ def _compensation(o: Order, segment: str, days: int, missed: bool) -> Compensati
     return Compensation(type="none")
 
 
-def _options(o: Order, days: int) -> list[OptionName]:
-    options: list[OptionName] = ["wait"]
+def _options(o: Order, days: int, missed: bool) -> list[OptionName]:
+    # An EC order that misses its need-by date is cancelled and refunded in full: no waiting.
+    options: list[OptionName] = [] if (missed and o.industry == "ec") else ["wait"]
     if o.sku.substitutes:
         options.append("substitute")
     if o.partial_available and o.partial_allowed and o.quantity >= 2:
@@ -110,6 +111,12 @@ def _channel(o: Order) -> str:
     if contact.phone:
         return "sms"
     return "none"
+
+
+def _purpose(o: Order, days: int) -> str:
+    if eta_change(o) == "earlier":
+        return "improved"
+    return "delay" if days >= 1 else "none"
 
 
 def decide_reference(order: Order, rules_version: str = "reference") -> Decision:
@@ -140,13 +147,14 @@ def decide_reference(order: Order, rules_version: str = "reference") -> Decision
             "lane": lane,
             "human_followup": followup,
             "compensation": compensation,
-            "options": _options(order, days),
+            "options": _options(order, days, missed),
             "approval": approval,
             "channel": channel,
             "next_update_date": next_update,
             "delay_days": days,
             "deadline_missed": missed,
             "rules_version": rules_version,
+            "notice_purpose": _purpose(order, days),
             "trace": [],
         }
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, get_args
 
+from noki.domain import decision as d
 from noki.domain import order as o
 
 
@@ -66,6 +67,8 @@ FACTS: dict[str, FactType] = {
     "deadline_missed": FactType("bool"),
     "order_value_jpy": FactType("int"),
     "days_over_sla": FactType("int", nullable=True),
+    "eta_change": FactType("enum", ("earlier", "later", "same"), nullable=True),
+    "promised_passed": FactType("bool"),
 }
 
 # Outputs that become decision fields; tables may also declare intermediate outputs. The values
@@ -81,6 +84,7 @@ DECISION_OUTPUTS: dict[str, FactType] = {
     "human_followup": FactType("bool"),
     "approval": FactType("enum"),
     "next_update_date": FactType("date"),
+    "notice_purpose": _enum(d.NoticePurpose),
 }
 
 INTERMEDIATE_KINDS = ("enum", "int", "number", "bool", "string", "date")

@@ -144,9 +144,21 @@ _MAKERS = {"ec": _ec, "btob": _btob, "auto": _auto}
 _PREFIX = {"ec": "EC", "btob": "BB", "auto": "AU"}
 
 
+def _previous_eta(rng: random.Random, eta: dict[str, Any]) -> dict[str, Any]:
+    """The ETA of the previous notice: mostly earlier than now (a re-delay), sometimes later."""
+    shift = rng.randint(3, 14) * (1 if rng.random() < 0.3 else -1)
+    return {
+        "earliest": (date.fromisoformat(eta["earliest"]) + timedelta(days=shift)).isoformat(),
+        "latest": (date.fromisoformat(eta["latest"]) + timedelta(days=shift)).isoformat(),
+        "confidence": rng.choice(["high", "medium", "low"]),
+    }
+
+
 def sample_orders(n: int, seed: int = 0, as_of: date = DEFAULT_AS_OF) -> Iterator[dict[str, Any]]:
     """Yield n order documents (JSON-ready dicts) mixing EC, BtoB and automotive."""
     rng = random.Random(seed)
+    # A second stream, so adding previous ETAs left every other sampled value as it was.
+    history = random.Random(f"previous-eta:{seed}")
     for idx in range(1, n + 1):
         industry = rng.choices(("ec", "btob", "auto"), weights=(6, 2, 2))[0]
         base: dict[str, Any] = {
@@ -159,4 +171,6 @@ def sample_orders(n: int, seed: int = 0, as_of: date = DEFAULT_AS_OF) -> Iterato
         }
         base.update(_dates(rng, as_of))
         base.update(_MAKERS[industry](rng, idx, base))
+        if base["reschedule_count"] > 0:
+            base["previous_eta"] = _previous_eta(history, base["eta"])
         yield base

@@ -95,7 +95,8 @@ class DraftingPort:
         body: str,
     ) -> CheckResult:
         """Run the grounding checker on a (possibly edited) text."""
-        return check_text(order, decision, channel=channel, subject=subject, body=body)
+        return check_text(order, decision, channel=channel, subject=subject, body=body,
+                          settings=self.template.settings)
 
     def close(self) -> None:
         """Close the model client and stop the loop thread."""

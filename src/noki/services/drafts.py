@@ -214,8 +214,11 @@ def draft_row_values(
     made: Draft, *, order: Order, decision_id: int, decision: Decision, kind: str
 ) -> dict[str, Any]:
     """The columns of a new system-made draft row (version and root set by the caller)."""
+    fields = _text_fields(made)
+    # The queue shows 「クーポン 1,000円」, not the bare code: keep the amount beside the type.
+    fields["meta"] = {**fields["meta"], "compensation_amount": decision.compensation.amount_jpy}
     return {
-        **_text_fields(made),
+        **fields,
         "order_id": order.order_id,
         "decision_id": decision_id,
         "kind": kind,

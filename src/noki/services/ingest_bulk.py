@@ -148,11 +148,16 @@ def store_chunk(
                 rules_version=c.decision.rules_version,
             )
         )
+    # An order that is on time gets no delay notice (notice_purpose none).
+    quiet = {oid for oid, c in changes.items()
+             if c.decision is not None and c.decision.notice_purpose == "none"}
+    events += [audit.event(actor=actor, action="no_notice_needed", order_id=oid, at=now)
+               for oid in quiet]
     audit.record_many(s, events)
     jobs = [
         NewJob(order_id=oid, decision_id=decision_ids[oid], kind="initial",
                auto_send=auto_send, actor=actor)
-        for oid in changes
+        for oid in changes if oid not in quiet
     ]
     result.job_ids = draft_jobs.enqueue(s, jobs)
     result.order_ids = list(changes)

@@ -197,3 +197,30 @@ def seed_demo_inquiries(engine: Engine, *, faq: FaqIndex, n_orders: int = 6) -> 
             record_sent_message_id(s, msgid, order.order_id)
         s.commit()
     return [receive_mail(engine, raw, faq=faq) for raw in sample_replies(threads, to=INBOX)]
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)  # SQLite returns naive UTC
+
+
+@dataclass(frozen=True)
+class InquiryLine:
+    """One inquiry as the console lists it, with its SLA clock."""
+
+    row: InquiryRow
+    waiting_minutes: int  # since received, until the first response (or now)
+
+
+def list_inquiries(engine: Engine, *, now: dt.datetime, state: str = "",
+                   limit: int = 200) -> list[InquiryLine]:
+    """Newest first; the SLA clock runs until the first response."""
+    with Session(engine) as s:
+        query = select(InquiryRow)
+        if state:
+            query = query.where(InquiryRow.state == state)
+        rows = s.exec(query.order_by(col(InquiryRow.received_at).desc()).limit(limit)).all()
+    out = []
+    for row in rows:
+        start, end = _aware(row.received_at), _aware(row.first_response_at or now)
+        out.append(InquiryLine(row, max(0, int((end - start).total_seconds() // 60))))
+    return out

@@ -69,6 +69,10 @@ CSV_COLUMNS: dict[str, tuple[str, ...]] = {
     "eta_earliest": ("eta", "earliest"),
     "eta_latest": ("eta", "latest"),
     "eta_confidence": ("eta", "confidence"),
+    # The ETA told in the previous notice (optional): the notice says what changed.
+    "previous_eta_earliest": ("previous_eta", "earliest"),
+    "previous_eta_latest": ("previous_eta", "latest"),
+    "previous_eta_confidence": ("previous_eta", "confidence"),
     "reschedule_count": ("reschedule_count",),
     "delay_reason": ("delay_reason",),
     "need_by": ("need_by",),

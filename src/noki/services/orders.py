@@ -120,10 +120,13 @@ def _decide_and_draft(
     decision = ctx.rules.decide(order)
     drow = store_decision(s, row, decision, actor=actor)
     assert drow.id is not None
+    report.order_ids.append(order.order_id)
+    if decision.notice_purpose == "none":  # on time: no delay notice to write
+        audit.record(s, actor=actor, action="no_notice_needed", order_id=order.order_id)
+        return
     report.job_ids += draft_jobs.enqueue(
         s, [NewJob(order.order_id, drow.id, kind, auto_send=auto_send, actor=actor)]
     )
-    report.order_ids.append(order.order_id)
 
 
 def eta_event(
@@ -186,6 +189,7 @@ def _apply_eta(
     order = old.model_copy(
         update={
             "eta": eta,
+            "previous_eta": old.eta,  # the notice says what changed since then
             "as_of": max(old.as_of, as_of or ctx.clock.today()),
             "reschedule_count": old.reschedule_count + int(later),
         }

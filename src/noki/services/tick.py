@@ -62,6 +62,8 @@ def tick(ctx: AppContext, *, today: date | None = None, auto_send: bool = False)
             drow = store_decision(s, row, decision, actor=SYSTEM)
             audit.record(s, actor=SYSTEM, action="follow_up_due", order_id=order_id)
             assert drow.id is not None
+            if decision.notice_purpose == "none":
+                continue  # on time again: no follow-up notice to write
             job_ids += draft_jobs.enqueue(
                 s, [NewJob(order_id, drow.id, "followup", auto_send=auto_send)]
             )

@@ -18,11 +18,13 @@ from noki.voc.models import (
     Explanation,
     ExplanationDoc,
     FaqEntry,
+    FaqProposal,
     Gap,
     Quote,
     Spike,
     VocReport,
     Voice,
+    WordingProposal,
 )
 from noki.voc.proposals import propose
 from noki.voc.taxonomy import BY_CODE, CODES
@@ -175,12 +177,16 @@ def build_report(voices: Sequence[Voice], faq_entries: Sequence[FaqEntry],
                                       topic=topic_of.get(i))
             for i, (v, row) in enumerate(zip(voices, hits.tolist(), strict=True))]
     # Proposals cite the notice templates as evidence even when they are not explanations here.
-    evidence = list(proposal_templates if proposal_templates is not None else template_docs or [])
-    coverage = explanations if template_docs is not None else explain(evidence, clf, tok)
-    faq_proposals, wording_proposals = propose(
-        gap_list, proposals or {}, evidence, rule_tables,
-        {c: [e.id for e in coverage if e.kind == "template" and c in e.categories]
-         for c in CODES}) if proposals else ([], [])
+    faq_proposals: list[FaqProposal] = []
+    wording_proposals: list[WordingProposal] = []
+    if proposals:
+        evidence = list(proposal_templates if proposal_templates is not None
+                        else template_docs or [])
+        coverage = explanations if template_docs is not None else explain(evidence, clf, tok)
+        faq_proposals, wording_proposals = propose(
+            gap_list, proposals, evidence, rule_tables,
+            {c: [e.id for e in coverage if e.kind == "template" and c in e.categories]
+             for c in CODES})
     dates = [v.date for v in voices]
     clock.lap("topic summaries")
     return VocReport(

@@ -15,7 +15,7 @@ from noki.app import AppContext
 from noki.web.background import Background
 from noki.web.deps import CsrfFailed, LoginRequired, PermissionDenied
 from noki.web.render import render
-from noki.web.routes import api, auth, console, pages
+from noki.web.routes import api, auth, console, inquiries, pages
 
 
 def create_app(ctx: AppContext, *, background: bool | None = None) -> FastAPI:
@@ -45,7 +45,7 @@ def create_app(ctx: AppContext, *, background: bool | None = None) -> FastAPI:
         https_only=settings.session_https_only,
         max_age=12 * 3600,
     )
-    for module in (api, auth, console, pages):
+    for module in (api, auth, console, inquiries, pages):
         app.include_router(module.router)
 
     @app.exception_handler(LoginRequired)

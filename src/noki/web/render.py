@@ -45,6 +45,21 @@ LABELS = {
 }
 templates.env.globals["label"] = lambda key: LABELS.get(str(key), str(key))
 
+COMPENSATION_LABELS = {
+    "none": "なし", "free_shipping": "送料無料", "coupon": "クーポン", "refund_full": "全額返金",
+    "sla_credit": "遅延クレジット", "loaner_car": "代車",
+    "accessory_coupon": "アクセサリークーポン", "service_coupon": "整備クーポン",
+}
+
+
+def compensation_label(kind: object, amount: object = None) -> str:
+    """送料無料, クーポン 1,000円, なし: a compensation code in the console's words."""
+    text = COMPENSATION_LABELS.get(str(kind), str(kind))
+    return f"{text} {amount:,}円" if isinstance(amount, int) and amount else text
+
+
+templates.env.globals["comp_label"] = compensation_label
+
 
 def flash(request: Request, message: str, kind: str = "ok") -> None:
     """Show a message on the next page."""

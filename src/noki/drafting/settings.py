@@ -1,0 +1,50 @@
+"""Drafting settings (pure values): SMS size, delivery lead times, the self-service link."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+SMS_SEGMENT_CHARS = 70  # one UCS-2 segment
+SMS_PART_CHARS = 67  # each part of a concatenated message
+
+
+def _lead_days() -> dict[str, int]:
+    # Days from arrival at our warehouse to the customer's date, per kind of delivery.
+    return {"ec": 2, "btob": 1, "vehicle": 7, "parts": 1}
+
+
+@dataclass(frozen=True)
+class NoticeSettings:
+    """What the drafter and the checker need besides the order and its decision."""
+
+    sms_max_segments: int = 1
+    replies_handled: bool = False  # 「返信でお選びください」 only when replies are read
+    lead_days: dict[str, int] = field(default_factory=_lead_days)
+    btob_business_days: bool = True  # BtoB lead time skips Saturdays and Sundays
+    # Placeholder until the lifecycle issue signs self-service links: never a bare order id.
+    self_service_url: str = "https://nk.example/s/{token}"
+    link_salt: str = "noki-self-service"
+
+    @property
+    def sms_limit(self) -> int:
+        """Characters allowed in one SMS under the segment limit."""
+        if self.sms_max_segments <= 1:
+            return SMS_SEGMENT_CHARS
+        return SMS_PART_CHARS * self.sms_max_segments
+
+    def link_for(self, order_id: str) -> str:
+        """The self-service link of an order (an opaque token, not the order id)."""
+        digest = hashlib.sha256(f"{self.link_salt}:{order_id}".encode()).hexdigest()
+        token = format(int(digest[:12], 16), "x")[:8]
+        return self.self_service_url.format(token=token)
+
+
+DEFAULT_SETTINGS = NoticeSettings()
+
+
+def sms_segments(length: int) -> int:
+    """How many segments a UCS-2 SMS of this many UTF-16 units needs."""
+    if length <= SMS_SEGMENT_CHARS:
+        return 1
+    return -(-length // SMS_PART_CHARS)
