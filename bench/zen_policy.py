@@ -247,12 +247,39 @@ def _table_nodes(table: Table, types: Mapping[str, FactType], x: int) -> list[di
         ]
     if lists:
         raise NotExpressible(f"collect table {table.name} mixes list and scalar outputs")
-    if len(table.rules) > 1 and set(table.outputs) & set(table.inputs):
+    if len(table.rules) > 1 and set(table.outputs) & set(table.inputs) and not _exclusive(table):
         # Ours tests every row on the facts before the table, then applies them in order;
         # chaining single-row nodes would let a later row test an earlier row's output.
         raise NotExpressible(f"collect table {table.name} reads its own outputs")
     return [table_node(f"{table.name}:{rule.id}", table, [rule], "first", types, x + 10 * i)
             for i, rule in enumerate(table.rules)]
+
+
+def _accepted(rule: Any, field: str) -> set[Any] | None:
+    """The values a row accepts for a field (eq / in), None when it does not pin them."""
+    for c in rule.conditions:
+        if c.field == field and c.op == "eq":
+            return {c.value}
+        if c.field == field and c.op == "in":
+            return set(c.value)
+    return None
+
+
+def _exclusive(table: Table) -> bool:
+    """No row tests a field that an earlier row may have changed to a value it accepts.
+
+    Then chaining single-row nodes equals testing every row on the facts before the table.
+    """
+    for j, later in enumerate(table.rules):
+        tested = {c.field for c in later.conditions}
+        for earlier in table.rules[:j]:
+            for name, value in earlier.outputs:
+                if name not in tested or _accepted(earlier, name) == {value}:
+                    continue  # untested, or rewritten to the only value it could have had
+                accepted = _accepted(later, name)
+                if isinstance(value, dict) or accepted is None or value in accepted:
+                    return False
+    return True
 
 
 def build_graph(ruleset: RuleSet) -> dict[str, Any]:
@@ -322,6 +349,7 @@ def to_decision(result: Mapping[str, Any]) -> dict[str, Any]:
         "next_update_date": result["next_update_date"],
         "delay_days": _whole(result["delay_days"], "delay_days"),
         "deadline_missed": result["deadline_missed"],
+        "escalation": result["escalation"],
         "notice_purpose": result["notice_purpose"],
     }
 

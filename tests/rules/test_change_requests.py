@@ -136,13 +136,16 @@ def test_date_range_condition_between(tmp_path):
             "        when: {as_of: {between: [2026-12-28, 2027-01-04]}}\n"
             "        then: {human_followup: true}\n        why: 年末年始は担当者がフォロー\n")
     rules = _edit(tmp_path, [
-        ("50_channel_approval.yaml", "      channel:\n    outputs:\n      human_followup:",
-         "      channel:\n      as_of:\n    outputs:\n      human_followup:"),
+        ("50_channel_approval.yaml", "    outputs:\n      human_followup:",
+         "      as_of:\n    outputs:\n      human_followup:"),
         ("50_channel_approval.yaml", "      - id: followup-priority-lane\n",
          rule + "      - id: followup-priority-lane\n")])
-    assert _decide(rules, as_of="2026-12-28").human_followup is True
-    assert _decide(rules, as_of="2027-01-04").human_followup is True
-    assert _decide(rules, as_of="2027-01-05").human_followup is False
+    later = {"eta": {"earliest": "2027-01-20", "latest": "2027-01-22", "confidence": "high"},
+             "promised_date": "2027-01-18"}
+    assert _decide(rules, as_of="2026-12-27", **later).human_followup is False
+    assert _decide(rules, as_of="2026-12-28", **later).human_followup is True
+    assert _decide(rules, as_of="2027-01-04", **later).human_followup is True
+    assert _decide(rules, as_of="2027-01-05", **later).human_followup is False
     assert not [f for f in lint(load_ruleset(rules)) if f.severity == "error"]
 
 

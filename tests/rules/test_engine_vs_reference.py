@@ -30,7 +30,16 @@ def orders(draw: st.DrawFn) -> Order:
         "penalty_rate_per_day": st.sampled_from([0.0, 0.001, 0.0025, 0.01]),
         "penalty_cap_rate": st.sampled_from([0.0, 0.05, 0.1, 0.3]),
     }))
+    status = draw(st.none() | st.fixed_dictionaries({
+        "state": st.sampled_from(["backordered", "allocated", "partially_shipped",
+                                  "substituted", "shipped", "cancelled"]),
+        "choice": st.sampled_from([None, "wait", "substitute", "cancel_refund"]),
+        "granted_type": st.sampled_from(["none", "coupon", "free_shipping", "sla_credit",
+                                         "refund_full", "service_coupon", "loaner_car"]),
+        "granted_jpy": st.sampled_from([0, 500, 1000, 1500, 3000, 100_000]),
+    }))
     return Order.model_validate({
+        "status": status,
         "order_id": "T-1", "industry": industry, "as_of": str(BASE),
         "ordered_at": str(promised - timedelta(days=10)), "promised_date": str(promised),
         "eta": {"earliest": str(earliest), "latest": str(latest),

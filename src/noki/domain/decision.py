@@ -16,6 +16,7 @@ CompensationType = str
 OptionName = str
 DecidedChannel = str
 Approval = str
+Escalation = Literal["none", "person"]
 # Whether and what to write: a delay notice, good news (ETA moved earlier), or nothing. Fixed in
 # code: the services act on these values.
 NoticePurpose = Literal["delay", "improved", "none"]
@@ -71,7 +72,15 @@ class Decision(BaseModel):
     rules_version: str
     notice_purpose: NoticePurpose = "delay"
     trace: list[TraceEntry] = []
+    # Overdue orders go to a person once (rules/70_escalation.yaml).
+    escalation: Escalation = "none"
 
     def to_json_dict(self) -> dict[str, object]:
         """The decision as plain JSON types, in contract field order."""
-        return self.model_dump(mode="json")
+        # `escalation` is lifecycle state added later: shown only when a person must act,
+        # so the contract's documents stay exactly as they were for every other order.
+        return self.model_dump(mode="json", exclude=_NO_ESCALATION if self.escalation == "none"
+                               else None)
+
+
+_NO_ESCALATION = {"escalation"}

@@ -49,8 +49,9 @@ def days_over_sla(order: Order) -> int | None:
 
 
 # The parts of an order the expressions below name, each bound once per order.
-_PARTS = (("eta", "o.eta"), ("sku", "o.sku"), ("c", "o.customer"), ("k", "c.contract"),
-          ("ct", "c.contact"), ("delay", "max(0, (eta.latest - o.promised_date).days)"))
+_PARTS = (("st", "o.status"), ("eta", "o.eta"), ("sku", "o.sku"), ("c", "o.customer"),
+          ("k", "c.contract"), ("ct", "c.contact"),
+          ("delay", "max(0, (eta.latest - o.promised_date).days)"))
 
 # Each fact the rules may read, keyed by its dotted name (must match delay_days ... above).
 FACT_SOURCES: dict[str, str] = {
@@ -92,6 +93,14 @@ FACT_SOURCES: dict[str, str] = {
     "deadline_missed": "o.need_by is not None and eta.latest > o.need_by",
     "order_value_jpy": "o.quantity * o.unit_price_jpy",
     "days_over_sla": "None if k is None or k.sla_days is None else delay - k.sla_days",
+    # The lifecycle (noki.domain.lifecycle), filled in by noki: state, the customer's choice,
+    # the compensation ledger, and overdue (the latest ETA passed while the customer waits).
+    "state": "'backordered' if st is None else st.state",
+    "choice": "None if st is None else st.choice",
+    "compensation.granted_type": "'none' if st is None else st.granted_type",
+    "compensation.granted_jpy": "0 if st is None else st.granted_jpy",
+    "overdue": ("o.as_of > eta.latest and (st is None or st.state in "
+                "('backordered', 'partially_shipped', 'substituted'))"),
     "eta_change": "None if o.previous_eta is None else _eta_change(o)",
     "promised_passed": "o.promised_date < o.as_of",
 }

@@ -123,6 +123,20 @@ class Customer(_Strict):
     contact: Contact = Contact()
 
 
+LifecycleState = Literal[
+    "backordered", "allocated", "partially_shipped", "shipped", "cancelled", "substituted"
+]
+
+
+class Status(_Strict):
+    """Where the order stands in its lifecycle and what was granted (set by noki, not the ERP)."""
+
+    state: LifecycleState = "backordered"
+    choice: str | None = None
+    granted_type: str = "none"  # the compensation kind granted last (ledger)
+    granted_jpy: int = Field(default=0, ge=0)  # yen granted under that kind so far
+
+
 class Order(_Strict):
     """One backordered order line."""
 
@@ -145,6 +159,8 @@ class Order(_Strict):
     partial_allowed: bool = False
     sku: Sku
     customer: Customer
+    # Filled in from the database before deciding; the ERP's document leaves it out.
+    status: Status | None = None
 
     @property
     def order_value_jpy(self) -> int:

@@ -1,20 +1,21 @@
-"""decide_many: a batch decided table by table over columns, durable deciding each cell once.
+"""decide_many: a batch decided over columns, durable-rules deciding each table cell once.
 
 decide() keys each table by the cell of its inputs and asks durable-rules once per cell. Here
-the same happens for many orders at once. Each order carries a State (the outputs the tables
-so far decided for it, noki.rules.plan). Per table, the state's view of the table's inputs
-plus the cells of its raw inputs give the rows the table fires (its effect); a key not seen
-before is decided through the engine's per-table cell cache, i.e. by durable for a new cell
-(Engine.table_effect). State and effect give the next state. The final state picks a Plan
-built once, so per order what remains is reading its facts (one pass), dictionary lookups,
-the values rows compute, and the Decision. Exact only while no table reads a computed value;
-for other rule sets, and for engines without the cell cache, decide_many calls decide().
+the same happens for many orders at once (docs/rules.md, "Batches"). Facts are read in one
+pass per order and cut into cells a column at a time. Per group of tables (noki.rules.learned)
+each order has a state (the outputs its tables decided so far); each stage maps (state, cells)
+to the next state and the stage's trace entries with one lookup per order. A key not seen
+before is worked out table by table through the engine's per-table cell cache, i.e. durable
+decides every new cell (Engine.table_effect). The final states pick a Plan built once
+(noki.rules.plan), so per order what remains is the values rows compute and the Decision.
+Exact only while no table reads a computed value; for other rule sets, and for engines
+without the cell cache, decide_many calls decide() for each order.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterator, Sequence
 from itertools import chain
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
@@ -71,6 +72,12 @@ class BatchDecider:
                 self.stages.append((self.groups[t], raw, (t,)))
             else:
                 self.stages[-1] = (last[0], last[1], (*last[2], t))
+        # A group's first stage (with raw inputs) needs no state in its key: it is always 0.
+        self.first_stage: list[bool] = []
+        started: set[int] = set()
+        for group, raw, _ in self.stages:
+            self.first_stage.append(bool(raw) and group not in started)
+            started.add(group)
         refs = {r for ct in engine.tables for row in ct.rows.values() for rs in row.refs
                 for r in rs}
         self.columns = tuple(sorted({*self.cells, *refs, "order_id",
@@ -134,18 +141,27 @@ class BatchDecider:
         groups: list[Sequence[int]] = [[0] * len(orders) for _ in learned.spaces]
         traces = []
         facts: dict[int, dict[str, Any]] = {}  # flat facts of orders that reached a new cell
+        first = self.first_stage
         for g, (group, raw, tables) in enumerate(self.stages):
             moves, states = learned.moves[g], groups[group]
-            keys: Sequence[Hashable] = (
-                list(zip(states, *[c for n in raw for c in cells[n]], strict=True)) if raw
-                else states)
+            columns_of_stage = [c for n in raw for c in cells[n]]
+            keys: Sequence[Hashable]
+            if first[g]:  # a group's first stage starts every order in state 0
+                keys = (columns_of_stage[0] if len(columns_of_stage) == 1 else
+                        list(zip(*columns_of_stage, strict=True)))
+            else:
+                keys = list(zip(states, *columns_of_stage, strict=True)) if raw else states
             try:
                 after: list[Move] = list(map(moves.__getitem__, keys))
             except KeyError:  # a key not seen before: learn it (rare once warm)
+                found: list[Move | None] = [moves.get(key) for key in keys]
                 with self._lock:
-                    after = [moves.get(key) or self._learn(moves, key, learned, group, tables,
-                                                           states[i], orders, cells, i, facts)
-                             for i, key in enumerate(keys)]
+                    for i in _nones(found):
+                        key = keys[i]
+                        found[i] = moves.get(key) or self._learn(
+                            moves, key, learned, group, tables, states[i], orders, cells, i,
+                            facts)
+                after = found  # type: ignore[assignment]  # no None is left
             groups[group], trace = zip(*after, strict=True)
             traces.append(trace)
         finals: list[Hashable] = (list(zip(*groups, strict=True)) if len(groups) > 1
@@ -197,3 +213,14 @@ class BatchDecider:
                     raise DecisionError(f"order {order_id}: {exc}") from exc
                 learned.plans[final] = plan
             return plan
+
+
+def _nones(values: list[Any]) -> Iterator[int]:
+    """The indexes of None in values, each found by list.index (in C)."""
+    i = -1
+    while True:
+        try:
+            i = values.index(None, i + 1)
+        except ValueError:
+            return
+        yield i

@@ -7,7 +7,7 @@ same shape for a field, so equal cells give equal keys from one batch to the nex
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from itertools import repeat
 from operator import is_
@@ -27,6 +27,16 @@ def column_cells(conditions: list[Condition], kind: str) -> Cells:
         return lambda column: [column]  # few values: the value itself is a (finer) cell
     if kind in ("int", "number"):
         bounds = thresholds(conditions)
+        if kind == "int" and all(type(b) is int for b in bounds):
+            # Integers: with edges at t and t + 1 one bisect tells x < t, x == t and x > t apart.
+            edges = sorted({*bounds, *(b + 1 for b in bounds)})
+
+            def integers(column: Sequence[Any]) -> list[Sequence[Any]]:
+                if None in column:
+                    return [[None if x is None else bisect_right(edges, x) for x in column]]
+                return [list(map(bisect_right, repeat(edges), column))]
+
+            return integers
         exact = frozenset(bounds)
 
         def numbers(column: Sequence[Any]) -> list[Sequence[Any]]:

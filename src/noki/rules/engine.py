@@ -186,6 +186,7 @@ class Engine:
                 "rules_version": self.ruleset.version,
                 "notice_purpose": facts["notice_purpose"],
                 "trace": trace,
+                "escalation": facts.get("escalation", "none"),
             }
         except KeyError as exc:
             raise DecisionError(f"the rules left {exc.args[0]!r} undecided") from exc

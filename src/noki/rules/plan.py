@@ -12,7 +12,7 @@ from collections.abc import Callable, Hashable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from noki.domain.decision import OPTION_ORDER, Decision
-from noki.domain.facts import FACT_SOURCES as FACT_COLUMNS
+from noki.domain.facts import FACT_SOURCES
 from noki.rules.expressions import ExpressionError
 from noki.rules.model import Rule
 from noki.rules.outputs import DecisionError, to_output
@@ -30,7 +30,7 @@ Source = tuple[int, Any]
 
 # Decision fields that are the fact of the same name.
 SAME_NAME = ("segment", "lane", "human_followup", "approval", "channel", "next_update_date",
-             "delay_days", "deadline_missed", "notice_purpose")
+             "delay_days", "deadline_missed", "notice_purpose", "escalation")
 
 
 class Step:
@@ -184,7 +184,7 @@ def build_plan(engine: Engine, state: State) -> Plan:
             return COMPUTED, name
         if name in const:
             return CONST, const[name]
-        if name in FACT_COLUMNS:
+        if name in FACT_SOURCES:
             return RAW, name
         if required:
             raise DecisionError(f"the rules left {name!r} undecided")

@@ -11,10 +11,31 @@ from datetime import timedelta
 from decimal import ROUND_FLOOR, Decimal
 
 from noki.domain.decision import Compensation, Decision, OptionName
-from noki.domain.facts import deadline_missed, delay_days, eta_change
+from noki.domain.facts import deadline_missed, delay_days, eta_change, flat_facts
 from noki.domain.order import Order
 
 _UPDATE_INTERVAL = {"high": 7, "medium": 3, "low": 1}
+_TOPPED_UP = ("coupon", "accessory_coupon", "service_coupon", "sla_credit")
+
+
+def _net_of_ledger(o: Order, entitled: Compensation) -> Compensation:
+    """Only what the ledger has not granted yet (rules/30_compensation.yaml compensation_ledger)."""
+    status = o.status
+    if status is None or status.granted_type != entitled.type:
+        return entitled
+    if entitled.type in _TOPPED_UP:
+        extra = max(0, (entitled.amount_jpy or 0) - status.granted_jpy)
+        return Compensation(type=entitled.type, amount_jpy=extra)
+    return Compensation(type="none")
+
+
+def _escalation(o: Order) -> str:
+    facts = flat_facts(o)
+    if facts["overdue"] and facts["choice"] == "cancel_refund":
+        return "person"
+    if facts["overdue"] and facts["state"] in ("backordered", "partially_shipped", "substituted"):
+        return "person"
+    return "none"
 
 
 def _segment(o: Order) -> str:
@@ -125,9 +146,11 @@ def decide_reference(order: Order, rules_version: str = "reference") -> Decision
     missed = deadline_missed(order)
     segment = _segment(order)
     lane = _lane(order, segment)
-    compensation = _compensation(order, segment, days, missed)
+    compensation = _net_of_ledger(order, _compensation(order, segment, days, missed))
     channel = _channel(order)
-    followup = lane == "priority" or order.reschedule_count >= 2 or days >= 30 or channel == "none"
+    escalation = _escalation(order)
+    followup = (escalation == "person" or lane == "priority" or order.reschedule_count >= 2
+                or days >= 30 or channel == "none")
     approval = (
         "required"
         if lane == "priority"
@@ -156,5 +179,6 @@ def decide_reference(order: Order, rules_version: str = "reference") -> Decision
             "rules_version": rules_version,
             "notice_purpose": _purpose(order, days),
             "trace": [],
+            "escalation": escalation,
         }
     )

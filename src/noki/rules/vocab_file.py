@@ -16,7 +16,14 @@ from pydantic import StrictBool, StrictStr
 from noki.rules.parse_fields import Errors, line_of_key
 from noki.rules.schema import _Strict, validate_spec
 from noki.rules.suggest import did_you_mean
-from noki.rules.vocabulary import DECISION_OUTPUTS, FACTS, FactType, Term, Vocabulary
+from noki.rules.vocabulary import (
+    DECISION_OUTPUTS,
+    FACT_VALUES_FROM,
+    FACTS,
+    FactType,
+    Term,
+    Vocabulary,
+)
 from noki.rules.yaml_lines import LineDict
 
 # Decision fields whose values come from the vocabulary (the others are numbers, dates, bools).
@@ -88,7 +95,7 @@ def apply_vocabulary(vocab: Vocabulary, err: Errors, *, lenient: bool = False) -
     """
     facts = dict(FACTS)
     for name, ftype in FACTS.items():
-        values = vocab.values(name)
+        values = vocab.values(FACT_VALUES_FROM.get(name, name))
         if values:
             facts[name] = FactType("enum", values, ftype.nullable)
     outputs = dict(DECISION_OUTPUTS)

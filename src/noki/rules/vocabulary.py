@@ -67,6 +67,12 @@ FACTS: dict[str, FactType] = {
     "deadline_missed": FactType("bool"),
     "order_value_jpy": FactType("int"),
     "days_over_sla": FactType("int", nullable=True),
+    # The lifecycle (noki.domain.lifecycle): state, choice, compensation ledger, overdue.
+    "state": _enum(o.LifecycleState),
+    "choice": FactType("enum", nullable=True),  # values: the vocabulary's options
+    "compensation.granted_type": FactType("enum"),  # values: the vocabulary's compensation.type
+    "compensation.granted_jpy": FactType("int"),
+    "overdue": FactType("bool"),
     "eta_change": FactType("enum", ("earlier", "later", "same"), nullable=True),
     "promised_passed": FactType("bool"),
 }
@@ -84,8 +90,12 @@ DECISION_OUTPUTS: dict[str, FactType] = {
     "human_followup": FactType("bool"),
     "approval": FactType("enum"),
     "next_update_date": FactType("date"),
+    "escalation": _enum(d.Escalation),
     "notice_purpose": _enum(d.NoticePurpose),
 }
+
+# Facts whose values are a decision field's vocabulary.
+FACT_VALUES_FROM = {"choice": "options", "compensation.granted_type": "compensation.type"}
 
 INTERMEDIATE_KINDS = ("enum", "int", "number", "bool", "string", "date")
 
