@@ -41,12 +41,13 @@ def test_ingest_queues_one_job_per_decision_and_a_worker_drafts_them(database_ur
                                                                       tmp_path):
     with _queued_ctx(database_url, engine, tmp_path) as ctx:
         report = ingest(ctx, sample_records(25), actor="test")
-        assert report.created == 25 and report.drafted == 0 and len(report.job_ids) == 25
-        assert _drafts(engine) == [] and draft_jobs.pending_count(engine) == 25
+        queued = len(report.job_ids)  # on-time orders need no notice, hence no job
+        assert report.created == 25 and report.drafted == 0 and 20 <= queued <= 25
+        assert _drafts(engine) == [] and draft_jobs.pending_count(engine) == queued
         drained = DraftWorker(ctx, name="w").drain()
-    assert drained.stored == 25 and _jobs(engine, "done") == 25
+    assert drained.stored == queued and _jobs(engine, "done") == queued
     drafts = _drafts(engine)
-    assert sorted(d.order_id for d in drafts) == sorted(report.order_ids)
+    assert len({d.order_id for d in drafts}) == queued
     assert all(d.version == 1 and d.root_id == d.id and d.status == "pending" for d in drafts)
 
 
@@ -70,11 +71,12 @@ def test_a_draft_for_a_superseded_decision_is_dropped_not_stored(database_url, e
 
 def test_a_worker_that_dies_loses_no_job(database_url, engine, tmp_path):
     with _queued_ctx(database_url, engine, tmp_path) as ctx:
-        ingest(ctx, sample_records(12), actor="test")
+        queued = len(ingest(ctx, sample_records(12), actor="test").job_ids)
         # A worker claims a batch and dies before storing it (its lease runs out).
         dead = draft_jobs.claim(engine, worker="dead", limit=5, lease_seconds=600)
         assert len(dead) == 5
-        assert DraftWorker(ctx, name="alive").drain().stored == 7  # leased jobs are skipped
+        alive = DraftWorker(ctx, name="alive").drain().stored
+        assert alive == queued - 5  # the dead worker's leased jobs are skipped
         with Session(engine) as s:  # time passes: the dead worker's lease runs out
             s.execute(update(DraftJob).where(col(DraftJob.id).in_([j.id for j in dead]))
                       .values(lease_until=utcnow() - timedelta(seconds=1)))
@@ -82,12 +84,12 @@ def test_a_worker_that_dies_loses_no_job(database_url, engine, tmp_path):
         assert DraftWorker(ctx, name="alive").drain().stored == 5
         late = draft_jobs.store(engine, dead, DraftWorker(ctx, name="dead").draft(dead))
     assert late.stored == 0  # the dead worker's lease was taken over: nothing twice
-    assert len(_drafts(engine)) == 12 and len({d.order_id for d in _drafts(engine)}) == 12
+    assert len(_drafts(engine)) == queued == len({d.order_id for d in _drafts(engine)})
 
 
 def test_several_worker_processes_draft_every_job_exactly_once(database_url, engine, tmp_path):
     with _queued_ctx(database_url, engine, tmp_path) as ctx:
-        ingest(ctx, sample_records(300, seed=5), actor="test")
+        queued = len(ingest(ctx, sample_records(300, seed=5), actor="test").job_ids)
     env = {k: v for k, v in os.environ.items() if not k.startswith("NOKI_")}
     env.update({"NOKI_DATABASE_URL": database_url, "NOKI_DRAFT_BATCH_SIZE": "20",
                 "NOKI_OUTBOX_DIR": str(tmp_path / "outbox")})
@@ -101,14 +103,15 @@ def test_several_worker_processes_draft_every_job_exactly_once(database_url, eng
     assert all(p.returncode == 0 for p in procs), [o[1][-2000:] for o in outputs]
     stored = [int(o[0].split("drafts stored: ")[1].split(",")[0]) for o in outputs]
     drafts = _drafts(engine)
-    assert sum(stored) == len(drafts) == 300
-    assert len({d.order_id for d in drafts}) == 300
+    assert sum(stored) == len(drafts) == queued > 250
+    assert len({d.order_id for d in drafts}) == queued
     assert sum(1 for n in stored if n) >= 2  # the work was really shared
-    assert _jobs(engine, "done") == 300 and draft_jobs.pending_count(engine) == 0
+    assert _jobs(engine, "done") == queued and draft_jobs.pending_count(engine) == 0
 
 
 def test_tick_and_inline_ingest_count_what_was_drafted(app_ctx, engine):
     report = ingest(app_ctx, sample_records(8), actor="test")
-    assert report.drafted == 8 == len(_drafts(engine))
+    assert report.drafted == len(report.job_ids) == len(_drafts(engine)) > 0
     with Session(engine) as s:
-        assert s.exec(select(func.count()).where(col(DraftJob.status) == "done")).one() == 8
+        done = s.exec(select(func.count()).where(col(DraftJob.status) == "done")).one()
+    assert done == report.drafted

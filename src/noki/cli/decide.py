@@ -38,10 +38,14 @@ def decide_cmd(
         for error in exc.errors:
             typer.echo(str(error), err=True)
         raise typer.Exit(2) from exc
+    from noki.cli.progress import progress_bar
+
     rejected = 0
+    text = _read_input(input_path)
     out = output.open("w", encoding="utf-8") if output else sys.stdout
-    try:
-        for item in parse_models(_read_input(input_path), Order):
+    with progress_bar("decide", text.count("\n") or None) as advance:
+        for item in parse_models(text, Order):
+            advance(1)
             if isinstance(item, LineError):
                 rejected += 1
                 typer.echo(str(item), err=True)
@@ -53,9 +57,8 @@ def decide_cmd(
                 typer.echo(f"line {item.line}: (rules): {exc}", err=True)
                 continue
             out.write(decision.model_dump_json() + "\n")
-    finally:
-        if output:
-            out.close()
+    if output:
+        out.close()
     if rejected:
         raise typer.Exit(1)
 

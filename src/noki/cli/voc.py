@@ -69,11 +69,14 @@ def report_cmd(
     rules_dir = rules or settings.rules_dir
     evidence = template_docs if template_docs is not None else (
         load_templates(settings.templates_dir) if settings.templates_dir.is_dir() else [])
-    report = build_report(
-        voices, entries, template_docs,
-        proposals=load_proposals(DEFAULT_PROPOSALS) if DEFAULT_PROPOSALS.exists() else None,
-        rule_tables=rule_table_names(rules_dir) if rules_dir.is_dir() else (),
-        proposal_templates=evidence)
+    from noki.cli.progress import progress_bar
+
+    with progress_bar(f"voc report ({len(voices)} voices)", None):
+        report = build_report(
+            voices, entries, template_docs,
+            proposals=load_proposals(DEFAULT_PROPOSALS) if DEFAULT_PROPOSALS.exists() else None,
+            rule_tables=rule_table_names(rules_dir) if rules_dir.is_dir() else (),
+            proposal_templates=evidence)
     json_out.parent.mkdir(parents=True, exist_ok=True)
     html_out.parent.mkdir(parents=True, exist_ok=True)
     json_out.write_text(report.model_dump_json(indent=2), encoding="utf-8")

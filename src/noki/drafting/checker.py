@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
@@ -13,6 +14,7 @@ from noki.domain.order import Order
 from noki.drafting import jatext, keigo, meaning
 from noki.drafting import lexicon as lx
 from noki.drafting.dates import customer_window, effective_eta
+from noki.drafting.ledger_check import apply_ledger
 from noki.drafting.names import known_names, placeholders_and_names
 from noki.drafting.settings import DEFAULT_SETTINGS, NoticeSettings, sms_segments
 
@@ -132,6 +134,7 @@ def check_text(
     require_all: bool = True,
     settings: NoticeSettings = DEFAULT_SETTINGS,
     today: date | None = None,
+    granted: Mapping[str, int | None] | None = None,
 ) -> CheckResult:
     """Check a notice (or, with require_all=False, a reply) against the order's decision.
 
@@ -205,6 +208,8 @@ def check_text(
     for part in parts:
         for w in keigo.lint(part.norm.text):
             report.add(w.code, w.detail, part, (w.start or 0, w.end or 0), warning=True)
+    if granted:  # the compensation ledger (issue 11): drafting/ledger_check.py
+        report.violations = apply_ledger(report.violations, parts, decision, granted)
     return CheckResult(
         ok=not report.violations, violations=report.violations, warnings=report.warnings
     )

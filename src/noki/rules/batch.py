@@ -112,10 +112,17 @@ class BatchDecider:
                      for i, s in enumerate(states)]
         # Each Decision's values: its plan's template, then what differs per order.
         values = list(map(dict.copy, map(_template, plans)))
-        for v, plan, order_id, trace in zip(values, plans, order_ids, traces, strict=True):
-            v["order_id"] = order_id
+        keys = KeyColumns(columns, len(orders))
+        engine = self.engine
+        for i, (v, plan, trace) in enumerate(zip(values, plans, traces, strict=True)):
+            v["order_id"] = order_ids[i]
             v["options"] = plan.options.copy()
             v["trace"] = trace
+            if plan.per_order:
+                try:
+                    plan.finish(engine, v, keys, i)
+                except DecisionError as exc:
+                    raise DecisionError(f"order {order_ids[i]}: {exc}") from exc
         raw_fields = set(map(_raw_fields, plans))
         if len(raw_fields) == 1:
             for field, name in raw_fields.pop():
@@ -125,13 +132,6 @@ class BatchDecider:
             for i, plan in enumerate(plans):
                 for field, name in plan.raw_fields:
                     values[i][field] = columns[name][i]
-        keys = KeyColumns(columns, len(orders))
-        for i, plan in enumerate(plans):
-            if plan.per_order:
-                try:
-                    plan.finish(self.engine, values[i], keys, i)
-                except DecisionError as exc:
-                    raise DecisionError(f"order {order_ids[i]}: {exc}") from exc
         return construct_decisions(values)
 
     def _final_states(self, learned: Learned, orders: Sequence[Order],

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
 from sqlmodel import Session
 
+from noki.db import table
 from noki.db.clock import utcnow
 from noki.db.models import AuditEvent
 
@@ -60,4 +60,4 @@ def event(
 def record_many(session: Session, events: list[dict[str, Any]]) -> None:
     """Add many audit events in one statement (rows from event())."""
     if events:
-        session.execute(insert(AuditEvent), events)
+        session.execute(table(AuditEvent).insert(), events)

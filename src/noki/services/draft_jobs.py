@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, and_, bindparam, func, insert, or_, update
+from sqlalchemy import ColumnElement, Engine, and_, bindparam, func, or_, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
-from noki.db import is_postgres, session_scope
+from noki.db import is_postgres, session_scope, table
 from noki.db.clock import utcnow
-from noki.db.models import AuditEvent, DecisionRow, DraftJob, DraftRow, OrderRow
+from noki.db.models import DecisionRow, DraftJob, DraftRow, OrderRow
 from noki.domain.decision import Decision
 from noki.domain.draft import Draft
 from noki.domain.order import Order
@@ -73,8 +73,9 @@ def enqueue(session: Session, jobs: Sequence[NewJob]) -> list[int]:
     if not jobs:
         return []
     now = utcnow()
+    t = table(DraftJob)
     rows = session.execute(
-        insert(DraftJob).returning(col(DraftJob.id), sort_by_parameter_order=True),
+        t.insert().returning(t.c.id, sort_by_parameter_order=True),
         [
             {
                 "order_id": j.order_id,
@@ -346,7 +347,7 @@ def _insert_drafts(
                 version=row.version,
             )
         )
-    s.execute(insert(AuditEvent), events)
+    audit.record_many(s, events)
     return rows
 
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from noki.app import AppContext
+from noki.db import table
 from noki.db.clock import utcnow
 from noki.db.models import Customer, DecisionRow, EtaHistory, OrderRow
 from noki.domain.decision import Decision
@@ -129,7 +130,7 @@ def store_chunk(
         if c.eta_changed
     ]
     if history:
-        s.execute(insert(EtaHistory), history)
+        s.execute(table(EtaHistory).insert(), history)
     decision_ids = _save_decisions(s, list(changes.values()), now)
     events = []
     for c in changes.values():
@@ -183,10 +184,14 @@ def _save_customers(s: Session, changes: list[Change], now: Any) -> None:
     ]
     new = [r for r in rows if r["customer_id"] not in have]
     old = [r for r in rows if r["customer_id"] in have]
+    t = table(Customer)
     if new:
-        s.execute(insert(Customer), new)
+        s.execute(t.insert(), new)
     if old:
-        s.execute(update(Customer), old)  # bulk UPDATE by primary key
+        s.execute(
+            t.update().where(t.c.customer_id == bindparam("key")),
+            [{**r, "key": r.pop("customer_id")} for r in old],
+        )
 
 
 def _save_orders(s: Session, changes: list[Change], now: Any) -> None:
@@ -211,10 +216,14 @@ def _save_orders(s: Session, changes: list[Change], now: Any) -> None:
         {**r, "created_at": now} for r, c in zip(rows, changes, strict=True) if not c.existed
     ]
     old = [r for r, c in zip(rows, changes, strict=True) if c.existed]
+    t = table(OrderRow)
     if new:
-        s.execute(insert(OrderRow), new)
+        s.execute(t.insert(), new)
     if old:
-        s.execute(update(OrderRow), old)  # bulk UPDATE by primary key
+        s.execute(
+            t.update().where(t.c.order_id == bindparam("key")),
+            [{**r, "key": r.pop("order_id")} for r in old],
+        )
 
 
 def _save_decisions(s: Session, changes: list[Change], now: Any) -> dict[str, int]:
@@ -229,10 +238,8 @@ def _save_decisions(s: Session, changes: list[Change], now: Any) -> dict[str, in
                 "created_at": now,
             }
         )
+    t = table(DecisionRow)
     got = s.execute(
-        insert(DecisionRow).returning(
-            col(DecisionRow.order_id), col(DecisionRow.id), sort_by_parameter_order=True
-        ),
-        rows,
+        t.insert().returning(t.c.order_id, t.c.id, sort_by_parameter_order=True), rows
     ).all()
     return {r[0]: int(r[1]) for r in got}

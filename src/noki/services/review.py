@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from noki.app import AppContext
 from noki.db import session_scope
@@ -16,7 +16,8 @@ from noki.domain.draft import CheckResult
 from noki.domain.order import Order
 from noki.drafting import check_text
 from noki.services import audit
-from noki.services.drafts import approve_row, bulk_eligible, new_version
+from noki.services.bulk_approve import approve_page
+from noki.services.drafts import approve_row, new_version
 from noki.services.errors import Conflict, Invalid, NotFound
 from noki.services.roles import Actor, require
 from noki.services.transitions import load_draft, lock_orders, move_draft, retrying
@@ -141,7 +142,9 @@ def edit(
     edited = checked_edit(engine, draft_id=draft_id, body=body, subject=subject)
     if edited is None:
         with session_scope(engine) as s:
-            return _load(s, draft_id)
+            row = _load(s, draft_id)
+        _still_pending(row, "edited")
+        return row
     subject, body, check = edited
 
     def run() -> DraftRow:
@@ -161,17 +164,18 @@ def checked_edit(
     """The edited text (newlines as stored) and its check; None when nothing changed.
 
     Runs before the write transaction: checking is pure work and must not hold the lock.
+    A changed text for a draft that is no longer pending is a Conflict (the edit would be lost).
     """
     body = body.replace("\r\n", "\n")
     if not body.strip():
         raise Invalid("the notice text is empty")
     with session_scope(engine) as s:
         row = _load(s, draft_id)
-        _still_pending(row, "edited")
         subject = subject.replace("\r\n", "\n") if subject is not None else None
         subject = subject if row.channel == "email" else None
         if row.body == body and row.subject == subject:
             return None
+        _still_pending(row, "edited")
         order, decision = _facts(s, row)
     check = check_text(
         order,
@@ -203,29 +207,9 @@ def regenerate(ctx: AppContext, *, draft_id: int, actor: Actor) -> DraftRow:
 
 
 def bulk_approve(engine: Engine, *, draft_ids: list[int], actor: Actor) -> tuple[int, int]:
-    """Approve every eligible draft of the list; returns (approved, skipped)."""
+    """Approve every eligible draft of the list (set-based, audited per draft)."""
     require(actor, "draft.bulk")
-
-    def run() -> tuple[int, int]:
-        approved = skipped = 0
-        with session_scope(engine) as s:
-            found = s.exec(select(DraftRow).where(col(DraftRow.id).in_(draft_ids))).all()
-            lock_orders(s, [row.order_id for row in found])
-            rows = s.exec(
-                select(DraftRow)
-                .where(col(DraftRow.id).in_(draft_ids))
-                .order_by(col(DraftRow.id))
-                .execution_options(populate_existing=True)
-            ).all()
-            for row in rows:
-                if not bulk_eligible(row):
-                    skipped += 1
-                    continue
-                approve_row(s, row, actor=actor.name, role=actor.role, action="bulk_approved")
-                approved += 1
-        return approved, skipped + len(set(draft_ids)) - len(rows)
-
-    return retrying(run)
+    return approve_page(engine, draft_ids, actor=actor.name)
 
 
 def _still_pending(row: DraftRow, verb: str) -> None:
