@@ -11,6 +11,12 @@ import pytest
 
 PG_ENV = "NOKI_TEST_DATABASE_URL"
 
+# Tests pin the sample policy in a fixture copy of the rules, so a rule author's edit of rules/
+# never breaks `make test` (the shipped rules are checked by `noki rules verify` and
+# tests/rules/test_shipped_rules.py).
+SAMPLE_RULES_DIR = Path(__file__).resolve().parent / "fixtures" / "rules"
+os.environ.setdefault("NOKI_RULES_DIR", str(SAMPLE_RULES_DIR))
+
 
 def _backends() -> list[object]:
     pg = pytest.param(

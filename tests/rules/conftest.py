@@ -14,7 +14,9 @@ from noki.rules.engine import Engine
 from noki.rules.loader import load_ruleset
 from noki.rules.model import RuleSet
 
-RULES_DIR = Path(__file__).resolve().parents[2] / "rules"
+# The sample policy as a fixture: rule authors change rules/, tests pin this copy.
+RULES_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "rules"
+SHIPPED_RULES_DIR = Path(__file__).resolve().parents[2] / "rules"
 
 BASE_ORDER: dict[str, Any] = {
     "order_id": "EC-000123", "industry": "ec", "channel": "web", "as_of": "2026-11-25",

@@ -35,7 +35,7 @@ def _errors(tmp_path: Path, name: str, old: str, new: str) -> tuple[list[str], i
         ("30_compensation.yaml", "delay_days: {gte: 14}, segment: vip}",
          "delay_days: {atleast: 14}, segment: vip}", "unknown operator 'atleast'"),
         ("30_compensation.yaml", "delay_days: {gte: 14}, segment: vip}",
-         "delay_days: {gte: fourteen}, segment: vip}", "gte expects a int"),
+         "delay_days: {gte: fourteen}, segment: vip}", "gte 'fourteen' is not a int"),
         ("30_compensation.yaml", "then: {compensation.type: coupon, compensation.amount_jpy: 2000}",
          "then: {compensation.type: voucher, compensation.amount_jpy: 2000}",
          "unknown value 'voucher'"),

@@ -5,13 +5,14 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from tests.conftest import SAMPLE_RULES_DIR
 
-from noki.paths import shipped
 from noki.rules.lint import lint_gate
 from noki.rules.store import RuleStore
 from noki.web import rules_view
 
-RULES_DIR = shipped("rules")
+# The sample policy as a fixture: rule authors change rules/, tests pin this copy.
+RULES_DIR = SAMPLE_RULES_DIR
 
 
 @pytest.fixture

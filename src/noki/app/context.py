@@ -75,11 +75,13 @@ class AppContext:
 
     @cached_property
     def rules(self) -> RuleStore:
-        """The rule store over settings.rules_dir (lint-gated reloads)."""
+        """The rule store over settings.rules_dir (reloads gated by lint and a smoke run)."""
         from noki.rules.lint import lint_gate
         from noki.rules.store import RuleStore
+        from noki.rules.verify import smoke_gate
 
-        return RuleStore(self.settings.rules_dir, gates=(lint_gate,))
+        # A reload must also decide the sample orders without error (the safety gate).
+        return RuleStore(self.settings.rules_dir, gates=(lint_gate, smoke_gate()))
 
     @cached_property
     def drafter(self) -> DraftingPort:

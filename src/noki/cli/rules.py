@@ -30,12 +30,25 @@ def _load(directory: Path | None) -> RuleSet:
 
 
 @rules_app.command("check")
-def check_cmd(directory: Path | None = DirOption) -> None:
-    """Validate every rule file; errors print as `rules/FILE.yaml:LINE: message`."""
+def check_cmd(
+    directory: Path | None = DirOption,
+    orders: Path | None = typer.Option(
+        None, "--orders", help="Orders JSONL to smoke-run (default: stored, else sample)."),
+    smoke: bool = typer.Option(True, "--smoke/--no-smoke",
+                               help="Decide stored (or sample) orders with the rules."),
+) -> None:
+    """Validate every rule file and type-check every expression; then decide real orders."""
     ruleset = _load(directory)
     rules = sum(len(t.rules) for t in ruleset.tables)
+    smoked = ""
+    if smoke:
+        from noki.cli.rules_verify import smoke_or_exit
+
+        smoked = smoke_or_exit(ruleset, orders)
     typer.echo(f"ok: {len(ruleset.files)} files, {len(ruleset.tables)} tables, {rules} rules, "
                f"rules_version {ruleset.version}")
+    if smoked:
+        typer.echo(smoked)
 
 
 @rules_app.command("test")
@@ -68,8 +81,10 @@ def version_cmd(directory: Path | None = DirOption) -> None:
 
 def _register_diff() -> None:
     from noki.cli.rules_diff import diff_cmd
+    from noki.cli.rules_verify import verify_cmd
 
     rules_app.command("diff")(diff_cmd)
+    rules_app.command("verify")(verify_cmd)
 
 
 _register_diff()

@@ -7,49 +7,8 @@ from pathlib import Path
 
 import typer
 
-from noki.domain.order import Order
-from noki.io.jsonl import LineError, parse_models
+from noki.cli.rules_orders import orders_for_rules
 from noki.rules.diff import FIELDS, RuleDiff
-
-
-def _stored_orders() -> list[Order]:
-    """Orders stored by the console's database, when there is one (never creates it)."""
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from noki.cli.context import load_settings
-    from noki.db import make_engine
-    from noki.services.queries import stored_order_documents
-
-    url = load_settings().database_url
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and not Path(parsed.database or "").is_file():
-        return []
-    engine = make_engine(url)
-    try:
-        documents = stored_order_documents(engine)
-    except SQLAlchemyError:  # no schema yet, or the server is down: fall back to samples
-        return []
-    finally:
-        engine.dispose()
-    return [Order.model_validate(d) for d in documents]
-
-
-def _orders(path: Path | None, sample: int) -> tuple[list[Order], str]:
-    if path is None:
-        from noki.sample.orders import sample_orders
-
-        stored = _stored_orders()
-        if stored:
-            return stored, "stored orders (NOKI_DATABASE_URL)"
-        return [Order.model_validate(d) for d in sample_orders(sample, seed=1)], "sample orders"
-    orders = []
-    for item in parse_models(path.read_text(encoding="utf-8"), Order):
-        if isinstance(item, LineError):
-            typer.echo(f"{path}: {item}", err=True)
-        else:
-            orders.append(item.value)
-    return orders, str(path)
 
 
 def _print(diff: RuleDiff, source: str) -> None:
@@ -63,6 +22,10 @@ def _print(diff: RuleDiff, source: str) -> None:
     echo("")
     echo(f"compensation total: {diff.compensation_before_jpy:,} JPY -> "
          f"{diff.compensation_after_jpy:,} JPY ({diff.compensation_change_jpy:+,} JPY)")
+    for kind in sorted({*diff.yen_before, *diff.yen_after}):
+        old, new = diff.yen_before.get(kind, 0), diff.yen_after.get(kind, 0)
+        if old or new:
+            echo(f"  {kind:24} {old:>14,} -> {new:>14,} JPY ({new - old:+,})")
     for kind, count in diff.kinds.most_common():
         echo("")
         echo(f"{count:>6} x {kind}")
@@ -83,6 +46,9 @@ def diff_cmd(
     directory: Path | None = typer.Option(None, "--dir", help="Working rules dir (rules/)."),
     sample: int = typer.Option(2000, "--sample", help="How many sample orders without --orders."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON for machines."),
+    as_of: str | None = typer.Option(
+        None, "--as-of", help="Decide as if on this date (YYYY-MM-DD): effective-dated rows."),
+    csv_path: Path | None = typer.Option(None, "--csv", help="Also write the changes as CSV."),
 ) -> None:
     """Decide the same orders with the base and the working rules; report what changes."""
     from noki.cli.context import load_settings
@@ -102,7 +68,7 @@ def diff_cmd(
         raise typer.Exit(2) from exc
     base_engine, head_engine = Engine(base_set), Engine(head_set)
     try:
-        decided, source = _orders(orders, sample)
+        decided, source = orders_for_rules(orders, sample, as_of)
         diff = diff_rules(decided, base_engine, head_engine)
     finally:
         base_engine.close()
@@ -112,3 +78,11 @@ def diff_cmd(
                               indent=2))
     else:
         _print(diff, source)
+    if csv_path is not None:
+        from noki.rules.diff_csv import diff_csv
+
+        csv_path.write_text(diff_csv(diff), encoding="utf-8")
+    if diff.errors:
+        typer.echo(f"{len(diff.errors)} order(s) fail with the working rules: refused "
+                   "(fix the rules; see the errors above)", err=True)
+        raise typer.Exit(1)

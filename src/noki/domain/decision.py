@@ -8,26 +8,21 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-Segment = Literal["vip", "standard", "new", "strategic", "key", "fleet", "individual"]
-Lane = Literal["priority", "expedite", "standard"]
-CompensationType = Literal[
-    "none",
-    "free_shipping",
-    "coupon",
-    "refund_full",
-    "sla_credit",
-    "loaner_car",
-    "accessory_coupon",
-    "service_coupon",
-]
-OptionName = Literal["wait", "substitute", "partial_shipment", "reschedule", "cancel_refund"]
-DecidedChannel = Literal["email", "sms", "none"]
-Approval = Literal["required", "auto"]
+# The values of these fields are declared in the rule files' vocabulary (rules/00_vocabulary.yaml)
+# and validated when the rules load, so a new segment or compensation type needs no code change.
+Segment = str
+Lane = str
+CompensationType = str
+OptionName = str
+DecidedChannel = str
+Approval = str
 Escalation = Literal["none", "person"]
-# Whether and what to write: a delay notice, good news (ETA moved earlier), or nothing.
+# Whether and what to write: a delay notice, good news (ETA moved earlier), or nothing. Fixed in
+# code: the services act on these values.
 NoticePurpose = Literal["delay", "improved", "none"]
 
-# The fixed order in which options are presented (policy and output contract).
+# The sample policy's presentation order of options (the rule files' vocabulary decides it for
+# decisions; this is the order of the options the sample drafting wording knows).
 OPTION_ORDER: tuple[OptionName, ...] = (
     "wait",
     "substitute",

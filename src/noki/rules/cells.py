@@ -13,7 +13,7 @@ from itertools import repeat
 from operator import is_
 from typing import Any
 
-from noki.rules.compiler import named_values, thresholds
+from noki.rules.compiler import cell_function, named_values, thresholds
 from noki.rules.model import Condition
 
 _OTHER = "\0other"
@@ -57,5 +57,8 @@ def column_cells(conditions: list[Condition], kind: str) -> Cells:
             return strings
     if kind == "list":
         return lambda column: [list(map(bool, column))]
-    # Strings nobody names, dates: only whether they are set can matter.
+    if kind == "date" and any(c.op not in ("is_set",) for c in conditions):
+        cell = cell_function("", conditions, "date")  # truth of every date condition
+        return lambda column: [list(map(cell, column))]
+    # Strings nobody names, dates only tested for being set: only whether they are set counts.
     return lambda column: [list(map(is_, column, repeat(None)))]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable, Hashable
+from datetime import date
 from operator import itemgetter
 from typing import Any
 
@@ -23,14 +24,46 @@ def field_key(name: str) -> str:
     return name.replace(".", "__")
 
 
-def _compile_condition(c: Condition, nullable: bool) -> dict[str, Any]:
+def to_date(value: Any) -> date:
+    """A fact's date (facts built from JSON examples may still hold the ISO text)."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def month_day(value: date) -> int:
+    """A date's month and day as MMDD (1228)."""
+    return value.month * 100 + value.day
+
+
+def in_month_days(md: int, span: tuple[int, int]) -> bool:
+    """Whether MMDD falls in [from, to], a span that may wrap the year end (1228..0104)."""
+    low, high = span
+    return low <= md <= high if low <= high else (md >= low or md <= high)
+
+
+def _date_condition(c: Condition, key: str) -> dict[str, Any]:
+    if c.op == "month_day":
+        low, high = c.value
+        md = key + "__md"
+        parts = [{"$gte": {md: low}}, {"$lte": {md: high}}]
+        return {"$and": parts} if low <= high else {"$or": parts}
+    ordinal = key + "__ord"
+    if c.op == "eq":
+        return {ordinal: c.value.toordinal()}
+    if c.op == "ne":
+        return {"$neq": {ordinal: c.value.toordinal()}}
+    return {"$" + c.op: {ordinal: c.value.toordinal()}}
+
+
+def _compile_condition(c: Condition, nullable: bool, kind: str = "") -> dict[str, Any]:
     key = field_key(c.field)
     if c.op == "is_set":
         return {key + "__set": c.value}
     if c.op == "not_empty":
         return {"$gt": {key: 0}} if c.value else {key: 0}
-    if c.op == "eq":
-        base: dict[str, Any] = {key: c.value}
+    if kind == "date":
+        base: dict[str, Any] = _date_condition(c, key)
+    elif c.op == "eq":
+        base = {key: c.value}
     elif c.op == "ne":
         base = {"$neq": {key: c.value}}
     elif c.op == "in":
@@ -52,7 +85,8 @@ def compile_table(table: Table, action_prefix: str) -> dict[str, Any]:
     for rule in table.rules:
         tests: list[dict[str, Any]] = [{TABLE_FIELD: table.name}]
         for c in rule.conditions:
-            tests.append(_compile_condition(c, table.inputs[c.field].type.nullable))
+            ftype = table.inputs[c.field].type
+            tests.append(_compile_condition(c, ftype.nullable, ftype.kind))
         rules[rule.id] = {
             "all": [{"m": {"$and": tests}}],
             "pri": rule.index,
@@ -87,11 +121,29 @@ def cell_function(field: str, conditions: list[Condition], kind: str) -> Callabl
     if kind in ("enum", "string"):
         named = named_values(conditions)
         return lambda x: None if x is None else (x if x in named else _OTHER)
+    if kind == "date":
+        return lambda x: None if x is None else _date_cell(conditions, to_date(x))
     if kind == "list":
         return lambda x: bool(x)
     if kind == "bool":
         return lambda x: x
     return lambda x: x is not None
+
+
+def date_holds(c: Condition, value: date) -> bool:
+    """Whether a date satisfies a (non-null) date condition."""
+    if c.op == "month_day":
+        return in_month_days(month_day(value), c.value)
+    if c.op == "is_set":
+        return bool(c.value)
+    ops = {"eq": value == c.value, "ne": value != c.value, "lt": value < c.value,
+           "lte": value <= c.value, "gt": value > c.value, "gte": value >= c.value}
+    return ops[c.op]
+
+
+def _date_cell(conditions: list[Condition], value: date) -> tuple[bool, ...]:
+    # The truth of every condition on the date is its cell (exact, whatever the operators).
+    return tuple(date_holds(c, value) for c in conditions)
 
 
 class MessageBuilder:
@@ -147,6 +199,9 @@ class MessageBuilder:
             if kind == "list":
                 value = len(value)
             elif kind == "date":
-                value = str(value)
+                day = to_date(value)
+                message[flat + "__ord"] = day.toordinal()
+                message[flat + "__md"] = month_day(day)
+                value = day.isoformat()
             message[flat] = value
         return message

@@ -9,7 +9,8 @@ from typing import Any
 
 from noki.domain.decision import Decision
 from noki.domain.order import Order
-from noki.rules.engine import DecisionError, Engine
+from noki.rules.calendar import CalendarError
+from noki.rules.engine import DecisionError, Engine, EngineError
 
 FIELDS = ("segment", "lane", "compensation.type", "compensation.amount_jpy", "options",
           "approval", "channel", "human_followup", "next_update_date",
@@ -56,6 +57,8 @@ class RuleDiff:
     compensation_before_jpy: int = 0
     compensation_after_jpy: int = 0
     errors: list[str] = field(default_factory=list)
+    yen_before: Counter[str] = field(default_factory=Counter)  # per compensation type
+    yen_after: Counter[str] = field(default_factory=Counter)
 
     @property
     def compensation_change_jpy(self) -> int:
@@ -70,7 +73,11 @@ class RuleDiff:
             "changed_by_field": {f: self.per_field.get(f, 0) for f in FIELDS},
             "compensation_jpy": {"before": self.compensation_before_jpy,
                                  "after": self.compensation_after_jpy,
-                                 "change": self.compensation_change_jpy},
+                                 "change": self.compensation_change_jpy,
+                                 "by_type": {k: {"before": self.yen_before.get(k, 0),
+                                                 "after": self.yen_after.get(k, 0)}
+                                             for k in sorted({*self.yen_before,
+                                                              *self.yen_after})}},
             "changes": [{"kind": k, "count": n,
                          "examples": [vars(e) for e in self.examples.get(k, [])]}
                         for k, n in self.kinds.most_common()],
@@ -104,12 +111,18 @@ def diff_rules(
         result.orders += 1
         try:
             before = base.decide(order)
+        except (DecisionError, EngineError, CalendarError) as exc:
+            result.errors.append(f"base: order {order.order_id}: {exc}")
+            continue
+        try:
             after = head.decide(order)
-        except DecisionError as exc:
-            result.errors.append(f"{order.order_id}: {exc}")
+        except (DecisionError, EngineError, CalendarError) as exc:
+            result.errors.append(f"order {order.order_id}: {exc}")
             continue
         result.compensation_before_jpy += before.compensation.amount_jpy or 0
         result.compensation_after_jpy += after.compensation.amount_jpy or 0
+        result.yen_before[before.compensation.type] += before.compensation.amount_jpy or 0
+        result.yen_after[after.compensation.type] += after.compensation.amount_jpy or 0
         changed = False
         for name in FIELDS:
             old, new = _value(before, name), _value(after, name)

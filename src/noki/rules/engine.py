@@ -9,6 +9,7 @@ from noki.domain.decision import OPTION_ORDER, Compensation, Decision, TraceEntr
 from noki.domain.facts import flat_facts
 from noki.domain.order import Order
 from noki.rules.batch import BatchDecider
+from noki.rules.calendar import BusinessCalendar, CalendarError
 from noki.rules.compiler import MessageBuilder, compile_table
 from noki.rules.durable_host import EngineError, RecordingHost
 from noki.rules.expressions import ExpressionError, compile_expression, expression_refs
@@ -21,12 +22,12 @@ _CACHE_LIMIT = 50_000
 class _Row:
     """A rule prepared for the hot path: its trace entry and outputs, built once."""
 
-    def __init__(self, rule: Rule, table: Table):
+    def __init__(self, rule: Rule, table: Table, calendar: BusinessCalendar | None = None):
         self.rule = rule
         self.literals = {n: v for n, v in rule.outputs
                          if not isinstance(v, dict) and n != "options"}
         self.options = tuple(v for n, v in rule.outputs if n == "options")
-        self.computed = [(n, compile_expression(v)) for n, v in rule.outputs
+        self.computed = [(n, compile_expression(v, calendar)) for n, v in rule.outputs
                          if isinstance(v, dict)]
         # The facts each computed value reads (decide_many runs it on just those).
         self.refs = [tuple(sorted(expression_refs(v))) for n, v in rule.outputs
@@ -60,14 +61,15 @@ class _Effect:
 class _CompiledTable:
     """One table bound to its durable ruleset, with a cache of fired rows per input cell."""
 
-    def __init__(self, table: Table, ruleset_name: str, host: RecordingHost):
+    def __init__(self, table: Table, ruleset_name: str, host: RecordingHost,
+                 calendar: BusinessCalendar | None = None):
         self.table = table
         self.name = table.name
         self.first = table.hit_policy == "first"
         self.ruleset_name = ruleset_name
         self.builder = MessageBuilder(table)
         self.key = self.builder.key
-        self.rows = {r.id: _Row(r, table) for r in table.rules}
+        self.rows = {r.id: _Row(r, table, calendar) for r in table.rules}
         self.fire = host.fire_first if self.first else host.fire_all
         # Every condition compares an input with a constant, so facts in the same cell of
         # the input space fire the same rows: durable decides each cell once.
@@ -104,8 +106,11 @@ class Engine:
             for t in ruleset.tables
         }
         self.host = RecordingHost(definitions)
-        self.tables = [_CompiledTable(t, names[t.name], self.host) for t in ruleset.tables]
+        self.tables = [_CompiledTable(t, names[t.name], self.host, ruleset.calendar)
+                       for t in ruleset.tables]
         self._compensations: dict[tuple[str, int | None], Compensation] = {}
+        # Options are presented in the order the rule files' vocabulary lists them.
+        self._option_order = ruleset.vocabulary.option_order or OPTION_ORDER
         self._batch = BatchDecider(self)
 
     @property
@@ -123,7 +128,7 @@ class Engine:
             for name, fn in row.computed:
                 try:
                     facts[name] = to_output(fn(facts))
-                except ExpressionError as exc:
+                except (ExpressionError, CalendarError) as exc:
                     rule = row.rule
                     raise DecisionError(f"{rule.file}:{rule.line}: rule {rule.id}: "
                                         f"{exc}") from exc
@@ -172,7 +177,7 @@ class Engine:
                 "human_followup": facts["human_followup"],
                 "compensation": self.compensation(facts["compensation.type"],
                                                    facts.get("compensation.amount_jpy")),
-                "options": [o for o in OPTION_ORDER if o in chosen],
+                "options": [o for o in self._option_order if o in chosen],
                 "approval": facts["approval"],
                 "channel": facts["channel"],
                 "next_update_date": facts["next_update_date"],

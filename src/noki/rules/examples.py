@@ -57,7 +57,8 @@ def run_example(engine: Engine, table: Table, example: Example) -> ExampleResult
     for name, want in example.expect.items():
         have = _comparable(got.get(name))
         if name == "options":
-            have = [o for o in OPTION_ORDER if o in (have or [])]
+            order = engine.ruleset.vocabulary.option_order or OPTION_ORDER
+            have = [o for o in order if o in (have or [])]
         if have != want:
             problems.append(f"{name}: expected {want!r}, got {have!r}")
     return ExampleResult(table.name, example, tuple(problems))

@@ -12,9 +12,11 @@ from datetime import date, timedelta
 from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
+from noki.rules.calendar import BusinessCalendar
 from noki.rules.vocabulary import EXPRESSION_OPS, FactType
 
 _NARY = ("add", "mul", "min", "max")
+_UNARY = ("floor", "next_business_day", "business_day_on_or_after")
 
 
 class ExpressionError(ValueError):
@@ -52,11 +54,11 @@ def check_expression(expr: Any, known: Mapping[str, FactType]) -> list[str]:
         if arg not in known:
             return [f"ref to unknown fact {arg!r}"]
         return []
-    if op == "floor":
+    if op in ("floor", "next_business_day", "business_day_on_or_after"):
         return check_expression(arg, known)
     if not isinstance(arg, list):
         return [f"{op} expects a list of values"]
-    if op in ("sub", "add_days") and len(arg) != 2:
+    if op in ("sub", "add_days", "add_business_days") and len(arg) != 2:
         return [f"{op} expects exactly two values"]
     if op in _NARY and len(arg) < 2:
         return [f"{op} expects at least two values"]
@@ -112,15 +114,20 @@ def infer_type(expr: Any, known: Mapping[str, FactType]) -> str:
     op, arg = next(iter(expr.items()))
     if op == "ref":
         return _KIND_OF_FACT.get(known[arg].kind, "text")
-    args = [arg] if op == "floor" else list(arg)
+    args = [arg] if op in _UNARY else list(arg)
     kinds = [infer_type(a, known) for a in args]
     line = getattr(expr, "line", None)
-    if op == "add_days":
+    if op in ("next_business_day", "business_day_on_or_after"):
         if kinds[0] != "date":
-            raise ExpressionTypeError(f"add_days: the first value must be a date, got "
+            raise ExpressionTypeError(f"{op}: expects a date, got {describe_kind(kinds[0])}",
+                                      line)
+        return "date"
+    if op in ("add_days", "add_business_days"):
+        if kinds[0] != "date":
+            raise ExpressionTypeError(f"{op}: the first value must be a date, got "
                                       f"{describe_kind(kinds[0])}", line)
         if kinds[1] != "number":
-            raise ExpressionTypeError(f"add_days: the second value must be a number of days, "
+            raise ExpressionTypeError(f"{op}: the second value must be a number of days, "
                                       f"got {describe_kind(kinds[1])}", line)
         return "date"
     if op in ("min", "max") and all(k == "date" for k in kinds):
@@ -155,11 +162,24 @@ def _num(value: Any) -> Decimal:
 Compiled = Callable[[Mapping[str, Any]], Any]
 
 
-def compile_expression(expr: Any) -> Compiled:
+def _date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def compile_expression(expr: Any, calendar: BusinessCalendar | None = None) -> Compiled:
     """Turn an expression into a function of the facts (built once per rule, run per order)."""
     if not isinstance(expr, dict):
         return lambda _facts: expr
+    cal = calendar or BusinessCalendar()
     op, arg = next(iter(expr.items()))
+    if op in ("next_business_day", "business_day_on_or_after"):
+        day_fn = compile_expression(arg, cal)
+        if op == "next_business_day":
+            return lambda f: cal.add_business_days(_date(day_fn(f)), 1)
+        return lambda f: cal.on_or_after(_date(day_fn(f)))
+    if op == "add_business_days":
+        start_fn, count_fn = (compile_expression(a, cal) for a in arg)
+        return lambda f: cal.add_business_days(_date(start_fn(f)), int(_num(count_fn(f))))
     if op == "ref":
         name = arg
 
@@ -171,9 +191,9 @@ def compile_expression(expr: Any) -> Compiled:
 
         return ref
     if op == "floor":
-        inner = compile_expression(arg)
+        inner = compile_expression(arg, cal)
         return lambda f: int(_num(inner(f)).to_integral_value(rounding=ROUND_FLOOR))
-    parts = [compile_expression(a) for a in arg]
+    parts = [compile_expression(a, cal) for a in arg]
     if op == "add_days":
         start_fn, days_fn = parts
 

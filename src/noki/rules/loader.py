@@ -10,11 +10,13 @@ from typing import Any
 import yaml
 
 from noki.paths import shipped
+from noki.rules.calendar_file import parse_calendar
 from noki.rules.model import RuleError, RuleFileError, RuleSet, Table
 from noki.rules.parse import parse_table
 from noki.rules.parse_fields import Errors
 from noki.rules.schema import FileSpec, validate_spec
-from noki.rules.vocabulary import DECISION_OUTPUTS, FACTS, FactType
+from noki.rules.vocab_file import apply_vocabulary, parse_vocabulary
+from noki.rules.vocabulary import DECISION_OUTPUTS, FactType, Vocabulary
 from noki.rules.yaml_lines import LineDict, LineList, load_yaml
 
 DEFAULT_RULES_DIR = shipped("rules")
@@ -54,15 +56,16 @@ def _read_docs(sources: dict[str, bytes], errors: list[RuleError]) -> dict[str, 
     return docs
 
 
-def _declared_outputs(docs: dict[str, Any]) -> dict[str, FactType]:
+def _declared_outputs(docs: dict[str, Any], decision: dict[str, FactType]) -> dict[
+        str, FactType]:
     """Output types across all files, so any table may read another table's output."""
     known: dict[str, FactType] = {}
     for doc in docs.values():
         for table in doc["tables"]:
             outputs = table.get("outputs") if isinstance(table, dict) else None
-            for name, spec in (outputs or {}).items():
-                if name in DECISION_OUTPUTS:
-                    known[name] = DECISION_OUTPUTS[name]
+            for name, spec in (outputs or {}).items() if isinstance(outputs, dict) else ():
+                if name in decision:
+                    known[name] = decision[name]
                 elif isinstance(spec, dict) and isinstance(spec.get("type"), str):
                     known[name] = FactType(spec["type"], tuple(spec.get("values") or ()),
                                            bool(spec.get("nullable", False)))
@@ -110,11 +113,40 @@ def _order_tables(tables: list[Table], errors: list[RuleError]) -> list[Table]:
     return [by_name[n] for n in ordered]
 
 
+def _check_amounts(tables: list[Table], vocab: Vocabulary, errors: list[RuleError]) -> None:
+    """A compensation type without an amount sets none; one with an amount sets one."""
+    for table in tables:
+        if not {"compensation.type", "compensation.amount_jpy"} <= set(table.outputs):
+            continue
+        for rule in table.rules:
+            then = dict(rule.outputs)
+            kind = then.get("compensation.type")
+            if not isinstance(kind, str) or kind not in vocab.values("compensation.type"):
+                continue
+            amount = then.get("compensation.amount_jpy")
+            if vocab.has_amount(kind) and amount is None:
+                errors.append(RuleError(rule.file, rule.line, f"rule {rule.id}: "
+                                        f"compensation.type {kind} carries an amount "
+                                        "(vocabulary amount: true); set compensation.amount_jpy"))
+            elif not vocab.has_amount(kind) and amount is not None:
+                errors.append(RuleError(rule.file, rule.line, f"rule {rule.id}: "
+                                        f"compensation.type {kind} has no amount (vocabulary "
+                                        "amount: false); set compensation.amount_jpy: null"))
+
+
 def build_ruleset(sources: dict[str, bytes]) -> RuleSet:
     """Validate and freeze rule files given as {display name: bytes}; raise RuleFileError."""
     errors: list[RuleError] = []
     docs = _read_docs(sources, errors)
-    known = {**FACTS, **_declared_outputs(docs)}
+    vocab, reports = parse_vocabulary(docs)
+    calendar, calendar_reports = parse_calendar(docs)
+    for report in [*reports, *calendar_reports]:
+        errors.extend(report.items)
+    vocab_err = Errors(next((n for n, d in docs.items() if "vocabulary" in d),
+                            next(iter(sources), "rules")))
+    facts, decision = apply_vocabulary(vocab, vocab_err, lenient=len(docs) < len(sources))
+    errors.extend(vocab_err.items)
+    known = {**facts, **decision, **_declared_outputs(docs, decision)}
     tables: list[Table] = []
     table_at: dict[str, Table] = {}
     rule_at: dict[str, str] = {}
@@ -138,6 +170,7 @@ def build_ruleset(sources: dict[str, bytes]) -> RuleSet:
             table_at[table.name] = table
             tables.append(table)
         errors.extend(err.items)
+    _check_amounts(tables, vocab, errors)
     produced = {o for t in tables for o in t.outputs}
     # Only when every file parsed: a broken file would make every field it decides "missing".
     for missing in [o for o in DECISION_OUTPUTS if o not in produced and not errors]:
@@ -146,7 +179,8 @@ def build_ruleset(sources: dict[str, bytes]) -> RuleSet:
     ordered = _order_tables(tables, errors) if tables else []
     if errors:
         raise RuleFileError(sorted(set(errors), key=lambda e: (e.file, e.line, e.message)))
-    return RuleSet(tuple(ordered), rules_version(sources), tuple(sorted(sources)))
+    return RuleSet(tuple(ordered), rules_version(sources), tuple(sorted(sources)), vocab,
+                   calendar)
 
 
 def read_rule_files(directory: Path) -> dict[str, bytes]:

@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from noki.rules.vocabulary import FactType
+from noki.rules.calendar import BusinessCalendar
+from noki.rules.vocabulary import FactType, Vocabulary
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,10 @@ class Condition:
             return f"{self.field} {word} [{', '.join(_show(v) for v in self.value)}]"
         if self.op == "is_set":
             return f"{self.field} is {'set' if self.value else 'not set'}"
+        if self.op == "month_day":
+            low, high = self.value
+            return f"{self.field} (毎年) {low // 100:02d}-{low % 100:02d}..{high // 100:02d}-" \
+                   f"{high % 100:02d}"
         if self.op == "not_empty":
             return f"{self.field} {'has items' if self.value else 'is empty'}"
         return f"{self.field} {self.op} {_show(self.value)}"
@@ -120,6 +125,8 @@ class RuleSet:
     tables: tuple[Table, ...]
     version: str
     files: tuple[str, ...]
+    vocabulary: Vocabulary = field(default_factory=Vocabulary)
+    calendar: BusinessCalendar = field(default_factory=BusinessCalendar)
 
     def table(self, name: str) -> Table:
         """The table called name."""

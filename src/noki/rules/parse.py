@@ -17,6 +17,7 @@ from noki.rules.expressions import (
 from noki.rules.model import Condition, Example, InputDomain, Rule, Table
 from noki.rules.parse_fields import (
     Errors,
+    as_date,
     expected,
     line_of_key,
     parse_condition,
@@ -25,12 +26,14 @@ from noki.rules.parse_fields import (
     value_fits,
 )
 from noki.rules.schema import ExampleSpec, RuleSpec, TableSpec, validate_spec
+from noki.rules.suggest import did_you_mean, value_hint
 from noki.rules.vocabulary import FactType
 from noki.rules.yaml_lines import LineDict, LineList
 
 
 def _rule_hash(raw: dict[str, Any]) -> str:
-    canon = json.dumps({k: raw.get(k) for k in ("id", "when", "then")}, sort_keys=True,
+    keys = ("id", "when", "then", *(k for k in ("valid_from", "valid_to") if k in raw))
+    canon = json.dumps({k: raw.get(k) for k in keys}, sort_keys=True,
                        ensure_ascii=False, default=str)
     return hashlib.sha256(canon.encode()).hexdigest()[:12]
 
@@ -39,9 +42,18 @@ def _parse_then(
     node: LineDict, outputs: dict[str, FactType], known: dict[str, FactType], rule_id: str,
     err: Errors,
 ) -> tuple[tuple[str, Any], ...]:
-    result = []
+    result: list[tuple[str, Any]] = []
+    previous: Any = None
     for name, value in node.items():
         vline = line_of_key(node, name)
+        if name.isdigit() and isinstance(previous, int) and not isinstance(previous, bool):
+            # YAML reads `amount: 3,000` in {...} as `amount: 3` plus a key `000`.
+            amount = previous * 1000 + int(name)
+            err.add(vline, f"then: 金額にカンマがあります: {amount} と書いてください "
+                    f"(amount written with a comma: write {amount})")
+            result = [(n, v) for n, v in result if v is not previous]
+            continue
+        previous = value
         if name not in outputs:
             err.add(vline, f"then: {name!r} is not an output of this table; declare it under "
                     "outputs (known: " + ", ".join(outputs) + ")")
@@ -62,18 +74,36 @@ def _parse_then(
                                 f"{describe_kind(computed)}, but {name} must be "
                                 f"{expected(otype)}")
         elif otype.kind == "list":
-            if value not in otype.values:
+            if otype.values and value not in otype.values:
                 err.add(vline, f"then {name}: unknown value {value!r}; expected one of: "
-                        + ", ".join(otype.values))
+                        + ", ".join(otype.values) + did_you_mean(value, otype.values))
         elif not value_fits(otype, value):
-            err.add(vline, f"then {name}: unknown value {value!r}; expected {expected(otype)}")
+            hint = value_hint(value) or did_you_mean(value, otype.values)
+            err.add(vline, f"then {name}: unknown value {value!r}; expected {expected(otype)}"
+                    + hint)
         result.append((name, value))
     return tuple(result)
+
+
+def validity(node: LineDict, owner: str, err: Errors) -> list[Condition]:
+    """valid_from / valid_to as conditions on the decision date (as_of), both days included."""
+    out = []
+    for key, op in (("valid_from", "gte"), ("valid_to", "lte")):
+        if node.get(key) is None:
+            continue
+        day = as_date(node[key])
+        if day is None:
+            err.add(line_of_key(node, key), f"{owner}: {key} must be a date (YYYY-MM-DD), got "
+                    f"{node[key]!r}{value_hint(node[key])}")
+            continue
+        out.append(Condition("as_of", op, day))
+    return out
 
 
 def _parse_rule(
     raw: Any, index: int, line: int, table: str, inputs: dict[str, InputDomain],
     outputs: dict[str, FactType], known: dict[str, FactType], err: Errors,
+    table_validity: tuple[Condition, ...] = (),
 ) -> Rule | None:
     if not isinstance(raw, LineDict):
         err.add(line, f"table {table}: each rule must be a mapping with id, when, then, why")
@@ -84,7 +114,7 @@ def _parse_rule(
     if spec is None:
         return None
     when = raw.get("when") or LineDict()
-    conditions: list[Condition] = []
+    conditions: list[Condition] = [*table_validity, *validity(raw, f"rule {spec.id}", err)]
     for field, test in when.items():
         fline = line_of_key(when, field)
         if field not in inputs:
@@ -122,12 +152,20 @@ def parse_table(
         return None
     name = spec.name
     inputs = parse_inputs(raw.get("inputs") or LineDict(), raw.line, known, err)
-    outputs = parse_outputs(raw["outputs"], raw.line, err)
+    outputs = parse_outputs(raw["outputs"], known, err)
     rules_node: LineList = raw["rules"]
+    table_validity = tuple(validity(raw, f"table {name}", err))
+    dated = table_validity or any(isinstance(r, dict) and (r.get("valid_from") is not None or
+                                                           r.get("valid_to") is not None)
+                                  for r in rules_node)
+    if dated and "as_of" not in inputs:
+        # Effective dates test the decision date, so the table reads it.
+        inputs["as_of"] = InputDomain("as_of", known["as_of"])
     rules: list[Rule] = []
     seen: dict[str, int] = {}
     for i, item in enumerate(rules_node):
-        rule = _parse_rule(item, i, rules_node.item_lines[i], name, inputs, outputs, known, err)
+        rule = _parse_rule(item, i, rules_node.item_lines[i], name, inputs, outputs, known, err,
+                           table_validity)
         if rule is None:
             continue
         if rule.id in seen:

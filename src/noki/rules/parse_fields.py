@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from noki.rules.model import Condition, InputDomain, RuleError
+from noki.rules.suggest import did_you_mean, value_hint
 from noki.rules.vocabulary import (
     CONDITION_OPS,
     DECISION_OUTPUTS,
@@ -32,6 +34,30 @@ def line_of_key(node: Any, key: str | None = None, default: int = 1) -> int:
     return getattr(node, "line", default)
 
 
+def as_date(value: Any) -> date | None:
+    """A date written in a rule file (YYYY-MM-DD), or None when it is not one."""
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def as_month_day(value: Any) -> int | None:
+    """MM-DD as the number MMDD (1228), or None."""
+    if not isinstance(value, str) or len(value.strip()) != 5 or value.strip()[2] != "-":
+        return None
+    try:
+        month, day = int(value[:2]), int(value[3:])
+        date(2024, month, day)  # a leap year, so 02-29 is a valid recurring day
+    except ValueError:
+        return None
+    return month * 100 + day
+
+
 def value_fits(ftype: FactType, value: Any) -> bool:
     if value is None:
         return ftype.nullable
@@ -44,7 +70,9 @@ def value_fits(ftype: FactType, value: Any) -> bool:
         return isinstance(value, int | float) and not isinstance(value, bool)
     if kind == "enum":
         return value in ftype.values
-    if kind in ("string", "date"):
+    if kind == "date":
+        return as_date(value) is not None
+    if kind == "string":
         return isinstance(value, str)
     if kind == "list":
         return isinstance(value, list)
@@ -54,7 +82,21 @@ def value_fits(ftype: FactType, value: Any) -> bool:
 def expected(ftype: FactType) -> str:
     if ftype.kind == "enum":
         return "one of " + ", ".join(ftype.values) + (" or null" if ftype.nullable else "")
+    if ftype.kind == "date":
+        return "a date (YYYY-MM-DD)" + (" or null" if ftype.nullable else "")
     return f"a {ftype.kind}" + (" or null" if ftype.nullable else "")
+
+
+def _bad_value(field: str, what: str, ftype: FactType, value: Any) -> str:
+    hint = value_hint(value)
+    if ftype.kind == "enum" and not hint:
+        hint = did_you_mean(value, ftype.values)
+    return f"{field}: {what} {value!r} is not {expected(ftype)}{hint}"
+
+
+def _const(ftype: FactType, value: Any) -> Any:
+    """The constant a condition compares with (dates become dates)."""
+    return as_date(value) if ftype.kind == "date" else value
 
 
 def parse_condition(
@@ -66,13 +108,13 @@ def parse_condition(
         if raw is None:
             return [Condition(field, "is_set", False)]
         if not value_fits(ftype, raw):
-            err.add(line, f"{field}: value {raw!r} is not {expected(ftype)}")
-        return [Condition(field, "eq", raw)]
+            err.add(line, _bad_value(field, "value", ftype, raw))
+        return [Condition(field, "eq", _const(ftype, raw))]
     out = []
     for op, value in raw.items():
         if op not in CONDITION_OPS:
             err.add(line, f"{field}: unknown operator {op!r}; expected one of: "
-                    + ", ".join(CONDITION_OPS))
+                    + ", ".join(CONDITION_OPS) + did_you_mean(op, CONDITION_OPS))
             continue
         if ftype.kind not in CONDITION_OPS[op]:
             err.add(line, f"{field}: operator {op!r} does not apply to a {ftype.kind}")
@@ -89,14 +131,48 @@ def parse_condition(
                 continue
             bad = [v for v in value if v is None or not value_fits(ftype, v)]
             if bad:
-                err.add(line, f"{field}: {op} values {bad!r} are not {expected(ftype)}")
+                err.add(line, _bad_value(field, f"{op} value", ftype, bad[0]))
                 continue
             value = tuple(value)
-        elif value is None or not value_fits(ftype, value):
-            err.add(line, f"{field}: {op} expects {expected(ftype)}, got {value!r}")
+        elif op == "between":
+            pair = _pair(field, op, value, line, err)
+            if pair is None:
+                continue
+            if any(v is None or not value_fits(ftype, v) for v in pair):
+                bad_one = next(v for v in pair if v is None or not value_fits(ftype, v))
+                err.add(line, _bad_value(field, "between value", ftype, bad_one))
+                continue
+            low, high = (_const(ftype, v) for v in pair)
+            if low > high:
+                err.add(line, f"{field}: between [{pair[0]}, {pair[1]}]: the first value must "
+                        "not be after the second")
+                continue
+            out += [Condition(field, "gte", low), Condition(field, "lte", high)]
             continue
+        elif op == "month_day":
+            pair = _pair(field, op, value, line, err)
+            if pair is None:
+                continue
+            days = tuple(as_month_day(v) for v in pair)
+            if None in days:
+                err.add(line, f"{field}: month_day expects [MM-DD, MM-DD] such as "
+                        f"[12-28, 01-04], got {value!r}")
+                continue
+            value = days
+        elif value is None or not value_fits(ftype, value):
+            err.add(line, _bad_value(field, op, ftype, value))
+            continue
+        else:
+            value = _const(ftype, value)
         out.append(Condition(field, op, value))
     return out
+
+
+def _pair(field: str, op: str, value: Any, line: int, err: Errors) -> list[Any] | None:
+    if not isinstance(value, list) or len(value) != 2:
+        err.add(line, f"{field}: {op} expects two values [from, to], got {value!r}")
+        return None
+    return list(value)
 
 
 def parse_inputs(
@@ -123,13 +199,15 @@ def parse_inputs(
     return out
 
 
-def parse_outputs(node: LineDict, table_line: int, err: Errors) -> dict[str, FactType]:
+def parse_outputs(
+    node: LineDict, known: dict[str, FactType], err: Errors
+) -> dict[str, FactType]:
     """Output types of a table whose shape TableSpec has already validated."""
     out: dict[str, FactType] = {}
     for name, spec in node.items():
         line = line_of_key(node, name)
         if name in DECISION_OUTPUTS:
-            out[name] = DECISION_OUTPUTS[name]
+            out[name] = known[name]  # with the values the vocabulary declares
             continue
         if name in FACTS:
             err.add(line, f"output {name!r} is an order fact; rules may not overwrite inputs")

@@ -175,7 +175,8 @@ def build_plan(engine: Engine, state: State) -> Plan:
         earlier.add(step.name)
     plan.calls = tuple(calls)
     chosen = set(state.options)
-    plan.options = [o for o in OPTION_ORDER if o in chosen]
+    order = engine.ruleset.vocabulary.option_order or OPTION_ORDER  # the vocabulary's order
+    plan.options = [o for o in order if o in chosen]
     const, computed = state.outputs, state.computed
 
     def source(name: str, required: bool = True) -> Source:

@@ -54,7 +54,6 @@ class ExampleSpec(_Strict):
     name: StrictStr | None = None
     given: dict[StrictStr, Any]
     expect: dict[StrictStr, Any]
-    as_of: Any = None
 
 
 class TableSpec(_Strict):

@@ -1,13 +1,14 @@
 """The words rule files may use: facts they can read, outputs they can set, operators.
 
-Following venmo/business-rules: the vocabulary is code, the combinations are data, and an
-unknown name fails loudly with the list of known ones.
+The facts an order offers and the kinds of the decision fields are code (they follow the order
+and decision models); the named values of decision fields and the value lists of text inputs
+are data in the rule files (noki.rules.vocab_file). An unknown name fails loudly.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import get_args
+from dataclasses import dataclass, field
+from typing import Any, get_args
 
 from noki.domain import decision as d
 from noki.domain import order as o
@@ -68,45 +69,92 @@ FACTS: dict[str, FactType] = {
     "days_over_sla": FactType("int", nullable=True),
     # The lifecycle (noki.domain.lifecycle): state, choice, compensation ledger, overdue.
     "state": _enum(o.LifecycleState),
-    "choice": FactType("enum", tuple(get_args(d.OptionName)), nullable=True),
-    "compensation.granted_type": _enum(d.CompensationType),
+    "choice": FactType("enum", nullable=True),  # values: the vocabulary's options
+    "compensation.granted_type": FactType("enum"),  # values: the vocabulary's compensation.type
     "compensation.granted_jpy": FactType("int"),
     "overdue": FactType("bool"),
     "eta_change": FactType("enum", ("earlier", "later", "same"), nullable=True),
     "promised_passed": FactType("bool"),
 }
 
-# Outputs that become decision fields; tables may also declare intermediate outputs.
+# Outputs that become decision fields; tables may also declare intermediate outputs. The values
+# of segment, lane, compensation.type, options, channel and approval are not listed here: they
+# come from the vocabulary in the rule files (noki.rules.vocab_file).
 DECISION_OUTPUTS: dict[str, FactType] = {
-    "segment": _enum(d.Segment),
-    "lane": _enum(d.Lane),
-    "compensation.type": _enum(d.CompensationType),
+    "segment": FactType("enum"),
+    "lane": FactType("enum"),
+    "compensation.type": FactType("enum"),
     "compensation.amount_jpy": FactType("int", nullable=True),
-    "options": FactType("list", tuple(get_args(d.OptionName))),
-    "channel": _enum(d.DecidedChannel),
+    "options": FactType("list"),
+    "channel": FactType("enum"),
     "human_followup": FactType("bool"),
-    "approval": _enum(d.Approval),
+    "approval": FactType("enum"),
     "next_update_date": FactType("date"),
     "escalation": _enum(d.Escalation),
     "notice_purpose": _enum(d.NoticePurpose),
 }
+
+# Facts whose values are a decision field's vocabulary.
+FACT_VALUES_FROM = {"choice": "options", "compensation.granted_type": "compensation.type"}
 
 INTERMEDIATE_KINDS = ("enum", "int", "number", "bool", "string", "date")
 
 # Condition operators by the kinds they apply to.
 ORDER_OPS = ("lt", "lte", "gt", "gte")
 CONDITION_OPS: dict[str, tuple[str, ...]] = {
-    "eq": ("enum", "string", "int", "number", "bool"),
-    "ne": ("enum", "string", "int", "number", "bool"),
+    "eq": ("enum", "string", "int", "number", "bool", "date"),
+    "ne": ("enum", "string", "int", "number", "bool", "date"),
     "in": ("enum", "string", "int"),
     "not_in": ("enum", "string", "int"),
-    "lt": ("int", "number"),
-    "lte": ("int", "number"),
-    "gt": ("int", "number"),
-    "gte": ("int", "number"),
+    "lt": ("int", "number", "date"),
+    "lte": ("int", "number", "date"),
+    "gt": ("int", "number", "date"),
+    "gte": ("int", "number", "date"),
+    "between": ("int", "number", "date"),  # [low, high], both included: gte low and lte high
+    "month_day": ("date",),  # [MM-DD, MM-DD] every year, both included; may wrap the year end
     "is_set": ("enum", "string", "int", "number", "bool", "date"),
     "not_empty": ("list",),
 }
 
 # Expression operators usable in `then` values.
-EXPRESSION_OPS = ("ref", "add", "sub", "mul", "min", "max", "floor", "add_days")
+EXPRESSION_OPS = ("ref", "add", "sub", "mul", "min", "max", "floor", "add_days",
+                  "add_business_days", "next_business_day", "business_day_on_or_after")
+
+
+@dataclass(frozen=True)
+class Term:
+    """A value of a field, its label, and (compensation types) whether it has an amount."""
+
+    value: str
+    label: str
+    amount: bool | None = None
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Every declared field's values in declaration order (the order options are shown in)."""
+
+    terms: dict[str, tuple[Term, ...]] = field(default_factory=dict)
+
+    def values(self, name: str) -> tuple[str, ...]:
+        """The declared values of a field (empty when it declares none)."""
+        return tuple(t.value for t in self.terms.get(name, ()))
+
+    def label(self, name: str, value: Any) -> str:
+        """The Japanese label of a value (the value itself when it has none)."""
+        for term in self.terms.get(name, ()):
+            if term.value == value:
+                return term.label
+        return "" if value is None else str(value)
+
+    def has_amount(self, compensation_type: str) -> bool:
+        """Whether a compensation type carries an amount in yen."""
+        for term in self.terms.get("compensation.type", ()):
+            if term.value == compensation_type:
+                return bool(term.amount)
+        return False
+
+    @property
+    def option_order(self) -> tuple[str, ...]:
+        """Options in the order they are presented."""
+        return self.values("options")

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
+from noki.rules.compiler import in_month_days, month_day
 from noki.rules.model import Condition, InputDomain, Rule, Table
 
 _DATE_SET = "2026-01-01"  # a concrete stand-in: dates are only ever tested with is_set
@@ -43,6 +45,8 @@ def matches(c: Condition, value: Any) -> bool:
     op = c.op
     if op == "is_set":
         return (value is not None) == bool(c.value)
+    if op == "month_day":
+        return value is not None and in_month_days(month_day(value), c.value)
     if op == "not_empty":
         return bool(value) == bool(c.value)
     if op == "ne":
@@ -168,8 +172,38 @@ def domain_cells(domain: InputDomain, conditions: list[Condition]) -> list[Cell]
         return [Cell(True, "true"), Cell(False, "false")] + null
     if kind == "list":
         return [Cell([], "empty"), Cell([_LIST_ITEM], "non-empty")] + null
-    # date (and anything only tested with is_set): set or unset.
+    if kind == "date":
+        return _date_cells(conditions) + null
     return [Cell(_DATE_SET, "set")] + null
+
+
+def _date_cells(conditions: list[Condition]) -> list[Cell]:
+    """One cell per distinct truth of the date conditions, found on every boundary day.
+
+    Conditions on a date compare with fixed days or recurring month-day spans; the truth of
+    all of them can only change at those days, so the days around each boundary (in two
+    consecutive years, for the month-day spans) reach every combination that can occur.
+    """
+    tests = [c for c in conditions if c.op not in ("is_set", "not_empty")]
+    if not tests:
+        return [Cell(date.fromisoformat(_DATE_SET), "set")]
+    days: set[date] = {date(2000, 1, 1), date(2099, 12, 31)}
+    for c in tests:
+        if c.op == "month_day":
+            years = {d.year for t in tests if t.op != "month_day" for d in [t.value]} or {2026}
+            for year in {y + k for y in years for k in (-1, 0, 1)}:
+                for md in c.value:
+                    try:
+                        anchor = date(year, md // 100, md % 100)
+                    except ValueError:
+                        continue
+                    days |= {anchor + timedelta(days=k) for k in (-1, 0, 1)}
+        else:
+            days |= {c.value + timedelta(days=k) for k in (-1, 0, 1)}
+    seen: dict[tuple[bool, ...], date] = {}
+    for day in sorted(days):
+        seen.setdefault(tuple(matches(c, day) for c in tests), day)
+    return [Cell(day, day.isoformat()) for day in seen.values()]
 
 
 def rule_box(rule: Rule, inputs: tuple[str, ...], cells: tuple[tuple[Cell, ...], ...]
