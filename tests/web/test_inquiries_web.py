@@ -54,3 +54,26 @@ def test_console_lists_inquiries_with_intent_choice_and_sla(client: TestClient, 
     assert "自動では反映しません" in html and "未応答" in html
     held = client.get("/inquiries?state=held").text
     assert "納期の問い合わせ" not in held
+
+
+def test_marketing_reads_inquiries_without_the_senders_contact(client: TestClient, login,
+                                                               app_engine: Engine, app_ctx,
+                                                               settings) -> None:
+    from sqlmodel import Session, select
+
+    from noki.db.models import InquiryRow
+    from noki.faq import FaqIndex, load_faq
+
+    ingest(app_ctx, sample_records(8), actor="test")
+    seed_demo_inquiries(app_engine, faq=FaqIndex(load_faq(settings.faq_path)))
+    with Session(app_engine) as s:
+        senders = {r.from_addr for r in s.exec(select(InquiryRow)).all() if r.from_addr}
+    assert senders, "the demo replies come from e-mail addresses"
+    marketing = login("marketing").get("/inquiries")
+    assert marketing.status_code == 200 and "納期の問い合わせ" in marketing.text
+    for address in senders:
+        assert address not in marketing.text, address
+    agent = login("agent").get("/inquiries").text
+    assert any(address in agent for address in senders)
+    with Session(app_engine) as s:  # masking the page never writes to the rows
+        assert senders == {r.from_addr for r in s.exec(select(InquiryRow)).all() if r.from_addr}

@@ -11,6 +11,7 @@ from noki.faq import FaqIndex, load_faq
 from noki.inbound.models import INTENT_LABELS, STATUS_LABELS
 from noki.inbound.records import validate_batch
 from noki.services.inquiries import list_inquiries, receive_record
+from noki.web import masked_views
 from noki.web.deps import CtxDep, CurrentUser, PermissionDenied, UserDep, need
 from noki.web.render import render
 
@@ -49,6 +50,8 @@ def post_inquiries(ctx: CtxDep, user: Annotated[CurrentUser, Depends(_writer)],
 def inquiries_page(request: Request, ctx: CtxDep, user: QueueReader, state: str = "") -> Response:
     """Customers' replies and questions: intent, link, proposed choice, answer draft, SLA."""
     lines = list_inquiries(ctx.engine, now=ctx.clock.now(), state=state)
+    if not user.can("contact.read"):  # marketing reads voices, not who wrote them
+        masked_views.inquiries([line.row for line in lines])
     return render(request, "inquiries.html", {
         "user": user, "lines": lines, "state": state, "intents": INTENT_LABELS,
         "statuses": STATUS_LABELS})
