@@ -121,3 +121,16 @@ def test_topics_are_found_with_readable_labels_and_few_voices_thrown_away() -> N
     for topic in report.topics:
         assert topic.label and not any("-" in k for k in topic.keywords)  # no UniDic lemmas
         assert topic.examples and topic.quotes
+
+
+def test_quotes_that_differ_only_in_punctuation_or_width_are_quoted_once() -> None:
+    variants = ["担当の人ごとに言うことがバラバラ、また延期の連絡ばかり",
+                "担当の人ごとに言うことがバラバラ、また延期の連絡ばかり!",
+                "担当の人ごとに言うことがバラバラ　また延期の連絡ばかり！！"]
+    voices = corpus(12, 40) + [
+        Voice(id=f"v{i}", date=START + dt.timedelta(days=i), channel="sns", text=variants[i % 3])
+        for i in range(9)]
+    report = build_report(voices, [UNRELATED_FAQ])
+    for g_ in report.gaps:
+        keys = ["".join(ch for ch in q.text if ch.isalnum()) for q in g_.quotes]
+        assert len(keys) == len(set(keys)), (g_.code, [q.text for q in g_.quotes])

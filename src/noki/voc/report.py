@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
+import unicodedata
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
@@ -77,13 +78,22 @@ def _representatives(members: np.ndarray, scores: np.ndarray, voices: Sequence[V
     seen: set[str] = set()
     for i in order[: n * 20]:
         text = voices[int(i)].text
-        if text in seen or not 8 <= len(text) <= 400:
+        key = _quote_key(text)
+        if key in seen or not 8 <= len(text) <= 400:
             continue
-        seen.add(text)
+        seen.add(key)
         picked.append(int(i))
         if len(picked) == n:
             break
     return picked or [int(i) for i in order[:n]]
+
+
+def _quote_key(text: str) -> str:
+    """Texts that differ only in width, spaces or punctuation are one quote ("…バラバラ!" twice)."""
+    return _PUNCT.sub("", unicodedata.normalize("NFKC", text))
+
+
+_PUNCT = re.compile(r"[\s!?.,。、…・~〜「」『』()（）]+")
 
 
 def _keywords(members: np.ndarray, tokens: Sequence[Sequence[str]], df: Counter[str],
