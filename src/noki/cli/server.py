@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 
 from noki.cli.context import app_context
+from noki.cli.threads import run_workers
 
 ingest_app = typer.Typer(help="Load data into the database.", no_args_is_help=True)
 users_app = typer.Typer(help="Manage console accounts and API tokens.", no_args_is_help=True)
@@ -92,17 +93,7 @@ def send(
             totals.append(worker.drain())
             worker.close()
 
-    threads = [threading.Thread(target=run, args=(i,), daemon=True) for i in range(workers)]
-    for t in threads:
-        t.start()
-    try:
-        for t in threads:
-            while t.is_alive():
-                t.join(0.5)
-    except KeyboardInterrupt:
-        stop.set()
-    finally:
-        ctx.close()
+    run_workers(ctx, workers, run, stop)
     typer.echo(f"messages attempted: {sum(totals)}")
 
 

@@ -9,6 +9,7 @@ import threading
 import typer
 
 from noki.cli.context import app_context
+from noki.cli.threads import run_workers
 
 
 def work(
@@ -33,17 +34,7 @@ def work(
             else:
                 totals.append(worker.drain(progress=advance))
 
-        threads = [threading.Thread(target=run, args=(i,), daemon=True) for i in range(workers)]
-        for t in threads:
-            t.start()
-        try:
-            for t in threads:
-                while t.is_alive():
-                    t.join(0.5)
-        except KeyboardInterrupt:
-            stop.set()
-        finally:
-            ctx.close()
+        run_workers(ctx, workers, run, stop)
     stored = sum(r.stored for r in totals)
     dropped = sum(r.dropped for r in totals)
     failed = sum(r.failed for r in totals)
