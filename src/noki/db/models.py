@@ -57,7 +57,17 @@ class OrderRow(SQLModel, table=True):
     industry: str = Field(max_length=10)
     sku_id: str = Field(index=True, max_length=64)
     po_ref: str | None = Field(default=None, index=True, max_length=64)
-    status: str = Field(default="open", index=True, max_length=10)
+    status: str = Field(default="open", index=True, max_length=10)  # open | closed
+    # Lifecycle (noki.domain.lifecycle.states); changed only by a compare-and-set on row_version.
+    state: str = Field(
+        default="backordered", index=True, max_length=20,
+        sa_column_kwargs={"server_default": "backordered"},
+    )
+    row_version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    shipped_qty: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    choice: str | None = Field(default=None, max_length=20)  # the option the customer chose
+    overdue_escalated_on: date | None = None  # eta.latest passed: escalated once, this day
+    closed_at: datetime | None = None
     payload: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     payload_hash: str = Field(max_length=64)
     next_update_date: date | None = Field(default=None, index=True)
@@ -294,3 +304,10 @@ class DraftJob(SQLModel, table=True):
     error: str | None = None
     created_at: datetime = Field(default_factory=utcnow)
     finished_at: datetime | None = None
+
+# The lifecycle tables live in their own module; importing models registers them too.
+from noki.db.models_lifecycle import (  # noqa: E402,F401
+    CompensationGrantRow,
+    OrderEventRow,
+    TimelineEntry,
+)

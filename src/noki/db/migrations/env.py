@@ -7,6 +7,7 @@ from sqlalchemy import engine_from_config, pool
 from sqlmodel import SQLModel
 
 import noki.db.models  # noqa: F401  (registers the tables on the metadata)
+import noki.db.models_lifecycle  # noqa: F401
 
 config = context.config
 target_metadata = SQLModel.metadata
