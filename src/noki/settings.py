@@ -91,6 +91,8 @@ class Settings(BaseSettings):
     notice_lead_days_btob: int = Field(default=1, ge=0)
     notice_lead_days_vehicle: int = Field(default=7, ge=0)
     notice_lead_days_parts: int = Field(default=1, ge=0)
+    # The console's SLA timer: hours from a notice entering the queue to its first sending.
+    queue_sla_hours: float = Field(default=24.0, gt=0)
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:

@@ -9,6 +9,7 @@ from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from noki.db.clock import utcnow
+from noki.db.models_ws import QUEUE_SORT_INDEXES, DraftPresence  # noqa: F401 (registers it)
 
 
 class User(SQLModel, table=True):
@@ -128,6 +129,7 @@ class DraftRow(SQLModel, table=True):
             postgresql_where=text("status IN ('pending', 'approved')"),
             sqlite_where=text("status IN ('pending', 'approved')"),
         ),
+        *QUEUE_SORT_INDEXES,
     )
     id: int | None = Field(default=None, primary_key=True)
     order_id: str = Field(foreign_key="orders.order_id", index=True, max_length=64)
@@ -153,6 +155,14 @@ class DraftRow(SQLModel, table=True):
     override_reason: str | None = None
     created_at: datetime = Field(default_factory=utcnow, index=True)
     decided_at: datetime | None = None
+    # The agent's workspace (issue 14): sort keys copied from the order and decision, the
+    # first time the notice entered the queue (kept across versions), and who works on it.
+    queued_at: datetime = Field(default_factory=utcnow)
+    urgency: int = Field(default=3, sa_column_kwargs={"server_default": "3"})
+    need_by: date | None = None
+    delay_days: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    next_contact: date | None = None
+    assigned_to: str | None = Field(default=None, max_length=80)
 
 
 class Review(SQLModel, table=True):

@@ -90,6 +90,13 @@ def new_version(
         lane=prev.lane,
         compensation=prev.compensation,
         approval=prev.approval,
+        # A new version keeps its place in the queue and its assignee.
+        queued_at=prev.queued_at,
+        urgency=prev.urgency,
+        need_by=prev.need_by,
+        delay_days=prev.delay_days,
+        next_contact=prev.next_contact,
+        assigned_to=prev.assigned_to,
     )
     session.add(row)
     session.flush()
@@ -229,7 +236,17 @@ def draft_row_values(
         "lane": decision.lane,
         "compensation": decision.compensation.type,
         "approval": decision.approval,
+        # Queue sort keys (issue 14): what must be done first, without reading the documents.
+        "urgency": urgency_rank(kind, decision.lane),
+        "need_by": order.need_by,
+        "delay_days": decision.delay_days,
+        "next_contact": decision.next_update_date,
     }
+
+
+def urgency_rank(kind: str, lane: str) -> int:
+    """0 an overdue escalation, then the lanes (1 priority, 2 expedite, 3 standard)."""
+    return 0 if kind == "overdue" else {"priority": 1, "expedite": 2}.get(lane, 3)
 
 
 def _text_fields(made: Draft) -> dict[str, Any]:

@@ -10,60 +10,37 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from noki.web.deps import csrf_token
+from noki.web.labels import Labels
 from noki.web.textview import diff_html, highlight, local_time
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 templates.env.filters["jst"] = local_time
 templates.env.globals.update(highlight=highlight, diff_html=diff_html)
 
-LABELS = {
-    "priority": "優先",
-    "expedite": "迅速",
-    "standard": "通常",
-    "ec": "EC",
-    "btob": "BtoB",
-    "auto": "自動車",
-    "pending": "承認待ち",
-    "approved": "承認済み",
-    "sent": "送信済み",
-    "rejected": "却下",
-    "superseded": "失効",
-    "replaced": "改版済み",
-    "sending": "送信中",
-    "dead": "送信不能",
-    "cancelled": "取消",
-    "required": "要承認",
-    "auto_approval": "自動可",
-    "email": "メール",
-    "sms": "SMS",
-    "initial": "初回",
-    "eta_change": "入荷予定変更",
-    "followup": "定期連絡",
-    "template": "テンプレート",
-    "llm": "LLM",
-    "agent": "担当者編集",
-}
-templates.env.globals["label"] = lambda key: LABELS.get(str(key), str(key))
-
-COMPENSATION_LABELS = {
-    "none": "なし", "free_shipping": "送料無料", "coupon": "クーポン", "refund_full": "全額返金",
-    "sla_credit": "遅延クレジット", "loaner_car": "代車",
-    "accessory_coupon": "アクセサリークーポン", "service_coupon": "整備クーポン",
-}
+_DEFAULT_LABELS = Labels()
+templates.env.globals["label"] = _DEFAULT_LABELS
+templates.env.globals["comp_label"] = _DEFAULT_LABELS.compensation
 
 
 def compensation_label(kind: object, amount: object = None) -> str:
-    """送料無料, クーポン 1,000円, なし: a compensation code in the console's words."""
-    text = COMPENSATION_LABELS.get(str(kind), str(kind))
-    return f"{text} {amount:,}円" if isinstance(amount, int) and amount else text
+    """送料無料, クーポン 1,000円, 補償なし: a compensation code in the console's words."""
+    return _DEFAULT_LABELS.compensation(kind, amount)
 
 
-templates.env.globals["comp_label"] = compensation_label
+def labels_for(request: Request) -> Labels:
+    """The labels with the serving rule vocabulary (the one place the words come from)."""
+    ctx = getattr(request.state, "ctx", None)
+    try:
+        return Labels(ctx.rules.ruleset.vocabulary) if ctx is not None else _DEFAULT_LABELS
+    except (AttributeError, AssertionError):
+        return _DEFAULT_LABELS
 
 
-def flash(request: Request, message: str, kind: str = "ok") -> None:
-    """Show a message on the next page."""
-    request.session.setdefault("flash", []).append([kind, message])
+def flash(
+    request: Request, message: str, kind: str = "ok", link: tuple[str, str] | None = None
+) -> None:
+    """Show a message on the next page (kind ok | warn | error; link = (href, text))."""
+    request.session.setdefault("flash", []).append([kind, message, *(link or ())])
 
 
 def render(
@@ -75,4 +52,6 @@ def render(
     ctx["csrf_token"] = csrf_token(request)
     ctx["csp_nonce"] = getattr(request.state, "csp_nonce", "")  # for any inline <script nonce=>
     ctx["flashes"] = request.session.pop("flash", [])
+    words = labels_for(request)
+    ctx["label"], ctx["comp_label"] = words, words.compensation
     return templates.TemplateResponse(request, name, ctx, status_code=status_code)

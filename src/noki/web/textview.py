@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -55,3 +55,8 @@ def local_time(value: datetime | None) -> str:
     if value is None:
         return ""
     return value.astimezone(TOKYO).strftime("%Y-%m-%d %H:%M")
+
+
+def local_today() -> date:
+    """Today's date in Japan."""
+    return datetime.now(TOKYO).date()

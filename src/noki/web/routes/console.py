@@ -5,16 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from importlib.resources import files
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import Engine
 
-from noki.services import masking, queries, review
+from noki.services import masking, order_story, queries, queue_view, review, workspace
 from noki.services.errors import ServiceError
 from noki.services.roles import home_for
 from noki.web import masked_views
 from noki.web.deps import Csrf, CtxDep, CurrentUser, EngineDep, SettingsDep, UserDep, need
+from noki.web.messages import japanese, stale
 from noki.web.render import flash, render
+from noki.web.textview import local_today
 
 router = APIRouter()
 BODY_MAX = 10_000  # characters: a notice is a page, not a document
@@ -36,16 +40,30 @@ def home(user: UserDep) -> Response:
 def queue_page(
     request: Request,
     engine: EngineDep,
+    settings: SettingsDep,
     user: Reader,
     f: Annotated[queries.QueueFilter, Depends()],
 ) -> Response:
-    """Pending drafts with filters and counts, priority lane first, oldest first."""
-    page = queries.queue(engine, f)
+    """Pending drafts with search, filters and counts; most urgent first by default."""
+    page = queries.queue(engine, f, username=user.username,
+                         contacts=masking.sees_contacts(user.role))
     return render(
         request,
         "queue.html",
-        {"user": user, "page": page, "f": f, "pages": max(1, -(-page.total // queries.PAGE))},
+        {"user": user, "page": page, "f": f, "pages": max(1, -(-page.total // queries.PAGE)),
+         "sla_hours": settings.queue_sla_hours, "sla": queue_view.sla_state,
+         "today": local_today(), "back": _queue_url(f)},
     )
+
+
+def _queue_url(f: queries.QueueFilter, **change: object) -> str:
+    query = urlencode(f.params(**change))
+    return "/queue" + (f"?{query}" if query else "")
+
+
+def _safe_back(back: str) -> str:
+    """Only a queue URL of this site (the page and filters the agent was on)."""
+    return back if back.startswith("/queue") and "//" not in back else "/queue"
 
 
 @router.post("/queue/bulk-approve", dependencies=[Csrf])
@@ -54,28 +72,46 @@ def bulk_approve(
     engine: EngineDep,
     user: Bulk,
     draft_ids: Annotated[list[int], Form(max_length=queries.PAGE)] = [],  # noqa: B006
+    back: Annotated[str, Form(max_length=2000)] = "/queue",
 ) -> Response:
     """Approve the ticked drafts that are template-made, checker-clean and approval=auto."""
+    if not draft_ids:
+        flash(request, "下書きが選択されていません。承認する下書きにチェックを入れてください。",
+              "warn")
+        return RedirectResponse(_safe_back(back), status_code=303)
     return _act(
         request,
-        "/queue",
+        _safe_back(back),
         lambda: _bulk_message(*review.bulk_approve(engine, draft_ids=draft_ids, actor=user.actor)),
     )
 
 
 def _bulk_message(approved: int, skipped: int) -> str:
-    return f"{approved}件を一括承認しました（対象外 {skipped}件）。"
+    why = f"（対象外 {skipped}件：変更・承認済み、または連絡先なし）" if skipped else ""
+    return f"{approved}件を一括承認しました{why}。"
 
 
 @router.get("/drafts/{draft_id}")
-def draft_page(request: Request, engine: EngineDep, user: Reader, draft_id: int) -> Response:
-    """The draft beside the order facts and the decision trace."""
+def draft_page(
+    request: Request, engine: EngineDep, settings: SettingsDep, user: Reader, draft_id: int
+) -> Response:
+    """The draft beside the order facts, the decision trace and the order's whole story."""
     view = queries.draft_view(engine, draft_id)
     if view is None:
         raise HTTPException(404, "draft not found")
     if not masking.sees_contacts(user.role):
         view = masked_views.draft_view(view)
-    return render(request, "draft.html", {"user": user, "v": view, "d": view.draft})
+    d = view.draft
+    assert d.root_id is not None
+    mode = "edit" if d.status == "pending" and user.can("draft.write") else "view"
+    others = workspace.beat(engine, root_id=d.root_id, username=user.username,
+                            display_name=user.display_name or user.username, mode=mode)
+    return render(request, "draft.html", {
+        "user": user, "v": view, "d": d, "others": others,
+        "story": order_story.story(engine, d.order_id),
+        "next_id": queue_view.next_pending(engine, exclude=draft_id),
+        "sms_limit": settings.notice_sms_max_segments,
+    })
 
 
 @router.post("/drafts/{draft_id}/edit", dependencies=[Csrf])
@@ -101,13 +137,12 @@ def edit(
             allowed_domains=settings.company_domain_list,
         )
         target["id"] = row.id
-        return (
-            "保存しました。チェックに合格しています。"
-            if row.check_ok
-            else ("保存しました。チェックで問題が見つかりました（赤い印の箇所）。")
-        )
+        if row.check_ok:
+            return "保存しました。チェックに合格しています。"
+        return Warn("保存しましたが、チェックで問題が見つかりました（赤い印の箇所）。"
+                    "修正してから承認してください。")
 
-    response = _act(request, f"/drafts/{draft_id}", run)
+    response = _act(request, f"/drafts/{draft_id}", run, engine, draft_id)
     if "id" in target:
         response.headers["location"] = f"/drafts/{target['id']}"
     return response
@@ -152,7 +187,7 @@ def approve(
             return "変更を保存して再チェックし、承認しました。送信キューに入りました。"
         return "承認しました。送信キューに入りました。" if done.message_id else "承認済みです。"
 
-    response = _act(request, f"/drafts/{draft_id}", run)
+    response = _act(request, f"/drafts/{draft_id}", run, engine, draft_id)
     if "id" in target:
         response.headers["location"] = f"/drafts/{target['id']}"
     return response
@@ -172,7 +207,7 @@ def reject(
         review.reject(engine, draft_id=draft_id, actor=user.actor, reason=reason)
         return "却下しました。"
 
-    return _act(request, f"/drafts/{draft_id}", run)
+    return _act(request, f"/drafts/{draft_id}", run, engine, draft_id)
 
 
 @router.post("/drafts/{draft_id}/regenerate", dependencies=[Csrf])
@@ -184,7 +219,7 @@ def regenerate(request: Request, ctx: CtxDep, user: Writer, draft_id: int) -> Re
         target["id"] = review.regenerate(ctx, draft_id=draft_id, actor=user.actor).id
         return "再作成しました。"
 
-    response = _act(request, f"/drafts/{draft_id}", run)
+    response = _act(request, f"/drafts/{draft_id}", run, ctx.engine, draft_id)
     if "id" in target:
         response.headers["location"] = f"/drafts/{target['id']}"
     return response
@@ -196,10 +231,24 @@ def draft_script() -> Response:
     return Response(DRAFT_JS, media_type="text/javascript; charset=utf-8")
 
 
-def _act(request: Request, back: str, run: Callable[[], str]) -> Response:
-    """Run a use case; its message (or its error) is flashed on the page we go back to."""
+class Warn(str):
+    """A result that is done but needs the agent's attention (shown as a warning)."""
+
+
+def _act(request: Request, back: str, run: Callable[[], str],
+         engine: Engine | None = None, draft_id: int | None = None) -> Response:
+    """Run a use case; its message (or its error, in Japanese) is flashed on the page we go
+    back to; a stale page's action links to the latest version of the notice."""
     try:
-        flash(request, run())
+        said = run()
+        flash(request, said, "warn" if isinstance(said, Warn) else "ok")
     except ServiceError as exc:
-        flash(request, str(exc), "error")
+        link = None
+        if engine is not None and draft_id is not None and stale(str(exc)):
+            latest = queries.latest_version(engine, draft_id)
+            if latest is not None and latest != draft_id:
+                link = (f"/drafts/{latest}", "最新の版を開く")
+            elif latest is None:
+                link = ("/queue", "承認キューに戻る")
+        flash(request, japanese(str(exc)), "error", link)
     return RedirectResponse(back, status_code=303)
