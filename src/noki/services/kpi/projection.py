@@ -85,9 +85,9 @@ def _sources(s: Session, ids: list[str]) -> list[OrderSources]:
             col(OutboxMessage.sent_at).is_not(None))):
         if at is not None:
             sent[oid].append(at)
-    partial: set[str | None] = set(s.exec(select(OrderEventRow.order_id).where(
-        col(OrderEventRow.order_id).in_(ids), OrderEventRow.kind == "partially_shipped")))
-    partial.update(s.exec(select(TimelineEntry.order_id).where(
+    partial = {o for o in s.exec(select(OrderEventRow.order_id).where(
+        col(OrderEventRow.order_id).in_(ids), OrderEventRow.kind == "partially_shipped")) if o}
+    partial.update(s.exec(select(TimelineEntry.order_id).where(  # noqa: C416 - typed
         col(TimelineEntry.order_id).in_(ids), TimelineEntry.state_to == "partially_shipped")))
     out = []
     for row in s.exec(select(OrderRow).where(col(OrderRow.order_id).in_(ids))):
