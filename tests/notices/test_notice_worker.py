@@ -46,7 +46,8 @@ def test_shipped_notice_carries_tracking_number_ledger_and_link(database_url, en
         order_id, decision_id = _prepare(ctx, engine)
         with Session(engine) as s:
             s.add(OrderEventRow(event_id="e-old", kind="shipped", order_id=order_id,
-                                payload={"tracking_number": "1111-2222-3333", "carrier": "佐川急便"}))
+                                payload={"tracking_number": "1111-2222-3333",
+                                         "carrier": "佐川急便"}))
             s.add(OrderEventRow(event_id="e-ship", kind="shipped", order_id=order_id,
                                 payload={"tracking_number": "4821-0937-5561",
                                          "carrier": "ヤマト運輸"}))
