@@ -68,6 +68,7 @@ async def draft_with_llm(
         "order_id": order.order_id, "channel": channel, "rules_version": decision.rules_version,
         "model": llm.model, "prompt_name": prompt.name, "prompt_version": prompt.version,
         "prompt_hash": prompt.hash,
+        "notice": notice.to_dict() if notice is not None else None,
     }
     usages: list[dict[str, int]] = []
     latency = 0.0

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 NoticeKind = Literal[
     "initial", "eta_change", "followup", "choice_confirmation", "partially_shipped", "shipped",
@@ -54,3 +54,24 @@ class LifecycleNotice:
         if self.ordered_qty is None:
             return None
         return max(self.ordered_qty - self.shipped_qty, 0)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready facts (kept on the draft so it can be re-checked on the sending day)."""
+        out = asdict(self)
+        out["refund_by"] = self.refund_by.isoformat() if self.refund_by else None
+        out["previous_eta"] = ([d.isoformat() for d in self.previous_eta]
+                               if self.previous_eta else None)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> LifecycleNotice:
+        """The notice back from to_dict(); unknown keys are ignored."""
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        if values.get("refund_by"):
+            values["refund_by"] = date.fromisoformat(values["refund_by"])
+        if values.get("previous_eta"):
+            first, last = values["previous_eta"]
+            values["previous_eta"] = (date.fromisoformat(first), date.fromisoformat(last))
+        values["granted"] = dict(values.get("granted") or {})
+        return cls(**values)

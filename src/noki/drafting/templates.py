@@ -103,6 +103,7 @@ class TemplateDrafter:
             check=check,
             rules_version=decision.rules_version,
             latency_ms=round((time.perf_counter() - started) * 1000, 3),
+            notice=notice.to_dict() if notice is not None else None,
         )
 
 
