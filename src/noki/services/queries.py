@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, func
+from sqlalchemy import Engine, func, or_
 from sqlmodel import Session, col, select
 
 from noki.db.models import (
@@ -98,13 +98,16 @@ def audit_events(
 
 
 def outbox_messages(
-    engine: Engine, *, status: str = "", limit: int = 200, offset: int = 0
+    engine: Engine, *, status: str = "", search: str = "", limit: int = 200, offset: int = 0
 ) -> list[OutboxMessage]:
-    """Newest outbox messages first, optionally of one status (e.g. dead letters)."""
+    """Newest outbox messages first, optionally of one status and order number or recipient."""
     with Session(engine) as s:
         q = select(OutboxMessage)
         if status:
             q = q.where(OutboxMessage.status == status)
+        if search:
+            q = q.where(or_(col(OutboxMessage.order_id) == search,
+                            col(OutboxMessage.recipient) == search))
         q = q.order_by(col(OutboxMessage.id).desc()).offset(offset).limit(limit)
         return list(s.exec(q).all())
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -31,6 +32,7 @@ SORTS: dict[str, tuple[Any, ...]] = {
     "next_contact": (nulls_last(col(DraftRow.next_contact)), col(DraftRow.id)),
     "waiting": (col(DraftRow.queued_at), col(DraftRow.id)),
 }
+PHONE = re.compile(r"[0-9+()\- ]+")
 FACET_FILTERS = ("lane", "industry", "compensation", "approval")
 
 
@@ -123,11 +125,11 @@ def _search(q: str, *, contacts: bool) -> Any:
     people: list[Any] = [col(Customer.name).ilike(like, escape="\\")]
     if contacts:
         people.append(col(Customer.email).ilike(like, escape="\\"))
-        digits = "".join(ch for ch in q if ch.isdigit())
-        if len(digits) >= 4:  # 090-1234-5678, 09012345678 and +81 90 ... find the same phone
+        digits = "".join(ch for ch in q if ch.isdigit()).removeprefix("81").lstrip("0")
+        if PHONE.fullmatch(q) and len(digits) >= 6:  # 090-1234-5678, +81 90... : one phone
             stored = func.replace(func.replace(func.replace(col(Customer.phone), "-", ""),
                                                " ", ""), "+81", "0")
-            people.append(stored.like("%" + digits.removeprefix("81").lstrip("0") + "%"))
+            people.append(stored.like("%" + digits + "%"))
     order_ids = sa_select(col(OrderRow.order_id)).where(or_(
         col(OrderRow.sku_id) == q,
         col(OrderRow.order_id).like(q.replace("%", "") + "%"),

@@ -142,3 +142,32 @@ def known_codes(vocabulary: Vocabulary | None = None) -> set[str]:
     for fname in FROM_VOCABULARY.values():
         out.update((vocabulary or Vocabulary()).values(fname))
     return out
+
+
+# Audit detail keys in Japanese, and the label group of their values.
+AUDIT_KEYS: dict[str, tuple[str, str]] = {
+    "lane": ("レーン", "lane"), "compensation": ("補償", "compensation"),
+    "approval": ("承認", "approval"), "rules_version": ("ルールの版", ""),
+    "check_ok": ("チェック合格", "bool"), "codes": ("チェックの指摘", "check"),
+    "previous": ("前の版", ""), "channel": ("チャネル", "channel"),
+    "override_reason": ("上書きの理由", ""), "reason": ("理由", ""), "role": ("役割", "role"),
+    "dead": ("送信不能", "bool"), "error": ("エラー", ""), "kind": ("種別", "kind"),
+    "note_id": ("メモ", ""), "assigned_to": ("担当", ""), "username": ("ユーザー", ""),
+    "count": ("件数", ""), "segments": ("通数", ""), "state": ("状態", "state"),
+    "superseded": ("失効した下書き", ""), "attempt": ("試行", ""), "status": ("状態", ""),
+}
+
+
+def audit_detail(words: Labels, detail: dict[str, Any]) -> list[tuple[str, str, bool]]:
+    """(key label, value label, translated?) for an audit event's detail."""
+    out = []
+    for key, value in detail.items():
+        if value in (None, "", []):
+            continue
+        name, group = AUDIT_KEYS.get(key, (key, ""))
+        if isinstance(value, list):
+            text = "、".join(words(v, group) if group else str(v) for v in value)
+        else:
+            text = words(value, group) if group else str(value)
+        out.append((name, text, key in AUDIT_KEYS and bool(group)))
+    return out

@@ -10,8 +10,9 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from noki.web.deps import csrf_token
-from noki.web.labels import Labels
+from noki.web.labels import LABELS, Labels, audit_detail
 from noki.web.textview import diff_html, highlight, local_time
+from noki.web.trace_view import conditions_ja
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 templates.env.filters["jst"] = local_time
@@ -40,7 +41,9 @@ def flash(
     request: Request, message: str, kind: str = "ok", link: tuple[str, str] | None = None
 ) -> None:
     """Show a message on the next page (kind ok | warn | error; link = (href, text))."""
-    request.session.setdefault("flash", []).append([kind, message, *(link or ())])
+    # Assigned, not appended: the session notices only assignment, so a second message before
+    # the next page view would otherwise be lost.
+    request.session["flash"] = [*request.session.get("flash", []), [kind, message, *(link or ())]]
 
 
 def render(
@@ -54,4 +57,7 @@ def render(
     ctx["flashes"] = request.session.pop("flash", [])
     words = labels_for(request)
     ctx["label"], ctx["comp_label"] = words, words.compensation
+    ctx["trace_ja"] = lambda why: conditions_ja(str(why), words)
+    ctx["audit_detail"] = lambda detail: audit_detail(words, dict(detail or {}))
+    ctx["audit_actions"] = sorted(LABELS["audit_action"].items(), key=lambda kv: kv[1])
     return templates.TemplateResponse(request, name, ctx, status_code=status_code)

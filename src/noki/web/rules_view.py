@@ -13,6 +13,7 @@ from noki.domain.decision import Decision
 from noki.domain.order import Order
 from noki.rules.lint import lint
 from noki.rules.store import RuleStore
+from noki.web.trace_view import validation_ja
 
 
 @dataclass
@@ -71,12 +72,12 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def simulate(store: RuleStore, order_json: str) -> tuple[Decision | None, str | None]:
-    """Decide a pasted order; returns (decision, None) or (None, a readable error)."""
+def simulate(store: RuleStore, order_json: str) -> tuple[Decision | None, Any]:
+    """Decide a pasted order; returns (decision, None) or (None, problems in Japanese)."""
     try:
         order = Order.model_validate_json(order_json)
     except ValueError as exc:
-        return None, str(exc)
+        return None, validation_ja(exc)
     return store.decide(order), None
 
 

@@ -15,6 +15,7 @@ from noki.services import outbox as outbox_service
 from noki.services.errors import ServiceError
 from noki.web import masked_views, rules_view
 from noki.web.deps import Csrf, CtxDep, CurrentUser, EngineDep, SettingsDep, need
+from noki.web.messages import japanese
 from noki.web.render import flash, render
 
 router = APIRouter()
@@ -58,11 +59,14 @@ def outbox_page(
     engine: EngineDep,
     user: Annotated[CurrentUser, Depends(need("queue.read"))],
     status: Annotated[str, Query(max_length=10)] = "",
+    q: Annotated[str, Query(max_length=200)] = "",
     page: Annotated[int, Query(ge=1, le=queries.MAX_PAGE)] = 1,
 ) -> Response:
     """Messages and their delivery state; dead letters show their error."""
+    search = q.strip() if masking.sees_contacts(user.role) or "@" not in q else ""
     messages = queries.outbox_messages(
-        engine, status=status, limit=LIST_PAGE + 1, offset=(page - 1) * LIST_PAGE
+        engine, status=status, search=search, limit=LIST_PAGE + 1,
+        offset=(page - 1) * LIST_PAGE,
     )
     has_next = len(messages) > LIST_PAGE
     messages = messages[:LIST_PAGE]
@@ -76,6 +80,7 @@ def outbox_page(
             "messages": messages,
             "counts": queries.outbox_counts(engine),
             "status": status,
+            "q": q,
             "page": page,
             "has_next": has_next,
         },
@@ -95,7 +100,7 @@ def retry(
             outbox_service.retry_dead(s, message_id, actor=user.username)
         flash(request, "再送キューに戻しました。")
     except ServiceError as exc:
-        flash(request, str(exc), "error")
+        flash(request, japanese(str(exc)), "error")
     return RedirectResponse("/outbox?status=dead", status_code=303)
 
 
