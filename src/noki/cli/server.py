@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import socket
 import sys
-import threading
 from pathlib import Path
 
 import typer
 
 from noki.cli.context import app_context
-from noki.cli.threads import run_workers
+from noki.cli.threads import run_pool
 
 ingest_app = typer.Typer(help="Load data into the database.", no_args_is_help=True)
 users_app = typer.Typer(help="Manage console accounts and API tokens.", no_args_is_help=True)
@@ -81,19 +82,14 @@ def send(
     from noki.outbox import Worker, policy_from
 
     ctx = app_context()
-    settings, engine = ctx.settings, ctx.engine
-    stop = threading.Event()
-    totals: list[int] = []
-
-    def run(i: int) -> None:
-        worker = Worker(engine, ctx.channels(), name=f"cli-{i}", policy=policy_from(settings))
-        if forever:
-            worker.run_forever(stop, settings.sender_interval_seconds)
-        else:
-            totals.append(worker.drain())
-            worker.close()
-
-    run_workers(ctx, workers, run, stop)
+    settings = ctx.settings
+    host = f"{socket.gethostname()}-{os.getpid()}"
+    totals = run_pool(
+        ctx,
+        lambda i: Worker(ctx.engine, ctx.channels(), name=f"{host}-{i}",
+                         policy=policy_from(settings)),
+        workers=workers, forever=forever, interval=settings.sender_interval_seconds,
+    )
     typer.echo(f"messages attempted: {sum(totals)}")
 
 

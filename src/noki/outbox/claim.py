@@ -1,16 +1,17 @@
-"""Claiming due outbox messages: SKIP LOCKED on PostgreSQL, compare-and-set on SQLite."""
+"""Claiming due outbox messages through the shared leased claim (noki.db.lease)."""
 
 from __future__ import annotations
 
-import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, and_, or_, update
+from sqlalchemy import ColumnElement, Engine, and_, or_
 from sqlmodel import col, select
 
-from noki.db import is_postgres
-from noki.db.clock import utcnow
+from noki.db.lease import Lease, LeasedTable, new_lease
+from noki.db.lease import claim as lease_claim
 from noki.db.models import DraftRow, OutboxMessage
 
 
@@ -34,63 +35,34 @@ def _sendable(now: datetime) -> ColumnElement[bool]:
     """Due for a first try or a retry, or leased by a worker that never came back."""
     return or_(
         and_(col(OutboxMessage.status) == "pending", col(OutboxMessage.next_attempt_at) <= now),
-        and_(col(OutboxMessage.status) == "sending", col(OutboxMessage.lease_until) < now),
+        OUTBOX.expired(now),
     )
+
+
+OUTBOX = LeasedTable(OutboxMessage, "sending", _sendable)
 
 
 def claim(engine: Engine, *, worker: str, limit: int, lease_seconds: float) -> list[Claimed]:
     """Take up to `limit` due messages; each is leased to this worker until sent or expired."""
-    now = utcnow()
-    token = f"{worker}:{uuid.uuid4().hex[:12]}"
-    lease = now + timedelta(seconds=lease_seconds)
+    lease = new_lease(worker, lease_seconds)
     # Only approved drafts are sendable: a superseded (stale) draft never leaves.
-    approved = col(DraftRow.status) == "approved"
     pick = (
         select(OutboxMessage.id)
         .join(DraftRow, col(DraftRow.id) == col(OutboxMessage.draft_id))
-        .where(approved, _sendable(now))
+        .where(col(DraftRow.status) == "approved", _sendable(lease.now))
         .order_by(col(OutboxMessage.next_attempt_at), col(OutboxMessage.id))
         .limit(limit)
     )
-    if is_postgres(engine):
-        # Rows another worker holds are skipped, not waited for: workers on many machines share.
-        pick = pick.with_for_update(skip_locked=True, of=OutboxMessage)
-    # One statement claims the batch (on SQLite the single writer makes it atomic as well).
-    stmt = (
-        update(OutboxMessage)
-        .where(col(OutboxMessage.id).in_(pick), _sendable(now))
-        .values(
-            status="sending",
-            lease_until=lease,
-            claimed_by=token,
-            attempts=col(OutboxMessage.attempts) + 1,
-        )
-        .returning(
-            col(OutboxMessage.id),
-            col(OutboxMessage.draft_id),
-            col(OutboxMessage.order_id),
-            col(OutboxMessage.channel),
-            col(OutboxMessage.recipient),
-            col(OutboxMessage.subject),
-            col(OutboxMessage.body),
-            col(OutboxMessage.attempts),
-        )
-    )
-    with engine.begin() as conn:
-        rows = conn.execute(stmt).all()
-    out = [
-        Claimed(
-            id=int(r[0] or 0),
-            draft_id=r[1],
-            order_id=r[2],
-            channel=r[3],
-            recipient=r[4],
-            subject=r[5],
-            body=r[6],
-            attempts=r[7],
-            token=token,
-            started_at=now,
-        )
+    m = OutboxMessage
+    returning = (col(m.draft_id), col(m.order_id), col(m.channel), col(m.recipient),
+                 col(m.subject), col(m.body), col(m.attempts))
+    return lease_claim(engine, OUTBOX, lease, pick=pick, returning=returning,
+                       build=lambda _conn, rows: _claimed(rows, lease)) or []
+
+
+def _claimed(rows: Sequence[Any], lease: Lease) -> list[Claimed]:
+    return [
+        Claimed(id=int(r[0]), draft_id=r[1], order_id=r[2], channel=r[3], recipient=r[4],
+                subject=r[5], body=r[6], attempts=r[7], token=lease.token, started_at=lease.now)
         for r in rows
     ]
-    return sorted(out, key=lambda c: c.id)
