@@ -1,7 +1,7 @@
 """self: signed webhook outbox (webhook_messages)
 
 Revision ID: 0005_self
-Revises: 0004_lifecycle
+Revises: 0005_kpi
 Create Date: 2026-12-02 01:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_self"
-down_revision = "0004_lifecycle"
+down_revision = "0005_kpi"
 branch_labels = None
 depends_on = None
 
