@@ -78,19 +78,17 @@ def send(
     workers: int = typer.Option(1, help="Sender threads in this process."),
     forever: bool = typer.Option(False, "--forever", help="Keep polling instead of draining."),
 ) -> None:
-    """Deliver due outbox messages (drain and exit, or poll with --forever)."""
-    from noki.outbox import Worker, policy_from
+    """Deliver due outbox messages and webhooks (drain and exit, or poll with --forever)."""
+    from noki.outbox.senders import build_senders
 
     ctx = app_context()
     settings = ctx.settings
     host = f"{socket.gethostname()}-{os.getpid()}"
     totals = run_pool(
-        ctx,
-        lambda i: Worker(ctx.engine, ctx.channels(), name=f"{host}-{i}",
-                         policy=policy_from(settings)),
-        workers=workers, forever=forever, interval=settings.sender_interval_seconds,
+        ctx, lambda i: build_senders(ctx, name=f"{host}-{i}"), workers=workers,
+        forever=forever, interval=settings.sender_interval_seconds,
     )
-    typer.echo(f"messages attempted: {sum(totals)}")
+    typer.echo(f"messages and webhooks attempted: {sum(totals)}")
 
 
 @users_app.command("create")
