@@ -53,7 +53,7 @@ class Settings(BaseSettings):
     # Reply-To defaults to NOKI_MAIL_REPLY_TO, else the first inbound address, so replies land
     # in `noki inbound`. Message-IDs are make_msgid() at NOKI_MAIL_MESSAGE_ID_DOMAIN (default:
     # the From address's domain).
-    mail_identities: dict[str, dict[str, str | None]] = Field(default_factory=lambda: {
+    mail_identities: dict[str, dict[str, str | None]] = Field(default_factory=lambda: {  # type: ignore[arg-type]
         "ec": {"name": "のきストア", "address": "noreply@noki-store.example.jp"},
         "btob": {"name": "のき商事 法人営業部", "address": "noreply@noki-shoji.example.jp"},
         "auto": {"name": "のきモータース", "address": "noreply@noki-motors.example.jp"},
