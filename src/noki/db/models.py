@@ -317,6 +317,7 @@ class DraftJob(SQLModel, table=True):
 
 # The lifecycle tables live in their own module; importing models registers them too.
 from noki.db.models_inq import FaqEntryRow, FaqProposalRow  # noqa: E402,F401
+from noki.db.models_kpi import KpiOrderFact, KpiRefreshMark, SalesControlRow  # noqa: E402,F401
 from noki.db.models_lifecycle import (  # noqa: E402,F401
     CompensationGrantRow,
     OrderEventRow,
