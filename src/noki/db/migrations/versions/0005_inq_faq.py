@@ -1,7 +1,7 @@
 """inq: outbox threading columns, answer drafts beside notices, FAQ proposals and entries
 
 Revision ID: 0005_inq
-Revises: 0005_kpi
+Revises: 0005_self
 Create Date: 2026-12-02 01:10:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_inq"
-down_revision = "0005_kpi"
+down_revision = "0005_self"
 branch_labels = None
 depends_on = None
 
