@@ -14,6 +14,7 @@ from noki.db.clock import utcnow
 from noki.db.lease import renew
 from noki.db.models import AuditEvent, DeliveryAttempt, DraftRow, OutboxMessage
 from noki.messaging import Channels, Outgoing, Receipt, SendError
+from noki.outbox import threading_ids
 from noki.outbox.claim import OUTBOX, Claimed, claim
 
 log = logging.getLogger(__name__)
@@ -56,11 +57,16 @@ class Worker(BatchWorker[int]):
             worker=self.name,
             limit=self.policy.batch_size,
             lease_seconds=self.policy.lease_seconds,
+            message_ids=self._new_message_id,
         )
         for msg in batch:
             self._deliver(msg)
         self.report += len(batch)
         return len(batch)
+
+    def _new_message_id(self, industry: str | None) -> str:
+        ids = self.channels.identities
+        return ids.new_message_id(ids.for_industry(industry))
 
     def close(self) -> None:
         """Release the senders' connections."""
@@ -71,7 +77,13 @@ class Worker(BatchWorker[int]):
         # this one send); if it ran out and another sender took the message, leave it to them.
         if not renew(self.engine, OUTBOX, msg.id, msg.token, self.policy.lease_seconds):
             return
-        out = Outgoing(msg.id, msg.channel, msg.recipient, msg.subject, msg.body)
+        identity = (self.channels.identities.for_industry(msg.industry)
+                    if msg.channel == "email" else None)
+        out = Outgoing(msg.id, msg.channel, msg.recipient, msg.subject, msg.body,
+                       message_id=msg.message_id, in_reply_to=msg.in_reply_to,
+                       references=msg.references,
+                       sender=identity.from_header() if identity else None,
+                       reply_to=identity.reply_to if identity else None)
         try:
             receipt = self.channels.for_channel(msg.channel).send(out)
         except SendError as exc:
@@ -101,6 +113,7 @@ class Worker(BatchWorker[int]):
             )
             if hit.rowcount != 1:
                 return  # our lease expired and another worker took over
+            threading_ids.record_sent(conn, msg)  # reply linking; an answer stops its SLA clock
             conn.execute(
                 update(DraftRow)
                 .where(col(DraftRow.id) == msg.draft_id, col(DraftRow.status) == "approved")
