@@ -26,6 +26,7 @@ from noki.services.errors import Conflict, NotFound
 from noki.services.kpi.projection import refresh
 from noki.services.roles import Actor, require
 from noki.services.sales_control.facts import sku_facts
+from noki.services.webhooks import enqueue
 
 if TYPE_CHECKING:
     from noki.app.context import AppContext
@@ -56,12 +57,10 @@ def recommend(ctx: AppContext, s: Session, today: date) -> list[Recommendation]:
 
 
 def _push(s: Session, row: SalesControlRow, action: str) -> None:
-    from noki.services import webhooks  # the signed outbox (branch self)
-
     payload = {"sku_id": row.sku_id, "recommendation": row.active, "action": action,
                "reason": row.reason, "rule_id": row.rule_id, "rules_version": row.rules_version,
                "decided_by": row.decided_by, "version": row.row_version}
-    webhooks.enqueue(s, TOPIC, f"{row.sku_id}:{row.row_version}", payload)
+    enqueue(s, TOPIC, f"{row.sku_id}:{row.row_version}", payload)
 
 
 def _cas(s: Session, row: SalesControlRow, **values: Any) -> None:
