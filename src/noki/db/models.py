@@ -309,6 +309,7 @@ class DraftJob(SQLModel, table=True):
     finished_at: datetime | None = None
 
 # The lifecycle tables live in their own module; importing models registers them too.
+from noki.db.models_kpi import KpiOrderFact, KpiRefreshMark, SalesControlRow  # noqa: E402,F401
 from noki.db.models_lifecycle import (  # noqa: E402,F401
     CompensationGrantRow,
     OrderEventRow,
