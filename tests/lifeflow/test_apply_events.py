@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from noki.db.models import DraftJob, DraftRow
 from noki.db.models_lifecycle import OrderEventRow, TimelineEntry
@@ -51,7 +51,7 @@ def test_every_kind_moves_the_order_and_writes_its_story(engine: Engine, app_ctx
     assert count(engine, OrderEventRow) == 4
     with Session(engine) as s:
         kinds = [(e.kind, e.state_to) for e in timeline.for_order(s, "EC-L1")]
-        jobs = [(j.kind, j.event_id) for j in s.exec(select(DraftJob).order_by(DraftJob.id))]
+        jobs = [(j.kind, j.event_id) for j in s.exec(select(DraftJob).order_by(col(DraftJob.id)))]
     assert ("choice", None) in kinds and ("state", "shipped") in kinds
     assert [k for k in kinds if k[0] == "state"] == [
         ("state", "allocated"), ("state", "partially_shipped"), ("state", "shipped")]
@@ -170,7 +170,7 @@ def test_a_closing_event_supersedes_open_drafts(engine: Engine, app_ctx) -> None
                         "reason": "お客様のご希望", "refund_jpy": 12000})
     assert r.errors == []
     with Session(engine) as s:
-        drafts = s.exec(select(DraftRow).order_by(DraftRow.id)).all()
+        drafts = s.exec(select(DraftRow).order_by(col(DraftRow.id))).all()
     first = [d for d in drafts if d.kind == "initial"]
     assert first and all(d.status == "superseded" for d in first)
 
@@ -207,5 +207,5 @@ def test_an_order_eta_re_decides_and_an_eta_after_shipment_is_refused(
     assert [(e.event_id, e.field) for e in r.errors] == [("e2", "kind")]
     assert "is closed" in r.errors[0].message
     with Session(engine) as s:
-        kinds = [d.kind for d in s.exec(select(DraftJob).order_by(DraftJob.id))]
+        kinds = [d.kind for d in s.exec(select(DraftJob).order_by(col(DraftJob.id)))]
     assert kinds == ["initial", "eta_change", "shipped"]
