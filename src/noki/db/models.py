@@ -315,3 +315,4 @@ from noki.db.models_lifecycle import (  # noqa: E402,F401
     OrderEventRow,
     TimelineEntry,
 )
+from noki.db.models_webhooks import WebhookMessage  # noqa: E402,F401
