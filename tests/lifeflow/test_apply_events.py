@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from noki.db.models import DraftJob, DraftRow
 from noki.db.models_lifecycle import OrderEventRow, TimelineEntry
+from noki.db.models_webhooks import WebhookMessage
 from noki.domain.lifecycle.states import TRANSITIONS
 from noki.services import timeline
 from noki.services.lifecycle_events import apply_events
@@ -57,6 +58,9 @@ def test_every_kind_moves_the_order_and_writes_its_story(engine: Engine, app_ctx
         ("state", "allocated"), ("state", "partially_shipped"), ("state", "shipped")]
     assert jobs[1:] == [("choice_confirmation", "c1"), ("partially_shipped", "p1"),
                         ("shipped", "s1")]
+    with Session(engine) as s:
+        hooks = s.exec(select(WebhookMessage)).all()
+    assert [(h.topic, h.key, h.payload["option"]) for h in hooks] == [("oms.choice", "c1", "wait")]
 
 
 def test_the_same_event_id_is_applied_once(engine: Engine, app_ctx) -> None:

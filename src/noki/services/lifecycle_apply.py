@@ -20,7 +20,7 @@ from noki.domain.lifecycle import (
 )
 from noki.domain.lifecycle.states import CLOSED_STATES, EVENT_LABELS, STATE_LABELS
 from noki.drafting.wording import OPTION_SHORT
-from noki.services import audit, draft_jobs, timeline
+from noki.services import audit, draft_jobs, timeline, webhooks
 from noki.services.draft_jobs import NewJob
 from noki.services.drafts import supersede_open
 from noki.services.lifecycle_state import (
@@ -81,6 +81,13 @@ def apply_to_order(
     cas_order(s, row, **values)
     _record(s, row, event, move, actor=actor, now=now)
     outcome.job_ids = _notice(s, row, event, move, actor=actor, auto_send=auto_send)
+    if isinstance(event, ChoiceEvent):
+        # The OMS learns the choice through the signed-webhook outbox, in this transaction.
+        webhooks.enqueue(s, "oms.choice", event.event_id, {
+            "event_id": event.event_id, "order_id": row.order_id, "option": event.option,
+            "chosen_by": event.chosen_by, "note": event.note, "chosen_at": now.isoformat(),
+            "state": move.target,
+        }, order_id=row.order_id)
     return outcome
 
 

@@ -1,7 +1,7 @@
 """lifecycle flow: the sender's hand-off mark, the event and freshness of a notice's draft job
 
 Revision ID: 0005_life
-Revises: 0005_kpi
+Revises: 0005_self
 Create Date: 2026-12-02 01:10:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_life"
-down_revision = "0005_kpi"
+down_revision = "0005_self"
 branch_labels = None
 depends_on = None
 
