@@ -1,7 +1,7 @@
 """lifecycle flow: the sender's hand-off mark, the event and freshness of a notice's draft job
 
 Revision ID: 0005_life
-Revises: 0005_self
+Revises: 0005_inq
 Create Date: 2026-12-02 01:10:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_life"
-down_revision = "0005_self"
+down_revision = "0005_inq"
 branch_labels = None
 depends_on = None
 
