@@ -20,6 +20,7 @@ SKU_FACTS: dict[str, FactType] = {
     "eta_slips_14d": FactType("int"),  # ETA moved later within the last 14 days (all orders)
     "redelay_rate": FactType("number"),  # % of the window's orders whose ETA slipped; 0 if none
     "cancel_rate": FactType("number"),  # % of the window's closed orders cancelled; 0 if none
+    "closed_28d": FactType("int"),  # the orders that rate counts (a rate of 1 order is noise)
     "days_waiting_p90": FactType("number"),  # of the open backorders; 0 when none
     "days_waiting_max": FactType("int"),
     "eta_confidence": FactType("enum", ("high", "medium", "low", "none")),  # lowest open one

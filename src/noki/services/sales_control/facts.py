@@ -59,7 +59,9 @@ def sku_facts(s: Session, today: date, also: Iterable[str] = ()) -> dict[str, di
             "SUM(CASE WHEN state = 'cancelled' THEN 1 ELSE 0 END) AS c "
             f"FROM {F} WHERE closed_on >= {from_sql} AND closed_on <= {today_sql} "
             "GROUP BY sku_id"), p).mappings():
-        row(r["sku_id"])["cancel_rate"] = round(100.0 * int(r["c"]) / int(r["n"]), 1)
+        f = row(r["sku_id"])
+        f["cancel_rate"] = round(100.0 * int(r["c"]) / int(r["n"]), 1)
+        f["closed_28d"] = int(r["n"])
     hist = (f"SELECT sku_id AS key, {d.days(today_sql, 'ordered_on')} AS val, COUNT(*) AS c "
             f"FROM {F} WHERE {open_rows} GROUP BY 1, 2")
     for sku, found in percentiles.run(s, hist, p).items():
@@ -94,5 +96,5 @@ def _slips(s: Session, d: Dialect, today: date) -> dict[str, int]:
 def _empty(sku: str, today: date) -> dict[str, Any]:
     return {"sku_id": sku, "as_of": today, "open_backorders": 0, "open_value_jpy": 0,
             "new_backorders_14d": 0, "eta_slips_14d": 0, "redelay_rate": 0.0,
-            "cancel_rate": 0.0, "days_waiting_p90": 0.0, "days_waiting_max": 0,
+            "cancel_rate": 0.0, "closed_28d": 0, "days_waiting_p90": 0.0, "days_waiting_max": 0,
             "eta_confidence": "none"}
