@@ -21,6 +21,7 @@ CONSTANT_CALLS = {
     "config.attributes.get",  # alembic env.py: the connection handed in by migrate()
     "LeasedTable",  # frozen description of a queue table (noki.db.lease)
     "NoticeSettings",  # frozen dataclass of defaults
+    "RuleSchema",  # frozen dataclass: what a kind of rule set reads and decides
     "Compensation",  # frozen pydantic value
     "set",  # only as a literal character set, see ALLOWED
 }

@@ -39,6 +39,8 @@ class NewJob:
     kind: str
     auto_send: bool = False
     actor: str = "system"
+    event_id: str | None = None  # the lifecycle event the notice is about
+    nothing_new: bool = False  # a follow-up with nothing new to say (short text)
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,8 @@ class ClaimedJob:
     token: str
     order: Order
     decision: Decision
+    event_id: str | None = None
+    nothing_new: bool = False
 
 
 @dataclass
@@ -84,6 +88,8 @@ def enqueue(session: Session, jobs: Sequence[NewJob]) -> list[int]:
                 "first": False,
                 "auto_send": j.auto_send,
                 "actor": j.actor,
+                "event_id": j.event_id,
+                "nothing_new": j.nothing_new,
                 "status": "queued",
                 "attempts": 0,
                 "created_at": now,
@@ -138,7 +144,7 @@ def claim(
     pick = pick.order_by(col(DraftJob.id)).limit(limit)
     j = DraftJob
     returning = (col(j.order_id), col(j.decision_id), col(j.kind), col(j.auto_send),
-                 col(j.actor), col(j.attempts))
+                 col(j.actor), col(j.attempts), col(j.event_id), col(j.nothing_new))
     return lease_claim(engine, JOBS, lease, pick=pick, returning=returning,
                        build=lambda conn, rows: _with_facts(conn, rows, lease.token)) or []
 
@@ -165,6 +171,7 @@ def _with_facts(conn: Connection, rows: Sequence[Any], token: str) -> list[Claim
             actor=r[5], attempts=r[6], token=token,
             order=Order.model_validate(orders[r[1]]),
             decision=Decision.model_validate(decisions[r[2]]),
+            event_id=r[7], nothing_new=bool(r[8]),
         )
         for r in rows
     ]
