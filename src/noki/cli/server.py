@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import socket
 import sys
-import threading
 from pathlib import Path
 
 import typer
 
 from noki.cli.context import app_context
-from noki.cli.threads import run_workers
+from noki.cli.threads import run_pool
 
 ingest_app = typer.Typer(help="Load data into the database.", no_args_is_help=True)
 users_app = typer.Typer(help="Manage console accounts and API tokens.", no_args_is_help=True)
@@ -77,24 +78,17 @@ def send(
     workers: int = typer.Option(1, help="Sender threads in this process."),
     forever: bool = typer.Option(False, "--forever", help="Keep polling instead of draining."),
 ) -> None:
-    """Deliver due outbox messages (drain and exit, or poll with --forever)."""
-    from noki.outbox import Worker, policy_from
+    """Deliver due outbox messages and webhooks (drain and exit, or poll with --forever)."""
+    from noki.outbox.senders import build_senders
 
     ctx = app_context()
-    settings, engine = ctx.settings, ctx.engine
-    stop = threading.Event()
-    totals: list[int] = []
-
-    def run(i: int) -> None:
-        worker = Worker(engine, ctx.channels(), name=f"cli-{i}", policy=policy_from(settings))
-        if forever:
-            worker.run_forever(stop, settings.sender_interval_seconds)
-        else:
-            totals.append(worker.drain())
-            worker.close()
-
-    run_workers(ctx, workers, run, stop)
-    typer.echo(f"messages attempted: {sum(totals)}")
+    settings = ctx.settings
+    host = f"{socket.gethostname()}-{os.getpid()}"
+    totals = run_pool(
+        ctx, lambda i: build_senders(ctx, name=f"{host}-{i}"), workers=workers,
+        forever=forever, interval=settings.sender_interval_seconds,
+    )
+    typer.echo(f"messages and webhooks attempted: {sum(totals)}")
 
 
 @users_app.command("create")
