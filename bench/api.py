@@ -76,7 +76,11 @@ def queue_latency(db_url: str, requests: int) -> tuple[float, float, int]:
             client.post("/login", data={"username": "bench", "password": "bench-pass-1",
                                         "csrf_token": token})
             filters = [{}, {"lane": "priority"}, {"industry": "ec"}, {"violations": "yes"},
-                       {"compensation": "coupon"}, {"page": "20"}, {"age": "1h"}]
+                       {"compensation": "coupon"}, {"page": "20"}, {"age": "1h"},
+                       # issue 14: search and sorted queue
+                       {"q": "EC-000123"}, {"q": "EC-AUD-003"}, {"sort": "need_by"},
+                       {"sort": "delay", "channel": "sms"}, {"sort": "waiting", "page": "5"},
+                       {"state": "backordered", "sort": "next_contact"}]
             for f in filters:  # warm up
                 assert client.get("/queue", params=f).status_code == 200
             times = []
