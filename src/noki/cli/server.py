@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import sys
 import threading
+from datetime import datetime, time
 from pathlib import Path
 
 import typer
 
 from noki.cli.context import app_context
 from noki.cli.threads import run_workers
+from noki.domain.order import TOKYO
 
 ingest_app = typer.Typer(help="Load data into the database.", no_args_is_help=True)
 users_app = typer.Typer(help="Manage console accounts and API tokens.", no_args_is_help=True)
@@ -76,17 +78,26 @@ def tick() -> None:
 def send(
     workers: int = typer.Option(1, help="Sender threads in this process."),
     forever: bool = typer.Option(False, "--forever", help="Keep polling instead of draining."),
+    today: datetime | None = typer.Option(
+        None, "--today", formats=["%Y-%m-%d"],
+        help="Simulate the sending day (texts are judged as read on it)."),
 ) -> None:
     """Deliver due outbox messages (drain and exit, or poll with --forever)."""
+    from noki.app.context import Clock
     from noki.outbox import Worker, policy_from
+    from noki.services.stale_drafts import handoff_check
 
     ctx = app_context()
+    if today is not None:  # a simulated day: noon in Tokyo, for every clock in the flow
+        noon = datetime.combine(today.date(), time(12), TOKYO)
+        ctx.clock = Clock(lambda: noon)
     settings, engine = ctx.settings, ctx.engine
     stop = threading.Event()
     totals: list[int] = []
 
     def run(i: int) -> None:
-        worker = Worker(engine, ctx.channels(), name=f"cli-{i}", policy=policy_from(settings))
+        worker = Worker(engine, ctx.channels(), name=f"cli-{i}", policy=policy_from(settings),
+                        verify=handoff_check(ctx))  # judged on the (simulated) sending day
         if forever:
             worker.run_forever(stop, settings.sender_interval_seconds)
         else:

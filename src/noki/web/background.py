@@ -23,11 +23,14 @@ class Background:
 
     def start(self) -> None:
         """Start both threads (daemon: they never block shutdown)."""
+        from noki.services.stale_drafts import handoff_check
+
         worker = Worker(
             self.ctx.engine,
             self.ctx.channels(),
             name="server",
             policy=policy_from(self.settings),
+            verify=handoff_check(self.ctx),  # judged on the sending day (stale drafts)
         )
         self.threads = [
             threading.Thread(
