@@ -82,22 +82,20 @@ def send(
         None, "--today", formats=["%Y-%m-%d"],
         help="Simulate the sending day (texts are judged as read on it)."),
 ) -> None:
-    """Deliver due outbox messages (drain and exit, or poll with --forever)."""
+    """Deliver due outbox messages and webhooks (drain and exit, or poll with --forever)."""
     from noki.app.context import Clock
-    from noki.outbox import Worker, policy_from
-    from noki.services.stale_drafts import handoff_check
+    from noki.outbox.senders import build_senders
 
     ctx = app_context()
     if today is not None:  # a simulated day: noon in Tokyo, for every clock in the flow
         noon = datetime.combine(today.date(), time(12), TOKYO)
         ctx.clock = Clock(lambda: noon)
-    settings, engine = ctx.settings, ctx.engine
+    settings = ctx.settings
     stop = threading.Event()
     totals: list[int] = []
 
     def run(i: int) -> None:
-        worker = Worker(engine, ctx.channels(), name=f"cli-{i}", policy=policy_from(settings),
-                        verify=handoff_check(ctx))  # judged on the (simulated) sending day
+        worker = build_senders(ctx, name=f"cli-{i}")
         if forever:
             worker.run_forever(stop, settings.sender_interval_seconds)
         else:
@@ -105,7 +103,7 @@ def send(
             worker.close()
 
     run_workers(ctx, workers, run, stop)
-    typer.echo(f"messages attempted: {sum(totals)}")
+    typer.echo(f"messages and webhooks attempted: {sum(totals)}")
 
 
 @users_app.command("create")

@@ -6,7 +6,7 @@ import logging
 import threading
 
 from noki.app import AppContext
-from noki.outbox import Worker, policy_from
+from noki.outbox.senders import build_senders
 from noki.services.draft_worker import DraftWorker
 from noki.services.tick import tick
 
@@ -23,15 +23,7 @@ class Background:
 
     def start(self) -> None:
         """Start both threads (daemon: they never block shutdown)."""
-        from noki.services.stale_drafts import handoff_check
-
-        worker = Worker(
-            self.ctx.engine,
-            self.ctx.channels(),
-            name="server",
-            policy=policy_from(self.settings),
-            verify=handoff_check(self.ctx),  # judged on the sending day (stale drafts)
-        )
+        worker = build_senders(self.ctx, name="server")  # notices and webhooks
         self.threads = [
             threading.Thread(
                 target=worker.run_forever,
