@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from noki.app import AppContext
-from noki.app.context import Clock
 from noki.db.models import DecisionRow, DraftRow
 from noki.services.demo import sample_records
 from noki.services.orders import ingest
-from tests.support import make_settings
+from tests.support import SAMPLE_DAY, clock_on, make_settings
 
-WRITTEN = date(2026, 11, 25)
+WRITTEN = SAMPLE_DAY
 SENT = date(2026, 12, 2)
-
-
-def clock_on(day: date) -> Clock:
-    """Noon in Tokyo on `day`, always."""
-    return Clock(lambda: datetime(day.year, day.month, day.day, 3, 0, tzinfo=UTC))
 
 
 def ctx_on(day: date, database_url: str, engine: Engine, tmp_path: Path) -> AppContext:
