@@ -69,3 +69,15 @@ def test_delay_notices_tell_earlier_grants_as_earlier_and_stay_clean() -> None:
             assert "duplicate_compensation" in codes
             checked += 1
     assert checked >= 20
+
+
+def test_notice_facts_from_json_name_the_bad_field() -> None:
+    import pytest
+
+    good = LifecycleNotice(kind="cancelled", refund_jpy=4980,
+                           refund_by=decided(1, 7)[0][0].as_of, granted={"coupon": 1000})
+    assert LifecycleNotice.from_dict(good.to_dict()) == good
+    with pytest.raises(ValueError, match="refund_by: expected YYYY-MM-DD, got '12/2'"):
+        LifecycleNotice.from_dict({"kind": "cancelled", "refund_by": "12/2"})
+    with pytest.raises(ValueError, match="kind: expected one of"):
+        LifecycleNotice.from_dict({"kind": "delivered"})
