@@ -78,7 +78,7 @@ def test_rules_test_fails_on_a_wrong_example(tmp_path):
                                        "compensation.amount_jpy: 20000}"))
     result = runner.invoke(app, ["rules", "test", "--dir", str(target)])
     assert result.exit_code == 1
-    assert "FAIL rules/30_compensation.yaml:" in result.stdout
+    assert f"FAIL {target / '30_compensation.yaml'}:" in result.stdout
     assert "expected 20000, got 30000" in result.stdout
     assert runner.invoke(app, ["rules", "test", "--dir", str(RULES_DIR)]).exit_code == 0
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 from typing import Any
@@ -23,11 +24,29 @@ DEFAULT_RULES_DIR = shipped("rules")
 
 
 def rules_version(files: dict[str, bytes]) -> str:
-    """Hash of the rule files' names and bytes: the `rules_version` on every decision."""
+    """Hash of the rule files' names and bytes: the `rules_version` on every decision.
+
+    Only the file name counts, not the folder: the same files give the same version wherever
+    they are read from (a checkout, a copy, a git revision, the database).
+    """
     digest = hashlib.sha256()
-    for name in sorted(files):
-        digest.update(name.encode() + b"\0" + files[name] + b"\0")
+    for name in sorted(files, key=base_name):
+        digest.update(base_name(name).encode() + b"\0" + files[name] + b"\0")
     return digest.hexdigest()[:16]
+
+
+def base_name(name: str) -> str:
+    """The file name of a display name (`/x/rules/10_segment.yaml` -> `10_segment.yaml`)."""
+    return name.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def display_path(path: Path) -> str:
+    """The path as the rule author typed it or relative to here when shorter: the file read."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive (Windows)
+        return str(path)
+    return relative if not relative.startswith("..") else str(path)
 
 
 def _read_docs(sources: dict[str, bytes], errors: list[RuleError]) -> dict[str, Any]:
@@ -184,11 +203,11 @@ def build_ruleset(sources: dict[str, bytes]) -> RuleSet:
 
 
 def read_rule_files(directory: Path) -> dict[str, bytes]:
-    """{`rules/FILE.yaml`: bytes} for every YAML file in directory."""
+    """{path of FILE.yaml as read: bytes} for every YAML file in directory."""
     files = sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml"))
     if not files:
         raise RuleFileError([RuleError(str(directory), 0, "no rule files (*.yaml) found")])
-    return {f"{directory.name}/{f.name}": f.read_bytes() for f in files}
+    return {display_path(f): f.read_bytes() for f in files}
 
 
 def load_ruleset(directory: Path = DEFAULT_RULES_DIR) -> RuleSet:

@@ -19,9 +19,13 @@ _GRANTS: dict[str, frozenset[str]] = {
             "audit.read",
             "outbox.retry",
             "contact.read",
+            "rules.read",
+            "rules.reload",
+            "rules.approve",
         }
     ),
-    "rule_author": frozenset({"rules.read", "rules.reload"}),
+    # A rule author proposes changes; a supervisor or an admin approves them (issue 15).
+    "rule_author": frozenset({"rules.read", "rules.reload", "rules.propose"}),
     "marketing": frozenset({"voc.read", "queue.read", "audit.read"}),
     "admin": frozenset(
         {
@@ -33,6 +37,8 @@ _GRANTS: dict[str, frozenset[str]] = {
             "outbox.retry",
             "rules.read",
             "rules.reload",
+            "rules.propose",
+            "rules.approve",
             "voc.read",
             "users.admin",
             "orders.write",
