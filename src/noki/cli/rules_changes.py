@@ -34,9 +34,10 @@ def _run(step: object) -> None:
     try:
         outcome = step()  # type: ignore[operator]
     except Refused as exc:
-        for error in exc.errors:
-            typer.echo(str(error), err=True)
-        typer.echo(f"拒否しました: {len(exc.errors)} 件のエラー (refused)", err=True)
+        from noki.cli.rules import echo_errors
+
+        echo_errors(exc.errors, "ja")
+        typer.echo("拒否しました: 何も変更していません (refused)", err=True)
         raise typer.Exit(1) from exc
     except ServiceError as exc:
         typer.echo(str(exc), err=True)

@@ -16,6 +16,7 @@ from noki.rules.model import RuleError, RuleFileError, RuleSet, Table
 from noki.rules.parse import parse_table
 from noki.rules.parse_fields import Errors
 from noki.rules.schema import FileSpec, validate_spec
+from noki.rules.suggest import fullwidth_space_lines
 from noki.rules.vocab_file import apply_vocabulary, parse_vocabulary
 from noki.rules.vocabulary import DECISION_OUTPUTS, FactType, Vocabulary
 from noki.rules.yaml_lines import LineDict, LineList, load_yaml
@@ -58,6 +59,11 @@ def _read_docs(sources: dict[str, bytes], errors: list[RuleError]) -> dict[str, 
             errors.append(RuleError(name, 1, f"not UTF-8 text: {exc}"))
             continue
         except yaml.MarkedYAMLError as exc:
+            wide = fullwidth_space_lines(data.decode("utf-8"))
+            if wide:  # the parser's own words ("cannot start any token") do not say why
+                errors.extend(RuleError(name, n, "YAML: indentation uses a full-width space "
+                                        "(U+3000)") for n in wide)
+                continue
             line = exc.problem_mark.line + 1 if exc.problem_mark else 1
             errors.append(RuleError(name, line, f"YAML: {exc.problem or exc}"))
             continue
@@ -118,8 +124,11 @@ def _order_tables(tables: list[Table], errors: list[RuleError]) -> list[Table]:
         sorter.prepare()
     except CycleError as exc:
         cycle = " -> ".join(exc.args[1])
-        errors.append(RuleError(tables[0].file, 1, f"tables depend on each other in a cycle: "
-                                f"{cycle}"))
+        by_name = {t.name: t for t in tables}
+        # Point at a table of the cycle (the last one written), not at the first file read.
+        last = max((by_name[n] for n in exc.args[1]), key=lambda t: position[t.name])
+        errors.append(RuleError(last.file, last.line, f"tables depend on each other in a "
+                                f"cycle: {cycle}"))
         return tables
     ordered: list[str] = []
     ready: list[str] = []
@@ -151,6 +160,14 @@ def _check_amounts(tables: list[Table], vocab: Vocabulary, errors: list[RuleErro
                 errors.append(RuleError(rule.file, rule.line, f"rule {rule.id}: "
                                         f"compensation.type {kind} has no amount (vocabulary "
                                         "amount: false); set compensation.amount_jpy: null"))
+
+
+def _knock_on(message: str) -> bool:
+    """An error another, unreadable, file may have caused (an undeclared name)."""
+    return (message.startswith(("unknown input", "example ")) and "unknown fact" in message
+            or message.startswith("unknown input")
+            or "is not a declared input" in message or "is not an output of" in message
+            or "depend on each other" in message)
 
 
 def build_ruleset(sources: dict[str, bytes]) -> RuleSet:
@@ -196,6 +213,10 @@ def build_ruleset(sources: dict[str, bytes]) -> RuleSet:
         errors.append(RuleError(next(iter(sources), "rules"), 1,
                                 f"no table decides {missing!r}: every decision field needs one"))
     ordered = _order_tables(tables, errors) if tables else []
+    if len(docs) < len(sources):
+        # A file that could not be read declares nothing: names it would have declared are
+        # "unknown" elsewhere. Report the broken file, not those knock-on errors.
+        errors = [e for e in errors if e.file not in docs or not _knock_on(e.message)]
     if errors:
         raise RuleFileError(sorted(set(errors), key=lambda e: (e.file, e.line, e.message)))
     return RuleSet(tuple(ordered), rules_version(sources), tuple(sorted(sources)), vocab,

@@ -98,6 +98,8 @@ def apply_vocabulary(vocab: Vocabulary, err: Errors, *, lenient: bool = False) -
         values = vocab.values(FACT_VALUES_FROM.get(name, name))
         if values:
             facts[name] = FactType("enum", values, ftype.nullable)
+        elif lenient and ftype.kind == "enum" and not ftype.values:
+            facts[name] = FactType("string", (), ftype.nullable)  # values unknown: accept any
     outputs = dict(DECISION_OUTPUTS)
     for name in LISTED_OUTPUTS:
         values = vocab.values(name)

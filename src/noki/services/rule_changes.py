@@ -31,8 +31,10 @@ class Refused(Invalid):
     """The rule files fail check, examples, lint or the smoke run; nothing was changed."""
 
     def __init__(self, errors: list[RuleError]):
+        from noki.rules.messages import localize
+
         super().__init__("ルールの変更を受け付けませんでした: "
-                         + " / ".join(str(e) for e in errors[:5])
+                         + " / ".join(localize(e) for e in errors[:5])
                          + (f" ほか {len(errors) - 5} 件" if len(errors) > 5 else ""))
         self.errors = errors
 
@@ -212,14 +214,14 @@ def rollback(ctx: AppContext, *, actor: Actor, note: str = "") -> Outcome:
         current = s.get(RuleVersionRow, pointer.version_id) if pointer else None
         if pointer is None or current is None or current.replaced_id != target.id:
             raise Conflict("同時に別の変更が反映されました。もう一度確認してください")
-        _set_status(s, current, current.status, "rolled_back", decided_by=actor.name,
-                    decided_at=utcnow(), decision_note=note)
-        _move_live(s, pointer, target.id, actor.name)
-        audit.record(s, actor=actor.name, action="rules.rollback", version_id=target.id,
-                     version=target.version, rolled_back=current.version, note=note)
-        version = target.version
         assert target.id is not None
         target_id = target.id
+        _set_status(s, current, current.status, "rolled_back", decided_by=actor.name,
+                    decided_at=utcnow(), decision_note=note)
+        _move_live(s, pointer, target_id, actor.name)
+        audit.record(s, actor=actor.name, action="rules.rollback", version_id=target_id,
+                     version=target.version, rolled_back=current.version, note=note)
+        version = target.version
     serving = _reload(ctx, actor, "rollback")
     return Outcome(target_id, version, serving,
                    f"以前のルール {version} (#{target_id}) に戻しました。")

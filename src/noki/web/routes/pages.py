@@ -134,8 +134,10 @@ def simulate(
 def reload(
     request: Request, ctx: CtxDep, user: Annotated[CurrentUser, Depends(need("rules.reload"))]
 ) -> Response:
-    """Reload the rule files."""
-    flash(request, rules_view.reload_rules(ctx.rules))
+    """Load the approved live version again (edited files go live only through approval)."""
+    from noki.services import rule_changes
+
+    flash(request, rule_changes.reload(ctx, actor=user.actor).message)
     return RedirectResponse("/rules", status_code=303)
 
 
