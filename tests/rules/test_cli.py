@@ -63,7 +63,7 @@ def test_rules_check_reports_file_and_line(tmp_path):
     p.write_text(p.read_text().replace("then: {lane: expedite}", "then: {lane: fast}", 1))
     result = runner.invoke(app, ["rules", "check", "--dir", str(target)])
     assert result.exit_code == 1
-    assert "rules/20_lane.yaml:" in result.stderr and "unknown value 'fast'" in result.stderr
+    assert "rules/20_lane.yaml:" in result.stderr and "値 'fast' は使えません" in result.stderr
     ok = runner.invoke(app, ["rules", "check", "--dir", str(RULES_DIR)])
     assert ok.exit_code == 0 and "rules_version" in ok.stdout
 

@@ -101,3 +101,15 @@ def test_propose_approve_and_roll_back_in_the_console(ctx, browser, rules_copy):
     assert actions == [("rule_author", "rules.reload"), ("rule_author", "rules.propose"),
                        ("supervisor", "rules.approve"), ("supervisor", "rules.reload"),
                        ("supervisor", "rules.rollback"), ("supervisor", "rules.reload")]
+
+
+def test_rules_page_shows_each_table_as_a_grid_with_japanese_labels(ctx, browser):
+    page = browser("rule_author").get("/rules")
+    assert page.status_code == 200
+    grid = page.text[page.text.index('id="table-compensation"'):]
+    grid = grid[: grid.index("</table>")]
+    assert "<th title=\"delay_days\">遅延日数</th>" in grid
+    assert "<th title=\"compensation.type\">補償</th>" in grid
+    assert "<td>14 以上</td>" in grid and "<td>2,000 円</td>" in grid
+    assert "<td>クーポン</td>" in grid  # the vocabulary's label, not `coupon`
+    assert "{&#34;" not in grid and '{"' not in grid  # no JSON in cells

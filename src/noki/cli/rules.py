@@ -93,13 +93,14 @@ def version_cmd(directory: Path | None = DirOption) -> None:
 
 
 def _register_diff() -> None:
-    from noki.cli import rules_changes
+    from noki.cli import rules_changes, rules_tables
     from noki.cli.rules_diff import diff_cmd
     from noki.cli.rules_verify import verify_cmd
 
     rules_app.command("diff")(diff_cmd)
     rules_app.command("verify")(verify_cmd)
     rules_changes.register(rules_app)
+    rules_tables.register(rules_app)
 
 
 _register_diff()

@@ -52,6 +52,10 @@ _HINTS: list[tuple[re.Pattern[str], str]] = [
 ]
 
 _RULES: list[Rule] = [
+    _r(r"^row (\d+), column (\S+): (.*)$",
+       lambda m: f"{m[1]} 行目 {m[2]} 列: {localize_text(m[3])}"),
+    _r(r"^column '(.+?)' is not a column of table (\S+) \(columns: (.*)\)$",
+       lambda m: f"列 {m[1]} は表 {m[2]} の列ではありません (列: {m[3]})"),
     _r(r"^then: amount written with a comma: write (\d+)$",
        lambda m: f"then: 金額にカンマがあります: {m[1]} と書いてください"),
     _r(r"^then: '(.+?)' is not an output of this table; declare it under outputs "
