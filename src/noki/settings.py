@@ -48,6 +48,18 @@ class Settings(BaseSettings):
     smtp_password: str | None = None
     smtp_timeout: float = 10.0
     mail_from: str = "noki <noreply@example.jp>"
+    # Sending identity per industry (company): sender name, From address and Reply-To, e.g.
+    # NOKI_MAIL_IDENTITIES='{"ec": {"name": "のきストア", "address": "noreply@store.example.jp"}}'.
+    # Reply-To defaults to NOKI_MAIL_REPLY_TO, else the first inbound address, so replies land
+    # in `noki inbound`. Message-IDs are make_msgid() at NOKI_MAIL_MESSAGE_ID_DOMAIN (default:
+    # the From address's domain).
+    mail_identities: dict[str, dict[str, str | None]] = Field(default_factory=lambda: {  # type: ignore[arg-type]
+        "ec": {"name": "のきストア", "address": "noreply@noki-store.example.jp"},
+        "btob": {"name": "のき商事 法人営業部", "address": "noreply@noki-shoji.example.jp"},
+        "auto": {"name": "のきモータース", "address": "noreply@noki-motors.example.jp"},
+    })
+    mail_reply_to: str | None = None
+    mail_message_id_domain: str = ""
     sms_gateway_url: str | None = None
     sms_gateway_token: str | None = None
     sms_timeout: float = 10.0
@@ -87,6 +99,20 @@ class Settings(BaseSettings):
     notice_sms_max_segments: int = Field(default=1, ge=1, le=10)
     notice_replies_handled: bool = False
     notice_self_service_url: str = "https://nk.example/s/{token}"
+    # Self-service page /b/{token}: signing secret (empty: the session secret), link validity,
+    # choices allowed per token and per client address (`limits` syntax).
+    self_service_secret: str = ""
+    self_service_valid_days: int = Field(default=60, ge=1, le=366)
+    self_service_limit_per_token: str = "10/hour"
+    self_service_limit_per_client: str = "60/hour"
+    # Signed webhooks (noki send delivers them): target URL per topic prefix, HMAC secret.
+    webhook_oms_url: str | None = None  # topics oms.*
+    webhook_storefront_url: str | None = None  # topics storefront.*
+    webhook_secret: str = ""
+    webhook_timeout: float = 10.0
+    webhook_max_attempts: int = Field(default=8, ge=1)
+    webhook_backoff_seconds: float = Field(default=30.0, ge=0)
+    webhook_backoff_max_seconds: float = Field(default=3600.0, ge=0)
     notice_lead_days_ec: int = Field(default=2, ge=0)
     notice_lead_days_btob: int = Field(default=1, ge=0)
     notice_lead_days_vehicle: int = Field(default=7, ge=0)
@@ -101,10 +127,27 @@ class Settings(BaseSettings):
                 "characters (python -c 'import secrets; print(secrets.token_urlsafe(32))'), "
                 "or unset to generate one in NOKI_SECRET_FILE"
             )
+        if (self.webhook_oms_url or self.webhook_storefront_url) and (
+            len(self.webhook_secret) < MIN_SECRET_LENGTH
+        ):
+            raise ValueError(
+                f"NOKI_WEBHOOK_SECRET (at least {MIN_SECRET_LENGTH} characters, shared with the "
+                "receiving system) is required when a NOKI_WEBHOOK_*_URL is set"
+            )
         if self.sms_transport == "http" and not self.sms_gateway_url:
             raise ValueError("NOKI_SMS_GATEWAY_URL is required when NOKI_SMS_TRANSPORT=http")
         return self
 
+
+    def webhook_url(self, topic: str) -> str | None:
+        """The URL that receives a topic (by its prefix, oms.* / storefront.*), None if unset."""
+        prefix = topic.split(".", 1)[0]
+        return {"oms": self.webhook_oms_url, "storefront": self.webhook_storefront_url}.get(prefix)
+
+    @property
+    def reply_address(self) -> str | None:
+        """Where customers' replies go: the configured Reply-To, else the first inbound address."""
+        return self.mail_reply_to or (self.inbound_addresses[0] if self.inbound_addresses else None)
 
     @property
     def company_domain_list(self) -> tuple[str, ...]:

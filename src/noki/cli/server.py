@@ -77,16 +77,16 @@ def send(
     workers: int = typer.Option(1, help="Sender threads in this process."),
     forever: bool = typer.Option(False, "--forever", help="Keep polling instead of draining."),
 ) -> None:
-    """Deliver due outbox messages (drain and exit, or poll with --forever)."""
-    from noki.outbox import Worker, policy_from
+    """Deliver due outbox messages and webhooks (drain and exit, or poll with --forever)."""
+    from noki.outbox.senders import build_senders
 
     ctx = app_context()
-    settings, engine = ctx.settings, ctx.engine
+    settings = ctx.settings
     stop = threading.Event()
     totals: list[int] = []
 
     def run(i: int) -> None:
-        worker = Worker(engine, ctx.channels(), name=f"cli-{i}", policy=policy_from(settings))
+        worker = build_senders(ctx, name=f"cli-{i}")
         if forever:
             worker.run_forever(stop, settings.sender_interval_seconds)
         else:
@@ -94,7 +94,7 @@ def send(
             worker.close()
 
     run_workers(ctx, workers, run, stop)
-    typer.echo(f"messages attempted: {sum(totals)}")
+    typer.echo(f"messages and webhooks attempted: {sum(totals)}")
 
 
 @users_app.command("create")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -56,3 +56,5 @@ class Draft(BaseModel):
     rejected_subject: str | None = None  # the model's draft that was rejected, kept for the agent
     rejected_body: str | None = None
     rejected_violations: list[Violation] = []
+    # The lifecycle facts the text was drafted from (LifecycleNotice.to_dict), for re-checks.
+    notice: dict[str, Any] | None = None

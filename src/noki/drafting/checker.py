@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from functools import cached_property
 from typing import Literal
 
 from noki.domain.decision import OPTION_ORDER, Decision
 from noki.domain.draft import CheckResult, NoticeChannel, Violation
 from noki.domain.order import Order
-from noki.drafting import jatext, keigo, meaning, safety
+from noki.drafting import jatext, keigo, lifecycle_check, meaning, presence, safety
 from noki.drafting import lexicon as lx
 from noki.drafting.dates import customer_window, effective_eta
 from noki.drafting.ledger_check import apply_ledger
+from noki.drafting.lifecycle_notice import LifecycleNotice
 from noki.drafting.names import known_names, placeholders_and_names
 from noki.drafting.settings import DEFAULT_SETTINGS, NoticeSettings, sms_segments
 
@@ -91,8 +92,13 @@ def _sentence_at(part: _Part, pos: int) -> str:
     return part.norm.text[start:end]
 
 
-def _mentions(part: _Part, decision: Decision, report: _Report, *, require_all: bool):
-    """Option and compensation mentions; reports unoffered/unauthorized ones."""
+def _mentions(part: _Part, decision: Decision, report: _Report, *, require_all: bool,
+              facts: set[str] = frozenset(), refund_ok: bool = False):  # type: ignore[assignment]
+    """Option and compensation mentions; reports unoffered/unauthorized ones.
+
+    `facts` are options that happened (a chosen option, a cancellation) and `refund_ok` a refund
+    that is a fact of the step: neither is an unoffered offer.
+    """
     text = part.terms
     present = lx.present_keys(text)
     options_seen: set[str] = set()
@@ -103,7 +109,7 @@ def _mentions(part: _Part, decision: Decision, report: _Report, *, require_all: 
             if lx.NEGATION.search(_sentence_at(part, m.start())):
                 continue
             options_seen.add(option)
-            if option not in decision.options:
+            if option not in decision.options and option not in facts:
                 report.add("unoffered_option", f"判断に含まれない選択肢「{m.group()}」({option})",
                            part, m.span())
     kinds_seen: dict[str, list[tuple[int, int]]] = {}
@@ -118,7 +124,7 @@ def _mentions(part: _Part, decision: Decision, report: _Report, *, require_all: 
             if lx.NEGATION.search(_sentence_at(part, m.start())):
                 continue
             kinds_seen.setdefault(kind, []).append(m.span())
-            if not lx.kind_allowed(kind, decision):
+            if not lx.kind_allowed(kind, decision) and not (refund_ok and kind == "refund"):
                 report.add("unauthorized_compensation",
                            f"判断にない補償「{m.group()}」({lx.KIND_LABEL[kind]})", part, m.span())
     return options_seen, kinds_seen
@@ -136,18 +142,29 @@ def check_text(
     today: date | None = None,
     granted: Mapping[str, int | None] | None = None,
     allowed_domains: tuple[str, ...] = safety.DEFAULT_DOMAINS,
+    notice: LifecycleNotice | None = None,
 ) -> CheckResult:
     """Check a notice (or, with require_all=False, a reply) against the order's decision.
 
     today is the day the text reaches the customer (the sending day); it defaults to as_of.
+    `notice` makes it a lifecycle notice: its step's facts are checked (lifecycle_check) and its
+    ledger (`notice.granted`) applies when `granted` is not given.
     """
     report = _Report()
     today = today or order.as_of
+    step = notice if notice is not None and (notice.is_lifecycle or notice.nothing_new) else None
+    if granted is None and notice is not None:
+        granted = notice.granted
+    facts = lifecycle_check.extra_options(notice) if notice is not None else set()
+    refund_ok = lifecycle_check.refund_allowed(notice)
     parts = [_Part("body", jatext.normalise(body), today=today)]
     if subject:
         parts.insert(0, _Part("subject", jatext.normalise(subject), today=today))
     allowed = _allowed_dates(order, decision, settings, today)
     amounts_ok = {order.order_value_jpy, order.unit_price_jpy}
+    if notice is not None:
+        allowed = {**lifecycle_check.extra_dates(notice), **allowed}
+        amounts_ok |= lifecycle_check.extra_amounts(notice)
     comp = decision.compensation
     if comp.amount_jpy is not None:
         amounts_ok.add(comp.amount_jpy)
@@ -187,22 +204,29 @@ def check_text(
                 detail = (f"金額「{a.raw}」({a.value:,}円)は"
                           "補償額・注文金額・単価のどれでもありません")
                 report.add("wrong_amount", detail, part, (a.start, a.end))
-        seen_opts, seen_kinds = _mentions(part, decision, report, require_all=require_all)
+        seen_opts, seen_kinds = _mentions(part, decision, report, require_all=require_all,
+                                          facts=facts, refund_ok=refund_ok)
         options_seen |= seen_opts
         for kind, spans in seen_kinds.items():
             kinds_seen.setdefault(kind, []).extend((part, s) for s in spans)
         _guarantees(part, report)
         placeholders_and_names(part, order, report)
         meaning.report_meaning(part, order, decision, channel, settings, today, report,
-                       notice=require_all)
+                       notice=require_all and step is None)
         # Phishing signs (drafting/safety.py); the configured self-service link is always ours.
         domains = safety.with_host(allowed_domains, settings.self_service_url)
         for sign in safety.findings(text, domains):
             report.add(sign.code, sign.detail, part, (sign.start, sign.end))
-    if require_all:
-        seen = _stated(parts)
-        _required(order, decision, channel, report, seen, options_seen, kinds_seen, has_link,
-                  settings, today)
+    if require_all and step is not None:
+        lifecycle_check.check_step(parts, order, decision, step, channel, options_seen, report)
+        need_eta, need_next = lifecycle_check.required(step)
+        need_eta = need_eta and order.eta.latest > today  # a new window only when one is known
+        presence.required(order, decision, channel, report, presence.stated(parts),
+                          options_seen, kinds_seen, has_link, settings, today,
+                          need=(need_eta, need_next, False, False))
+    elif require_all:
+        presence.required(order, decision, channel, report, presence.stated(parts),
+                          options_seen, kinds_seen, has_link, settings, today)
     if channel == "sms":
         length = len(body.encode("utf-16-le")) // 2  # emoji count as two, as on the handset
         limit = settings.sms_limit
@@ -218,62 +242,6 @@ def check_text(
     return CheckResult(
         ok=not report.violations, violations=report.violations, warnings=report.warnings
     )
-
-
-def _stated(parts: list[_Part]) -> tuple[set[date], set[date]]:
-    """(dates stated as facts, dates stated as the next contact) read per sentence."""
-    facts: set[date] = set()
-    nexts: set[date] = set()
-    for part in parts:
-        text = part.terms
-        for item in meaning.items(text, part.dates):
-            start, end = part.sentence_span(item.first.start)
-            sentence = text[start:end]
-            values = {item.first.value, item.last.value} - {None}
-            if lx.NEXT_CONTACT.search(sentence):
-                nexts |= values  # type: ignore[arg-type]
-                continue
-            facts |= values  # type: ignore[arg-type]
-            if item.is_range and item.first.value and item.first.value < part.today:
-                facts.add(part.today + timedelta(days=1))  # reported as range_starts_in_past
-    return facts, nexts
-
-
-def _required(order: Order, decision: Decision, channel: NoticeChannel, report: _Report,
-              seen: tuple[set[date], set[date]], options_seen: set[str],
-              kinds_seen: dict[str, list[tuple[_Part, tuple[int, int]]]], has_link: bool,
-              settings: NoticeSettings, today: date) -> None:
-    facts, nexts = seen
-    arrival = effective_eta(order, today)
-    window = customer_window(order, settings, today)
-    if not (set(arrival) <= facts or set(window) <= facts):
-        report.add("missing_eta", "入荷予定またはお届け予定の幅を日付で明記してください: "
-                   f"入荷 {arrival[0]}～{arrival[1]} / お届け {window[0]}～{window[1]}")
-    link_covers = channel == "sms" and has_link  # an SMS may point to the self-service page
-    if decision.next_update_date not in nexts and not link_covers:
-        report.add("missing_next_update",
-                   f"次回連絡日 {decision.next_update_date} を「次回のご連絡」として書いてください")
-    if not link_covers:
-        for option in decision.options:
-            if option not in options_seen:
-                report.add("missing_option", f"選択肢 {option} が案内されていません")
-    comp = decision.compensation
-    if comp.type == "none" or link_covers:
-        return
-    kind = lx.DECIDED_KIND[comp.type]
-    kinds = (kind, *lx.ALSO_STATES.get(comp.type, ()))
-    mentions = [m for k in kinds for m in kinds_seen.get(k, [])]
-    if not mentions:
-        report.add("missing_compensation", f"決定した補償({comp.type})が記載されていません")
-        return
-    if comp.amount_jpy is None:
-        return
-    for part, (start, _end) in mentions:
-        first, last = part.sentence_span(start)
-        if any(a.value == comp.amount_jpy and first <= a.start < last for a in part.amounts):
-            return
-    report.add("missing_compensation",
-               f"補償({comp.type})の金額 {comp.amount_jpy:,}円 が補償の文に記載されていません")
 
 
 def _guarantees(part: _Part, report: _Report) -> None:

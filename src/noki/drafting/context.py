@@ -12,6 +12,8 @@ from noki.domain.order import Order
 from noki.drafting import wording
 from noki.drafting.dates import customer_window, effective_eta, lead_kind
 from noki.drafting.jatext import format_date, format_range, format_yen
+from noki.drafting.lifecycle_notice import LifecycleNotice
+from noki.drafting.lifecycle_words import lifecycle_facts
 from noki.drafting.names import company_core
 from noki.drafting.settings import DEFAULT_SETTINGS, NoticeSettings
 
@@ -47,11 +49,19 @@ def _range(first: date, last: date, as_of: date, approx: bool, weekday: bool = T
     return text + ("ごろ" if approx and first == last else "")
 
 
+# A delay notice without lifecycle facts: the templates test `notice_kind` and `granted_text`.
+_NO_STEP: dict[str, Any] = {"notice_kind": None, "nothing_new": False, "granted": {},
+                            "granted_text": "", "granted_line": ""}
+
+
 def notice_facts(
     order: Order, decision: Decision, *, channel: NoticeChannel,
-    settings: NoticeSettings = DEFAULT_SETTINGS,
+    settings: NoticeSettings = DEFAULT_SETTINGS, notice: LifecycleNotice | None = None,
 ) -> dict[str, Any]:
-    """Decision facts in customer words, free of personal data (safe to send to a model)."""
+    """Decision facts in customer words, free of personal data (safe to send to a model).
+
+    With `notice`, the facts of the lifecycle step and the ledger are added (lifecycle_words).
+    """
     as_of = order.as_of
     comp = decision.compensation
     need_by = format_date(order.need_by, as_of) if order.need_by else None
@@ -122,16 +132,18 @@ def notice_facts(
         "sender": wording.SENDER[order.industry],
         "sender_short": wording.SENDER_SHORT[order.industry],
         "contact": wording.CONTACT[order.industry],
-        "self_service_url": settings.link_for(order.order_id),
+        "self_service_url": (notice.self_service_url if notice and notice.self_service_url
+                             else settings.link_for(order.order_id)),
+        **(lifecycle_facts(order, decision, notice) if notice is not None else _NO_STEP),
     }
 
 
 def notice_context(
     order: Order, decision: Decision, *, channel: NoticeChannel,
-    settings: NoticeSettings = DEFAULT_SETTINGS,
+    settings: NoticeSettings = DEFAULT_SETTINGS, notice: LifecycleNotice | None = None,
 ) -> dict[str, Any]:
     """Template context: the facts plus the addressee (templates run locally, never at a model)."""
-    ctx = notice_facts(order, decision, channel=channel, settings=settings)
+    ctx = notice_facts(order, decision, channel=channel, settings=settings, notice=notice)
     ctx["name"] = order.customer.name
     short = wording.short_name(order.customer.name)
     ctx["short_name"] = company_core(short) if wording.is_company(short) else short

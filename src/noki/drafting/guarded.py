@@ -14,6 +14,7 @@ from noki.domain.order import Order
 from noki.drafting import wording
 from noki.drafting.checker import check_text
 from noki.drafting.context import notice_facts
+from noki.drafting.lifecycle_notice import LifecycleNotice
 from noki.drafting.prompts import NAME_PLACEHOLDER, NOTICE_SCHEMA, Prompt, load_prompt, parse_output
 from noki.drafting.templates import _DEFAULT, TemplateDrafter, default_channel
 from noki.llm.base import LLM, LLMError, LLMRequest
@@ -55,16 +56,19 @@ async def draft_with_llm(
     channel: NoticeChannel | None = None,
     prompts: Prompt | None = None,
     template: TemplateDrafter = _DEFAULT,
+    notice: LifecycleNotice | None = None,
 ) -> Draft:
     """A model-written notice that passed the checker, or the template notice with the reason."""
     channel = channel or default_channel(decision)
     prompt = prompts or load_prompt()
     # No name, e-mail or phone in here; the same settings as the template drafter's.
-    facts = notice_facts(order, decision, channel=channel, settings=template.settings)
+    facts = notice_facts(order, decision, channel=channel, settings=template.settings,
+                         notice=notice)
     provenance = {
         "order_id": order.order_id, "channel": channel, "rules_version": decision.rules_version,
         "model": llm.model, "prompt_name": prompt.name, "prompt_version": prompt.version,
         "prompt_hash": prompt.hash,
+        "notice": notice.to_dict() if notice is not None else None,
     }
     usages: list[dict[str, int]] = []
     latency = 0.0
@@ -73,7 +77,7 @@ async def draft_with_llm(
     rejected: tuple[str | None, str, list[Violation]] | None = None
 
     def fallback(reason: str) -> Draft:
-        base = template.draft(order, decision, channel)
+        base = template.draft(order, decision, channel, notice)
         extra = {}
         if rejected is not None:
             extra = {"rejected_subject": rejected[0], "rejected_body": rejected[1],
@@ -105,7 +109,7 @@ async def draft_with_llm(
         subject = _fill_name(output.subject, order, channel) if channel == "email" else None
         body = _fill_name(output.body, order, channel)
         check = check_text(order, decision, channel=channel, subject=subject, body=body,
-                           settings=template.settings)
+                           settings=template.settings, notice=notice)
         if check.ok:
             return Draft(**provenance, subject=subject, body=body, drafter="llm", check=check,
                          token_usage=_usage_total(usages), latency_ms=round(latency, 1),

@@ -14,6 +14,7 @@ from noki.domain.draft import Draft, NoticeChannel
 from noki.domain.order import Order
 from noki.drafting.checker import check_text
 from noki.drafting.context import notice_context
+from noki.drafting.lifecycle_notice import LifecycleNotice
 from noki.drafting.settings import DEFAULT_SETTINGS, NoticeSettings
 from noki.paths import shipped
 
@@ -56,12 +57,24 @@ class TemplateDrafter:
             auto_reload=False,  # templates are read once per process; no stat() per notice
         )
 
+    def template_name(
+        self, order: Order, channel: NoticeChannel, notice: LifecycleNotice | None
+    ) -> str:
+        """The delay notice per channel and industry; lifecycle steps have their own."""
+        if notice is not None and notice.is_lifecycle:
+            return f"lifecycle/{notice.kind}_{channel}.j2"
+        if notice is not None and notice.nothing_new:
+            return f"lifecycle/nothing_new_{channel}.j2"
+        return f"{channel}_{order.industry}.j2"
+
     def render(
-        self, order: Order, decision: Decision, channel: NoticeChannel
+        self, order: Order, decision: Decision, channel: NoticeChannel,
+        notice: LifecycleNotice | None = None,
     ) -> tuple[str | None, str]:
         """(subject, body) for e-mail, (None, text) for SMS."""
-        template = self.env.get_template(f"{channel}_{order.industry}.j2")
-        ctx = notice_context(order, decision, channel=channel, settings=self.settings)
+        template = self.env.get_template(self.template_name(order, channel, notice))
+        ctx = notice_context(order, decision, channel=channel, settings=self.settings,
+                             notice=notice)
         if channel == "email":
             subject, _, body = template.render(ctx).partition(SUBJECT_SEPARATOR)
             return _tidy(subject), _tidy(body)
@@ -72,12 +85,15 @@ class TemplateDrafter:
                 break
         return None, text
 
-    def draft(self, order: Order, decision: Decision, channel: NoticeChannel) -> Draft:
-        """Render and check one notice."""
+    def draft(
+        self, order: Order, decision: Decision, channel: NoticeChannel,
+        notice: LifecycleNotice | None = None,
+    ) -> Draft:
+        """Render and check one notice (a lifecycle step when `notice` says so)."""
         started = time.perf_counter()
-        subject, body = self.render(order, decision, channel)
+        subject, body = self.render(order, decision, channel, notice)
         check = check_text(order, decision, channel=channel, subject=subject, body=body,
-                           settings=self.settings)
+                           settings=self.settings, notice=notice)
         return Draft(
             order_id=order.order_id,
             channel=channel,
@@ -87,6 +103,7 @@ class TemplateDrafter:
             check=check,
             rules_version=decision.rules_version,
             latency_ms=round((time.perf_counter() - started) * 1000, 3),
+            notice=notice.to_dict() if notice is not None else None,
         )
 
 
@@ -99,6 +116,7 @@ def draft_notice(
     *,
     channel: NoticeChannel | None = None,
     drafter: TemplateDrafter = _DEFAULT,
+    notice: LifecycleNotice | None = None,
 ) -> Draft:
     """Draft the notice for an order's decision with the template drafter (checked)."""
-    return drafter.draft(order, decision, channel or default_channel(decision))
+    return drafter.draft(order, decision, channel or default_channel(decision), notice)

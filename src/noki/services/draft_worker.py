@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from noki.app import AppContext
 from noki.domain.draft import Draft
-from noki.services import draft_jobs
+from noki.services import draft_jobs, notice_facts
 from noki.services.draft_jobs import ClaimedJob
 
 log = logging.getLogger(__name__)
@@ -66,14 +66,18 @@ class DraftWorker:
         """Draft every job; a failure is kept per job (the job is retried or marked failed)."""
         drafter = self.ctx.drafter
         out: dict[int, Draft | BaseException] = {}
+        # Lifecycle facts, ledger and link: one short read, closed before any drafting.
+        notices = notice_facts.notices_for(self.ctx, jobs)
         if not drafter.uses_model:
             for job in jobs:
                 try:
-                    out[job.id] = drafter.draft(job.order, job.decision)
+                    out[job.id] = drafter.draft(job.order, job.decision,
+                                                notice=notices.get(job.id))
                 except Exception as exc:  # a broken template must not stop the batch
                     out[job.id] = exc
             return out
-        futures = {job.id: drafter.submit(job.order, job.decision) for job in jobs}
+        futures = {job.id: drafter.submit(job.order, job.decision, notice=notices.get(job.id))
+                   for job in jobs}
         for job_id, future in futures.items():
             try:
                 out[job_id] = future.result()

@@ -6,6 +6,7 @@ import asyncio
 import concurrent.futures
 import threading
 from collections.abc import Coroutine
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -13,6 +14,7 @@ from noki.domain.decision import Decision
 from noki.domain.draft import CheckResult, Draft, NoticeChannel
 from noki.domain.order import Order
 from noki.drafting import Prompt, TemplateDrafter, check_text, draft_with_llm, load_prompt
+from noki.drafting.lifecycle_notice import LifecycleNotice
 from noki.drafting.safety import DEFAULT_DOMAINS
 from noki.drafting.templates import default_channel
 from noki.llm.base import LLM
@@ -58,25 +60,33 @@ class DraftingPort:
         return self.llm_settings.max_concurrency if self.llm_settings else 4
 
     def draft(
-        self, order: Order, decision: Decision, *, channel: NoticeChannel | None = None
+        self, order: Order, decision: Decision, *, channel: NoticeChannel | None = None,
+        notice: LifecycleNotice | None = None,
     ) -> Draft:
-        """Draft a notice now (blocking); with a model, the call runs on the port's loop."""
+        """Draft a notice now (blocking); with a model, the call runs on the port's loop.
+
+        `notice` carries the facts of a lifecycle step (shipped, cancelled, ...) or a quiet
+        follow-up; without it the notice is the delay notice of the decision.
+        """
         if not self.uses_model:
-            return self.template.draft(order, decision, channel or default_channel(decision))
-        return self.submit(order, decision, channel=channel).result()
+            return self.template.draft(order, decision, channel or default_channel(decision),
+                                       notice)
+        return self.submit(order, decision, channel=channel, notice=notice).result()
 
     def submit(
-        self, order: Order, decision: Decision, *, channel: NoticeChannel | None = None
+        self, order: Order, decision: Decision, *, channel: NoticeChannel | None = None,
+        notice: LifecycleNotice | None = None,
     ) -> concurrent.futures.Future[Draft]:
         """Start drafting on the port's loop; the future resolves to the checked draft."""
         if not self.uses_model:
             done: concurrent.futures.Future[Draft] = concurrent.futures.Future()
-            done.set_result(self.draft(order, decision, channel=channel))
+            done.set_result(self.draft(order, decision, channel=channel, notice=notice))
             return done
-        return self._run(self.adraft(order, decision, channel=channel))
+        return self._run(self.adraft(order, decision, channel=channel, notice=notice))
 
     async def adraft(
-        self, order: Order, decision: Decision, *, channel: NoticeChannel | None = None
+        self, order: Order, decision: Decision, *, channel: NoticeChannel | None = None,
+        notice: LifecycleNotice | None = None,
     ) -> Draft:
         """Draft on the port's loop (model with checker and template fallback)."""
         return await draft_with_llm(
@@ -86,6 +96,7 @@ class DraftingPort:
             channel=channel,
             prompts=self._prompts(),
             template=self.template,
+            notice=notice,
         )
 
     def check(
@@ -96,8 +107,10 @@ class DraftingPort:
         channel: NoticeChannel,
         subject: str | None,
         body: str,
+        notice: LifecycleNotice | None = None,
+        today: date | None = None,
     ) -> CheckResult:
-        """Run the grounding checker on a (possibly edited) text."""
+        """Run the grounding checker on a (possibly edited) text, as read on `today`."""
         return check_text(
             order,
             decision,
@@ -106,6 +119,8 @@ class DraftingPort:
             body=body,
             settings=self.template.settings,
             allowed_domains=self.allowed_domains,
+            notice=notice,
+            today=today,
         )
 
     def close(self) -> None:

@@ -6,7 +6,7 @@ import logging
 import threading
 
 from noki.app import AppContext
-from noki.outbox import Worker, policy_from
+from noki.outbox.senders import build_senders
 from noki.services.draft_worker import DraftWorker
 from noki.services.tick import tick
 
@@ -23,12 +23,7 @@ class Background:
 
     def start(self) -> None:
         """Start both threads (daemon: they never block shutdown)."""
-        worker = Worker(
-            self.ctx.engine,
-            self.ctx.channels(),
-            name="server",
-            policy=policy_from(self.settings),
-        )
+        worker = build_senders(self.ctx, name="server")  # notices and webhooks
         self.threads = [
             threading.Thread(
                 target=worker.run_forever,

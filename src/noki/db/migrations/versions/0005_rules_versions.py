@@ -1,7 +1,7 @@
 """rules: rule versions (files + hash) in the database and the live-version pointer
 
 Revision ID: 0005_rules
-Revises: 0004_lifecycle
+Revises: 0005_life
 Create Date: 2026-12-02 02:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_rules"
-down_revision = "0004_lifecycle"
+down_revision = "0005_life"
 branch_labels = None
 depends_on = None
 

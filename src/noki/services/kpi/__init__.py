@@ -1,0 +1,1 @@
+"""KPI use cases: keep the per-order projection fresh, aggregate it in SQL, report."""

@@ -1,0 +1,38 @@
+"""The few SQL pieces that differ between PostgreSQL and SQLite (dates, weeks, durations)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """SQL snippets for one database."""
+
+    name: str
+
+    @property
+    def postgres(self) -> bool:
+        return self.name == "postgresql"
+
+    def days(self, later: str, earlier: str) -> str:
+        """Whole days from one date expression to another."""
+        if self.postgres:
+            return f"({later} - {earlier})"
+        return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
+
+    def minutes(self, later: str, earlier: str) -> str:
+        """Whole minutes (rounded down) between two stored times."""
+        if self.postgres:
+            return f"FLOOR(EXTRACT(EPOCH FROM ({later} - {earlier})) / 60)"
+        return f"CAST((julianday({later}) - julianday({earlier})) * 1440 AS INTEGER)"
+
+    def tokyo_week(self, moment: str) -> str:
+        """The Monday (date) of the ISO week a stored UTC time falls in, in Japan."""
+        if self.postgres:
+            return f"CAST(date_trunc('week', {moment} AT TIME ZONE 'Asia/Tokyo') AS DATE)"
+        return f"date({moment}, '+9 hours', 'weekday 0', '-6 days')"
+
+    def date_param(self, name: str) -> str:
+        """A bound date parameter usable in date arithmetic."""
+        return f"CAST(:{name} AS DATE)" if self.postgres else f"date(:{name})"

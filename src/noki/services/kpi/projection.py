@@ -1,0 +1,143 @@
+"""Keep kpi_order_facts in step with the orders: re-project only orders that changed.
+
+Changed orders are found by the ids the sources added since the last refresh (decisions,
+timeline, events, ETA history, sent notices) plus orders not yet projected. Ids are handed out
+before their transaction commits, so the last MARGIN ids are read again on every refresh: a
+slow transaction that commits a lower id after a refresh is still seen by the next one.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, func, insert, text
+from sqlmodel import Session, col, select
+
+from noki.db import table
+from noki.db.clock import utcnow
+from noki.db.models import DecisionRow, EtaHistory, OrderRow, OutboxMessage
+from noki.db.models_kpi import KpiOrderFact, KpiRefreshMark
+from noki.db.models_lifecycle import OrderEventRow, TimelineEntry
+from noki.domain.kpi.project import EtaSeen, OrderSources, project
+
+MARGIN = 1000
+CHUNK = 500
+_SOURCES = {
+    "decisions": (col(DecisionRow.id), col(DecisionRow.order_id)),
+    "timeline": (col(TimelineEntry.id), col(TimelineEntry.order_id)),
+    "events": (col(OrderEventRow.id), col(OrderEventRow.order_id)),
+    "eta_history": (col(EtaHistory.id), col(EtaHistory.order_id)),
+    "outbox": (col(OutboxMessage.id), col(OutboxMessage.order_id)),
+}
+
+
+@dataclass
+class RefreshReport:
+    """How many orders were projected again."""
+
+    projected: int = 0
+    removed: int = 0
+
+
+def _marks(s: Session) -> dict[str, int]:
+    return {m.source: m.last_id for m in s.exec(select(KpiRefreshMark))}
+
+
+def _dirty(s: Session, marks: dict[str, int]) -> tuple[set[str], dict[str, int]]:
+    dirty: set[str] = set()
+    new_marks: dict[str, int] = {}
+    for source, (id_col, order_col) in _SOURCES.items():
+        last = marks.get(source, 0)
+        top = s.exec(select(func.max(id_col))).one() or 0
+        new_marks[source] = top
+        if top > max(0, last - MARGIN):
+            dirty.update(o for o in s.exec(
+                select(order_col).where(id_col > last - MARGIN).distinct()) if o)
+    # A message's id is old when it is finally sent: sent notices are found by time as well.
+    since = s.exec(select(func.max(col(KpiRefreshMark.updated_at)))).one()
+    if since is not None:
+        since -= timedelta(minutes=10)  # a send that committed just after the last refresh
+        dirty.update(s.exec(select(OutboxMessage.order_id).where(
+            OutboxMessage.status == "sent", col(OutboxMessage.sent_at) >= since).distinct()))
+    missing = select(OrderRow.order_id).where(
+        ~select(KpiOrderFact.order_id).where(
+            KpiOrderFact.order_id == OrderRow.order_id).exists())
+    dirty.update(s.exec(missing))
+    return dirty, new_marks
+
+
+def _sources(s: Session, ids: list[str]) -> list[OrderSources]:
+    decisions: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for oid, payload in s.exec(select(DecisionRow.order_id, DecisionRow.payload).where(
+            col(DecisionRow.order_id).in_(ids)).order_by(col(DecisionRow.id))):
+        decisions[oid].append(dict(payload))
+    etas: dict[str, list[EtaSeen]] = defaultdict(list)
+    for h in s.exec(select(EtaHistory).where(col(EtaHistory.order_id).in_(ids))
+                       .order_by(col(EtaHistory.id))):
+        etas[h.order_id].append(EtaSeen(h.earliest, h.latest, h.confidence, h.recorded_at))
+    sent: dict[str, list[datetime]] = defaultdict(list)
+    for oid, at in s.exec(select(OutboxMessage.order_id, OutboxMessage.sent_at).where(
+            col(OutboxMessage.order_id).in_(ids), OutboxMessage.status == "sent",
+            col(OutboxMessage.sent_at).is_not(None))):
+        if at is not None:
+            sent[oid].append(at)
+    partial = {o for o in s.exec(select(OrderEventRow.order_id).where(
+        col(OrderEventRow.order_id).in_(ids), OrderEventRow.kind == "partially_shipped")) if o}
+    partial.update(s.exec(select(TimelineEntry.order_id).where(  # noqa: C416 - typed
+        col(TimelineEntry.order_id).in_(ids), TimelineEntry.state_to == "partially_shipped")))
+    out = []
+    for row in s.exec(select(OrderRow).where(col(OrderRow.order_id).in_(ids))):
+        out.append(OrderSources(
+            order_id=row.order_id, sku_id=row.sku_id, po_ref=row.po_ref,
+            industry=row.industry, state=row.state, choice=row.choice,
+            created_at=row.created_at, closed_at=row.closed_at, payload=row.payload,
+            decisions=decisions[row.order_id], etas=etas[row.order_id],
+            sent_at=sent[row.order_id], partial=row.order_id in partial))
+    return out
+
+
+def _write(s: Session, ids: list[str], rows: Iterable[dict[str, Any]]) -> int:
+    s.execute(delete(KpiOrderFact).where(col(KpiOrderFact.order_id).in_(ids)))
+    now = utcnow()
+    values = [{**r, "refreshed_at": now} for r in rows]
+    if values:
+        s.execute(insert(table(KpiOrderFact)), values)
+    return len(values)
+
+
+def _serialise(s: Session) -> None:
+    """One refresh at a time: two would insert the same orders' rows."""
+    conn = s.connection()
+    if conn.dialect.name == "sqlite":
+        raw = conn.connection.dbapi_connection
+        if raw is not None and not raw.in_transaction:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        return
+    s.execute(text("SELECT pg_advisory_xact_lock(160016)"))
+
+
+def refresh(s: Session) -> RefreshReport:
+    """Re-project every order that changed since the last refresh (in the caller's txn)."""
+    _serialise(s)
+    marks = _marks(s)
+    dirty, new_marks = _dirty(s, marks)
+    report = RefreshReport()
+    ordered = sorted(dirty)
+    for start in range(0, len(ordered), CHUNK):
+        ids = ordered[start:start + CHUNK]
+        sources = _sources(s, ids)
+        report.projected += _write(s, ids, (project(src) for src in sources))
+        report.removed += len(ids) - len(sources)
+    now = utcnow()
+    for source, top in new_marks.items():
+        mark = s.get(KpiRefreshMark, source)
+        if mark is None:
+            s.add(KpiRefreshMark(source=source, last_id=top, updated_at=now))
+        else:
+            mark.last_id, mark.updated_at = top, now
+    s.flush()
+    return report

@@ -1,0 +1,121 @@
+"""The facts of each notice to draft: order row, its latest event of that kind, the ledger.
+
+Read in one short transaction before drafting (no transaction is open while drafting); the
+drafter receives a pure `LifecycleNotice` and never reads the database or signs a link.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Engine, func
+from sqlmodel import col, select
+
+from noki.app import AppContext
+from noki.db import session_scope
+from noki.db.models import OrderRow
+from noki.db.models_lifecycle import CompensationGrantRow, OrderEventRow
+from noki.drafting.lifecycle_notice import LIFECYCLE_KINDS, LifecycleNotice
+from noki.services.draft_jobs import ClaimedJob
+
+# Which event kind carries the facts of each notice kind.
+EVENT_OF = {"choice_confirmation": "choice", "partially_shipped": "partially_shipped",
+            "shipped": "shipped", "cancelled": "cancelled"}
+
+
+def self_service_link(ctx: AppContext, order_id: str) -> str:
+    """The customer's self-service link (signed by branch `self` once its service lands)."""
+    try:  # the signed link of the self-service page, when that module is present
+        module = importlib.import_module("noki.services.self_service")
+    except ModuleNotFoundError:
+        module = None
+    make = getattr(module, "self_service_url", None)
+    if make is None:
+        return ctx.drafter.template.settings.link_for(order_id)
+    return str(make(ctx, order_id))
+
+
+def _date(value: Any) -> date | None:
+    if value in (None, ""):
+        return None
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def notice_from(
+    kind: str, row: Any, event: dict[str, Any] | None, granted: dict[str, int | None],
+    *, ordered_qty: int, nothing_new: bool = False, url: str | None = None,
+) -> LifecycleNotice:
+    """One notice's facts from the order row, its latest event of that kind and the ledger."""
+    ev = event or {}
+    return LifecycleNotice(
+        kind=kind,
+        state=row.state,
+        chosen_option=ev.get("option") or row.choice,
+        quantity=ev.get("quantity"),
+        shipped_qty=row.shipped_qty,
+        ordered_qty=ordered_qty,
+        tracking_number=ev.get("tracking_number"),
+        carrier=ev.get("carrier"),
+        refund_jpy=ev.get("refund_jpy"),
+        refund_by=_date(ev.get("refund_by")),
+        cancel_reason=ev.get("reason"),
+        granted=granted,
+        nothing_new=nothing_new,
+        self_service_url=url,
+    )
+
+
+def notices_for(ctx: AppContext, jobs: Sequence[ClaimedJob]) -> dict[int, LifecycleNotice]:
+    """The LifecycleNotice of every job (every kind carries the ledger and the link)."""
+    if not jobs:
+        return {}
+    order_ids = sorted({j.order_id for j in jobs})
+    rows, events, ledger = _read(ctx.engine, order_ids,
+                                 {EVENT_OF[j.kind] for j in jobs if j.kind in EVENT_OF})
+    out: dict[int, LifecycleNotice] = {}
+    for job in jobs:
+        row = rows.get(job.order_id)
+        if row is None:
+            continue
+        event = events.get((job.order_id, EVENT_OF.get(job.kind, "")))
+        out[job.id] = notice_from(
+            job.kind, row, event, ledger.get(job.order_id, {}),
+            ordered_qty=job.order.quantity,
+            nothing_new=bool(getattr(job, "nothing_new", False)) and job.kind not in
+            LIFECYCLE_KINDS,
+            url=self_service_link(ctx, job.order_id),
+        )
+    return out
+
+
+def _read(engine: Engine, order_ids: list[str], kinds: set[str]) -> tuple[
+        dict[str, Any], dict[tuple[str, str], dict[str, Any]], dict[str, dict[str, int | None]]]:
+    """Order rows, the latest event per (order, kind), and the ledger totals per order."""
+    with session_scope(engine) as s:
+        rows = {r.order_id: r for r in s.execute(
+            select(OrderRow.order_id, OrderRow.state, OrderRow.shipped_qty, OrderRow.choice)
+            .where(col(OrderRow.order_id).in_(order_ids))).all()}
+        events: dict[tuple[str, str], dict[str, Any]] = {}
+        if kinds:
+            latest = (select(func.max(OrderEventRow.id))
+                      .where(col(OrderEventRow.order_id).in_(order_ids),
+                             col(OrderEventRow.kind).in_(sorted(kinds)))
+                      .group_by(col(OrderEventRow.order_id), col(OrderEventRow.kind)))
+            for oid, kind, payload in s.execute(
+                    select(OrderEventRow.order_id, OrderEventRow.kind, OrderEventRow.payload)
+                    .where(col(OrderEventRow.id).in_(latest))).all():
+                events[(str(oid), kind)] = dict(payload or {})
+        ledger: dict[str, dict[str, int | None]] = {}
+        for oid, typ, total, count in s.execute(
+                select(CompensationGrantRow.order_id, CompensationGrantRow.type,
+                       func.sum(CompensationGrantRow.amount_jpy),
+                       func.count(col(CompensationGrantRow.id)))
+                .where(col(CompensationGrantRow.order_id).in_(order_ids))
+                .group_by(col(CompensationGrantRow.order_id), col(CompensationGrantRow.type))
+        ).all():
+            if count:
+                ledger.setdefault(oid, {})[typ] = int(total) if total is not None else None
+    return rows, events, ledger
