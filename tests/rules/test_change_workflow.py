@@ -178,3 +178,49 @@ def test_concurrent_approvals_of_two_proposals_one_wins(ctx, database_url, db, t
     assert rule_versions.live_version(db) == wins[0].version  # type: ignore[attr-defined]
     statuses = sorted(r.status for r in rule_versions.history(db))
     assert statuses == ["approved", "approved", "proposed"]
+
+
+@pytest.mark.parametrize("edit", ["runtime", "type"])
+def test_the_broken_expression_cases_are_refused_by_propose_too(ctx, rules_copy, edit):
+    from tests.rules.test_safety_gate import RUNTIME_BROKEN, TYPE_BROKEN
+
+    old, new = RUNTIME_BROKEN if edit == "runtime" else TYPE_BROKEN
+    name = "30_compensation.yaml" if edit == "runtime" else "60_update_schedule.yaml"
+    live = ctx.rules.version
+    with pytest.raises(rule_changes.Refused) as info:
+        rule_changes.propose(ctx, _edited(rules_copy, old, new, name), actor=AUTHOR, note="x")
+    assert any(name in e.file for e in info.value.errors), info.value.errors
+    assert ctx.rules.version == live
+    assert len(rule_versions.history(ctx.engine)) == 1
+
+
+def test_cli_propose_approve_history_rollback(database_url, db, rules_copy, tmp_path,
+                                              monkeypatch):
+    from typer.testing import CliRunner
+
+    from noki.cli.main import app
+    from noki.services import users
+
+    for name, role in (("aki", "rule_author"), ("sato", "supervisor")):
+        users.create_user(db, username=name, password="correct-horse-1", role=role)
+    monkeypatch.setenv("NOKI_DATABASE_URL", database_url)
+    monkeypatch.setenv("NOKI_RULES_DIR", str(rules_copy))
+    runner = CliRunner()
+    changed = tmp_path / "30_compensation.yaml"
+    changed.write_text((rules_copy / "30_compensation.yaml").read_text(encoding="utf-8")
+                       .replace(*VIP_3000), encoding="utf-8")
+    r = runner.invoke(app, ["rules", "propose", "--from", str(changed), "--note", "3,000円に",
+                            "--user", "aki"])
+    assert r.exit_code == 0 and "提案 #2 を登録しました" in r.stdout, r.output
+    r = runner.invoke(app, ["rules", "approve", "2", "--user", "aki"])
+    assert r.exit_code == 1 and "スーパーバイザーまたは管理者だけができます" in r.stderr
+    r = runner.invoke(app, ["rules", "approve", "2", "--user", "sato"])
+    assert r.exit_code == 0 and "反映しました" in r.stdout, r.output
+    r = runner.invoke(app, ["rules", "history"])
+    assert r.stdout.splitlines()[0].split()[:3] == ["*", "#2", "approved"], r.stdout
+    csv_out = tmp_path / "diff.csv"
+    r = runner.invoke(app, ["rules", "show", "2", "--csv", str(csv_out)])
+    assert r.exit_code == 0 and "compensation_jpy,coupon" in csv_out.read_text(encoding="utf-8")
+    r = runner.invoke(app, ["rules", "rollback", "--user", "sato", "--note", "戻す"])
+    assert r.exit_code == 0 and "戻しました" in r.stdout, r.output
+    assert rule_versions.live_id(db) == 1

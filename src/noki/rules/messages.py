@@ -125,8 +125,8 @@ def localize_text(message: str, lang: str = "ja") -> str:
         return message
     body, hints = message, ""
     for pattern, ja in _HINTS:
-        for found in pattern.finditer(body):
-            hints += found.expand(ja)
+        for hint in pattern.finditer(body):
+            hints += hint.expand(ja)
         body = pattern.sub("", body)
     for pattern, make in _RULES:
         found = pattern.match(body)

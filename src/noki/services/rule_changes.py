@@ -18,12 +18,15 @@ from noki.rules.loader import build_ruleset, rules_version
 from noki.rules.model import RuleError, RuleFileError
 from noki.services import audit, rule_versions
 from noki.services.errors import Conflict, Forbidden, Invalid, NotFound
-from noki.services.roles import Actor, require
+from noki.services.roles import Actor, can
 
 if TYPE_CHECKING:
     from noki.app import AppContext
     from noki.domain.order import Order
 
+_WHO = {"rules.propose": "提案はルール担当者または管理者",
+        "rules.approve": "承認・却下・巻き戻しはスーパーバイザーまたは管理者",
+        "rules.reload": "再読み込みはルールを扱う役割の人"}
 DIFF_SAMPLE = 500  # sample orders a proposal's diff decides when no orders are stored
 
 
@@ -47,6 +50,13 @@ class Outcome:
     version: str
     live: str
     message: str
+
+
+def require(actor: Actor, permission: str) -> None:
+    """Forbidden, in words a rule author reads, unless the role grants the permission."""
+    if not can(actor.role, permission):
+        raise Forbidden(f"{_WHO.get(permission, permission)}だけができます "
+                        f"(役割 {actor.role} には {permission} の権限がありません)")
 
 
 def _orders(ctx: AppContext) -> tuple[list[Order], str]:
