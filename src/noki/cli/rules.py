@@ -123,8 +123,10 @@ def lint_cmd(
     if as_json:
         typer.echo(json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=2))
     else:
+        from noki.rules.messages import localize_finding
+
         for finding in findings:
-            typer.echo(str(finding))
+            typer.echo(localize_finding(str(finding), lang))
         typer.echo(f"{errors} error(s), {len(findings) - errors} warning(s) in "
                    f"{len(ruleset.tables)} tables")
     if errors:

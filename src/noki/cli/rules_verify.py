@@ -40,6 +40,7 @@ def verify_cmd(
     from noki.cli.rules import _load
     from noki.rules.examples import run_examples
     from noki.rules.lint import ERROR, lint
+    from noki.rules.messages import localize_finding
     from noki.rules.source import load_base
     from noki.rules.verify import unexampled_changes
 
@@ -53,7 +54,7 @@ def verify_cmd(
     typer.echo(f"test: {'ok' if not failed else f'{len(failed)} failed'}")
     findings = lint(ruleset)
     for finding in findings:
-        typer.echo(str(finding), err=finding.severity == ERROR)
+        typer.echo(localize_finding(str(finding), lang), err=finding.severity == ERROR)
     lint_errors = sum(f.severity == ERROR for f in findings)
     typer.echo(f"lint: {lint_errors} error(s), {len(findings) - lint_errors} warning(s)")
     if failed or lint_errors:

@@ -138,3 +138,45 @@ def localize_text(message: str, lang: str = "ja") -> str:
 def localize(error: RuleError, lang: str = "ja") -> str:
     """`file:line: message` with the message in lang."""
     return f"{error.file}:{error.line}: {localize_text(error.message, lang)}"
+
+
+_LINT: list[Rule] = [
+    _r(r"^rule (\S+) can never fire: earlier rules? (.+?) covers? every input it matches$",
+       lambda m: f"ルール {m[1]} は使われることがありません: 先にあるルール {m[2]} が、"
+                 "この行に当てはまる注文をすべて先に取ります (行の順番を確認してください)"),
+    _r(r"^rule (\S+) has the same conditions as rule (\S+) \(line (\d+)\), so it can never "
+       r"fire$",
+       lambda m: f"ルール {m[1]} はルール {m[2]} ({m[3]} 行目) と条件が同じなので、"
+                 "使われることがありません"),
+    _r(r"^rule (\S+) can never fire: no value of (.+?) in the declared domain satisfies its "
+       r"conditions$",
+       lambda m: f"ルール {m[1]} は使われることがありません: {m[2]} の条件に合う値がありません"
+                 " (valid_from が valid_to より後、など)"),
+    _r(r"^table (\S+) is declared complete but no rule covers (.*)$",
+       lambda m: f"表 {m[1]} は complete (すべて網羅) ですが、次の場合に当てはまるルールが"
+                 f"ありません: {m[2]}"),
+    _r(r"^rules (\S+) \(line (\d+)\) and (\S+) both fire on the same input and set (\S+) to "
+       r"(.+) and (.+)$",
+       lambda m: f"ルール {m[1]} ({m[2]} 行目) と {m[3]} が同じ注文に当てはまり、{m[4]} を "
+                 f"{m[5]} と {m[6]} の違う値にします"),
+    _r(r"^rule (\S+) repeats rule (\S+) \(line (\d+)\): same conditions, same outputs$",
+       lambda m: f"ルール {m[1]} はルール {m[2]} ({m[3]} 行目) の繰り返しです (条件も結果も同じ)"),
+]
+
+
+def localize_finding(text: str, lang: str = "ja") -> str:
+    """A lint finding line (`file:line: severity: kind: message (example: ...)`) in lang."""
+    if lang == "en":
+        return text
+    found = re.match(r"^(.*?:\d+): (error|warning): (\w+): (.*?)( \(example: (.*)\))?$", text)
+    if not found:
+        return text
+    message = found[4]
+    for pattern, make in _LINT:
+        hit = pattern.match(message)
+        if hit:
+            message = make(hit)
+            break
+    severity = "エラー" if found[2] == "error" else "警告"
+    example = f" (例: {found[6]})" if found[6] else ""
+    return f"{found[1]}: {severity}: {found[3]}: {message}{example}"
