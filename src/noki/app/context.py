@@ -82,8 +82,8 @@ class AppContext:
     def rules(self) -> RuleStore:
         """The rule store serving the approved live version stored in the database.
 
-        Before any version is stored, the files in settings.rules_dir are stored as the first
-        one; from then on only an approved change (noki.services.rule_changes) goes live, and
+        Before any version is stored, the files in settings.rules_dir serve (and the console
+        stores them as the first version when it starts); from then on only an approved change (noki.services.rule_changes) goes live, and
         every process follows the live version within a few seconds. Without a database (a CLI
         command on a fresh checkout) the store serves rules_dir. Reloads are gated by lint and
         a smoke run on the sample orders.
@@ -104,11 +104,24 @@ class AppContext:
             stored = rule_versions.live_files(engine)
             return stored if stored is not None else read_rule_files(directory)
 
-        store = RuleStore(directory, gates=gates, source=source,
-                          probe=lambda: rule_versions.live_version(engine),
-                          probe_every=RULES_PROBE_SECONDS)
-        rule_versions.bootstrap(engine, store.files)
-        return store
+        # No write here: the first use may come inside a caller's transaction (bulk ingest),
+        # and SQLite would wait for it. The console stores version 1 when it starts
+        # (store_first_rules) and every workflow step does before it changes anything.
+        return RuleStore(directory, gates=gates, source=source,
+                         probe=lambda: rule_versions.live_version(engine),
+                         probe_every=RULES_PROBE_SECONDS)
+
+    def store_first_rules(self) -> None:
+        """Store the files in rules_dir as the live version when the database holds none."""
+        from noki.rules.loader import read_rule_files
+        from noki.rules.model import RuleFileError
+        from noki.services import rule_versions
+
+        try:
+            files = read_rule_files(self.settings.rules_dir)
+        except RuleFileError:
+            return  # nothing to store; the store reports the folder when it loads
+        rule_versions.bootstrap(self.engine, files)
 
     def _database_exists(self) -> bool:
         """False for a SQLite file not created yet (reading rules must not create one)."""

@@ -97,6 +97,7 @@ def propose(ctx: AppContext, files: dict[str, bytes], *, actor: Actor, note: str
         version = build_ruleset(files).version
     except RuleFileError as exc:
         raise Refused(exc.errors) from exc
+    rule_versions.bootstrap(ctx.engine, ctx.rules.files)  # the base can be rolled back to
     if version == ctx.rules.version:
         raise Invalid(f"現在のルール ({version}) と同じ内容です: 変更がありません")
     errors = ctx.rules.check(files)
@@ -240,6 +241,7 @@ def rollback(ctx: AppContext, *, actor: Actor, note: str = "") -> Outcome:
 def reload(ctx: AppContext, *, actor: Actor) -> Outcome:
     """Load the approved live version again (never unapproved files); audited."""
     require(actor, "rules.reload")
+    rule_versions.bootstrap(ctx.engine, ctx.rules.files)  # disk edits never go live by reload
     serving = _reload(ctx, actor, "reload")
     return Outcome(rule_versions.live_id(ctx.engine) or 0, serving, serving,
                    f"承認済みのルール {serving} を読み込みました。")

@@ -33,6 +33,7 @@ def create_app(ctx: AppContext, *, background: bool | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, Any]]:
         ctx.engine  # noqa: B018 - create and migrate before the first request
+        ctx.store_first_rules()  # rule changes go live only by approval from now on
         bg = Background(ctx) if run_background else None
         if bg:
             bg.start()
