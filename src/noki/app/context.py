@@ -83,8 +83,9 @@ class AppContext:
         """The rule store serving the approved live version stored in the database.
 
         Before any version is stored, the files in settings.rules_dir serve (and the console
-        stores them as the first version when it starts); from then on only an approved change (noki.services.rule_changes) goes live, and
-        every process follows the live version within a few seconds. Without a database (a CLI
+        stores them as the first version when it starts); from then on only an approved change
+        (noki.services.rule_changes) goes live, and every process follows the live version
+        within a few seconds. Without a database (a CLI
         command on a fresh checkout) the store serves rules_dir. Reloads are gated by lint and
         a smoke run on the sample orders.
         """
