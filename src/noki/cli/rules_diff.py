@@ -68,6 +68,11 @@ def diff_cmd(
 
         echo_errors(exc.errors, lang)
         raise typer.Exit(2) from exc
+    if head_set.kind == "sales_control" or base_set.kind == "sales_control":
+        from noki.cli.rules_sales import diff as sku_diff
+
+        sku_diff(base_set, head_set, as_json)  # which SKUs change recommendation
+        return
     base_engine, head_engine = Engine(base_set), Engine(head_set)
     try:
         decided, source = orders_for_rules(orders, sample, as_of)

@@ -19,6 +19,8 @@ _GRANTS: dict[str, frozenset[str]] = {
             "audit.read",
             "outbox.retry",
             "contact.read",
+            "kpi.read",
+            "sales_control.approve",
             "rules.read",
             "rules.reload",
             "rules.approve",
@@ -26,7 +28,7 @@ _GRANTS: dict[str, frozenset[str]] = {
     ),
     # A rule author proposes changes; a supervisor or an admin approves them (issue 15).
     "rule_author": frozenset({"rules.read", "rules.reload", "rules.propose"}),
-    "marketing": frozenset({"voc.read", "queue.read", "audit.read"}),
+    "marketing": frozenset({"voc.read", "queue.read", "audit.read", "kpi.read"}),
     "admin": frozenset(
         {
             "queue.read",
@@ -43,6 +45,8 @@ _GRANTS: dict[str, frozenset[str]] = {
             "users.admin",
             "orders.write",
             "contact.read",
+            "kpi.read",
+            "sales_control.approve",
         }
     ),
 }
