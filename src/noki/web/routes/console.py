@@ -11,9 +11,9 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import Engine
 
-from noki.services import masking, order_story, queries, queue_view, review, workspace
+from noki.services import masking, order_story, queries, queue_view, review, stale_drafts, workspace
 from noki.services.errors import ServiceError
-from noki.services.roles import home_for
+from noki.services.roles import can, home_for
 from noki.web import masked_views
 from noki.web.deps import Csrf, CtxDep, CurrentUser, EngineDep, SettingsDep, UserDep, need
 from noki.web.messages import japanese, stale
@@ -39,6 +39,7 @@ def home(user: UserDep) -> Response:
 @router.get("/queue")
 def queue_page(
     request: Request,
+    ctx: CtxDep,
     engine: EngineDep,
     settings: SettingsDep,
     user: Reader,
@@ -52,7 +53,8 @@ def queue_page(
         "queue.html",
         {"user": user, "page": page, "f": f, "pages": max(1, -(-page.total // queries.PAGE)),
          "sla_hours": settings.queue_sla_hours, "sla": queue_view.sla_state,
-         "today": local_today(), "back": _queue_url(f)},
+         "today": local_today(), "back": _queue_url(f),
+         "stale": stale_drafts.stale_for_page(ctx, page.rows)},
     )
 
 
@@ -93,9 +95,20 @@ def _bulk_message(approved: int, skipped: int) -> str:
 
 @router.get("/drafts/{draft_id}")
 def draft_page(
-    request: Request, engine: EngineDep, settings: SettingsDep, user: Reader, draft_id: int
+    request: Request, ctx: CtxDep, settings: SettingsDep, user: Reader, draft_id: int
 ) -> Response:
-    """The draft beside the order facts, the decision trace and the order's whole story."""
+    """The draft beside the order facts, the decision trace and the order's whole story.
+
+    A pending draft that became untrue by today is re-decided first when the viewer may write
+    (a new version, with the reasons shown on it).
+    """
+    if can(user.role, "draft.write"):
+        done = stale_drafts.refresh_if_stale(ctx, draft_id, actor=user.actor.name)
+        if done is not None:
+            flash(request, "送信日には内容が古くなっていたため、判断をやり直して新しい版を"
+                  "作りました: " + "; ".join(done.reasons))
+            return RedirectResponse(f"/drafts/{done.new_id}", status_code=303)
+    engine = ctx.engine
     view = queries.draft_view(engine, draft_id)
     if view is None:
         raise HTTPException(404, "draft not found")
