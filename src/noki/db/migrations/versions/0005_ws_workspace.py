@@ -1,7 +1,7 @@
 """ws: queue sort keys and assignment on drafts, sort indexes, draft presence
 
 Revision ID: 0005_ws
-Revises: 0005_life
+Revises: 0005_rules
 Create Date: 2026-12-02 01:10:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_ws"
-down_revision = "0005_life"
+down_revision = "0005_rules"
 branch_labels = None
 depends_on = None
 
