@@ -48,6 +48,18 @@ class Settings(BaseSettings):
     smtp_password: str | None = None
     smtp_timeout: float = 10.0
     mail_from: str = "noki <noreply@example.jp>"
+    # Sending identity per industry (company): sender name, From address and Reply-To, e.g.
+    # NOKI_MAIL_IDENTITIES='{"ec": {"name": "のきストア", "address": "noreply@store.example.jp"}}'.
+    # Reply-To defaults to NOKI_MAIL_REPLY_TO, else the first inbound address, so replies land
+    # in `noki inbound`. Message-IDs are make_msgid() at NOKI_MAIL_MESSAGE_ID_DOMAIN (default:
+    # the From address's domain).
+    mail_identities: dict[str, dict[str, str | None]] = Field(default_factory=lambda: {  # type: ignore[arg-type]
+        "ec": {"name": "のきストア", "address": "noreply@noki-store.example.jp"},
+        "btob": {"name": "のき商事 法人営業部", "address": "noreply@noki-shoji.example.jp"},
+        "auto": {"name": "のきモータース", "address": "noreply@noki-motors.example.jp"},
+    })
+    mail_reply_to: str | None = None
+    mail_message_id_domain: str = ""
     sms_gateway_url: str | None = None
     sms_gateway_token: str | None = None
     sms_timeout: float = 10.0
@@ -131,6 +143,11 @@ class Settings(BaseSettings):
         """The URL that receives a topic (by its prefix, oms.* / storefront.*), None if unset."""
         prefix = topic.split(".", 1)[0]
         return {"oms": self.webhook_oms_url, "storefront": self.webhook_storefront_url}.get(prefix)
+
+    @property
+    def reply_address(self) -> str | None:
+        """Where customers' replies go: the configured Reply-To, else the first inbound address."""
+        return self.mail_reply_to or (self.inbound_addresses[0] if self.inbound_addresses else None)
 
     @property
     def company_domain_list(self) -> tuple[str, ...]:

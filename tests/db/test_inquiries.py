@@ -48,7 +48,7 @@ def test_reply_is_linked_by_in_reply_to_and_answered(engine: Engine, order_id: s
     got = receive_mail(engine, raw, faq=FAQ)
     row = _row(engine, got.inquiry_id)
     assert got.created and row.order_id == order_id and row.link_method == "thread"
-    assert row.intent == "eta_question" and row.state == "drafted"
+    assert row.intent == "eta_question" and row.state == "queued"
     assert row.answer is not None and row.answer["check"]["ok"] and order_id in row.answer["body"]
     with Session(engine) as s:
         assert s.exec(select(func.count()).select_from(AuditEvent)

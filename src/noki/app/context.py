@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from noki.messaging import Channels
     from noki.rules.store import RuleStore
     from noki.services.drafting_port import DraftingPort
+    from noki.services.faq_source import FaqSource
 
 
 class Clock:
@@ -104,6 +105,13 @@ class AppContext:
             llm_settings=self.settings.llm,
             allowed_domains=self.settings.company_domain_list,
         )
+
+    @cached_property
+    def faq(self) -> FaqSource:
+        """data/faq.yaml plus the FAQ entries accepted on the console (used by answers at once)."""
+        from noki.services.faq_source import FaqSource
+
+        return FaqSource(lambda: self.engine, self.settings.faq_path)
 
     def channels(self) -> Channels:
         """Fresh senders per channel (each sender worker keeps its own connections)."""

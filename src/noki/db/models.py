@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, text
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, false, text
 from sqlmodel import Field, SQLModel
 
 from noki.db.clock import utcnow
+
+OPEN_NOTICE = "status IN ('pending', 'approved') AND kind <> 'answer'"
 
 
 class User(SQLModel, table=True):
@@ -119,14 +121,15 @@ class DraftRow(SQLModel, table=True):
             postgresql_where=text("status = 'pending'"),
             sqlite_where=text("status = 'pending'"),
         ),
-        # At most one open (pending or approved) version per order and channel.
+        # At most one open (pending or approved) notice per order and channel. Answers to
+        # inquiries (kind 'answer') are one per inquiry instead (inquiries.answer_draft_id).
         Index(
             "uq_drafts_open",
             "order_id",
             "channel",
             unique=True,
-            postgresql_where=text("status IN ('pending', 'approved')"),
-            sqlite_where=text("status IN ('pending', 'approved')"),
+            postgresql_where=text(OPEN_NOTICE),
+            sqlite_where=text(OPEN_NOTICE),
         ),
     )
     id: int | None = Field(default=None, primary_key=True)
@@ -187,11 +190,18 @@ class OutboxMessage(SQLModel, table=True):
     next_attempt_at: datetime = Field(default_factory=utcnow)
     lease_until: datetime | None = None
     claimed_by: str | None = Field(default=None, max_length=80)
+    handed_at: datetime | None = None  # passed the CAS at hand-off: in flight, not cancellable
     last_error: str | None = None
     segments: int | None = None
     provider_ref: str | None = Field(default=None, max_length=200)
     created_at: datetime = Field(default_factory=utcnow)
     sent_at: datetime | None = None
+    # E-mail threading (0005_inq): our Message-ID (make_msgid, set before the first send and
+    # kept for retries), and for an answer the customer's mail it replies to.
+    message_id: str | None = Field(default=None, unique=True, max_length=300)
+    in_reply_to: str | None = Field(default=None, max_length=300)
+    references: list[str] | None = Field(default=None, sa_column=Column(JSON))
+    inquiry_id: int | None = Field(default=None, index=True)
 
 
 class DeliveryAttempt(SQLModel, table=True):
@@ -244,7 +254,7 @@ class InquiryRow(SQLModel, table=True):
     full_text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     mail_status: str = Field(default="ok", max_length=12)  # noki.inbound.models.MailStatus
     status_reason: str | None = Field(default=None, sa_column=Column(Text))
-    state: str = Field(default="new", max_length=12)  # new | drafted | held | answered | closed
+    state: str = Field(default="new", max_length=12)  # new|drafted|unlinked|queued|held|answered
     order_id: str | None = Field(default=None, index=True, max_length=64)
     link_method: str = Field(default="unlinked", max_length=14)
     link_detail: str = Field(default="", max_length=300)
@@ -258,6 +268,7 @@ class InquiryRow(SQLModel, table=True):
     spool_name: str | None = Field(default=None, max_length=200)
     received_at: datetime = Field(default_factory=utcnow, index=True)
     first_response_at: datetime | None = None  # the SLA clock stops here
+    answer_draft_id: int | None = None  # root of its answer draft in the review queue (0005_inq)
     row_version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
 
 
@@ -293,7 +304,9 @@ class DraftJob(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     order_id: str = Field(foreign_key="orders.order_id", index=True, max_length=64)
     decision_id: int = Field(foreign_key="decisions.id")
-    kind: str = Field(default="initial", max_length=20)  # initial | eta_change | followup
+    kind: str = Field(default="initial", max_length=20)  # initial | eta_change | followup | ...
+    event_id: str | None = Field(default=None, max_length=100)  # the event the notice is about
+    nothing_new: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     first: bool = False  # the order's first notice: version 1
     auto_send: bool = False
     actor: str = Field(default="system", max_length=80)
@@ -306,6 +319,7 @@ class DraftJob(SQLModel, table=True):
     finished_at: datetime | None = None
 
 # The lifecycle tables live in their own module; importing models registers them too.
+from noki.db.models_inq import FaqEntryRow, FaqProposalRow  # noqa: E402,F401
 from noki.db.models_kpi import KpiOrderFact, KpiRefreshMark, SalesControlRow  # noqa: E402,F401
 from noki.db.models_lifecycle import (  # noqa: E402,F401
     CompensationGrantRow,

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from noki.messaging.base import FakeSender, Outgoing, Receipt, Sender, SendError
 from noki.messaging.filesink import FileSink
+from noki.messaging.identity import MailIdentities, MailIdentity, identities_from
 from noki.messaging.sms import HttpSmsSender, segments
 from noki.messaging.smtp import SmtpConfig, SmtpSender
 from noki.settings import Settings
@@ -15,6 +16,8 @@ __all__ = [
     "FakeSender",
     "FileSink",
     "HttpSmsSender",
+    "MailIdentities",
+    "MailIdentity",
     "Outgoing",
     "Receipt",
     "SendError",
@@ -22,16 +25,18 @@ __all__ = [
     "SmtpConfig",
     "SmtpSender",
     "build_channels",
+    "identities_from",
     "segments",
 ]
 
 
 @dataclass
 class Channels:
-    """One sender per channel."""
+    """One sender per channel, and who e-mails are from (per industry)."""
 
     email: Sender
     sms: Sender
+    identities: MailIdentities = field(default_factory=MailIdentities)
 
     def for_channel(self, channel: str) -> Sender:
         """The sender for 'email' or 'sms'."""
@@ -64,4 +69,7 @@ def build_channels(settings: Settings) -> Channels:
         sms = HttpSmsSender(
             settings.sms_gateway_url, settings.sms_gateway_token, settings.sms_timeout
         )
-    return Channels(email=email, sms=sms)
+    identities = identities_from(settings.mail_identities, mail_from=settings.mail_from,
+                                 reply_to=settings.reply_address,
+                                 message_id_domain=settings.mail_message_id_domain)
+    return Channels(email=email, sms=sms, identities=identities)

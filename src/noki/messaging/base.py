@@ -8,13 +8,18 @@ from typing import Protocol
 
 @dataclass(frozen=True)
 class Outgoing:
-    """One notice to deliver; outbox_id makes the Message-ID / client reference."""
+    """One notice to deliver; outbox_id is the client reference, message_id the e-mail's id."""
 
     outbox_id: int
     channel: str
     recipient: str
     subject: str | None
     body: str
+    message_id: str | None = None  # None: derived from outbox_id (older rows, SMS)
+    in_reply_to: str | None = None  # an answer: the customer's mail it replies to
+    references: tuple[str, ...] = ()
+    sender: str | None = None  # From (`Name <address>`); None: the channel's configured sender
+    reply_to: str | None = None
 
 
 @dataclass(frozen=True)

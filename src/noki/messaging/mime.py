@@ -1,4 +1,4 @@
-"""Japanese e-mail as MIME: UTF-8 body, encoded subject, Message-ID from the outbox id."""
+"""Japanese e-mail as MIME: UTF-8 body, encoded subject and name, Message-ID, threading."""
 
 from __future__ import annotations
 
@@ -32,13 +32,21 @@ def message_id(outbox_id: int, sender: str) -> str:
 def build_email(msg: Outgoing, *, sender: str) -> MIMEText:
     """The MIME message for an outbox e-mail (subject RFC 2047-encoded, body UTF-8 base64)."""
     header_safe(msg.recipient, "recipient")
+    sender = header_safe(msg.sender, "From") if msg.sender else sender
     mail = MIMEText(msg.body, "plain", "utf-8")  # base64 body
     name, addr = parseaddr(sender)
     mail["From"] = formataddr((name, addr), charset=_UTF8)
     mail["To"] = msg.recipient
     mail["Subject"] = Header(msg.subject or "", _UTF8)  # type: ignore[assignment]
     mail["Date"] = formatdate(localtime=False)
-    mail["Message-ID"] = message_id(msg.outbox_id, sender)
+    mail["Message-ID"] = header_safe(msg.message_id or message_id(msg.outbox_id, sender),
+                                     "Message-ID")
+    if msg.reply_to:
+        mail["Reply-To"] = header_safe(msg.reply_to, "Reply-To")
+    if msg.in_reply_to:  # an answer lands in the customer's thread
+        mail["In-Reply-To"] = header_safe(msg.in_reply_to, "In-Reply-To")
+        refs = [*[r for r in msg.references if r != msg.in_reply_to], msg.in_reply_to]
+        mail["References"] = header_safe(" ".join(refs[-20:]), "References")
     mail["X-Noki-Outbox-Id"] = str(msg.outbox_id)
     return mail
 

@@ -52,11 +52,12 @@ class SmtpSender:
         try:
             if self._conn is None:
                 self._conn = self._connect()
-            self._conn.sendmail(parseaddr(self.config.sender)[1], [msg.recipient], data)
+            envelope = parseaddr(msg.sender or self.config.sender)[1]
+            self._conn.sendmail(envelope, [msg.recipient], data)
         except (smtplib.SMTPException, OSError) as exc:
             self.close()
             raise SendError(f"smtp: {exc}") from exc
-        return Receipt(provider_ref=message_id(msg.outbox_id, self.config.sender))
+        return Receipt(provider_ref=msg.message_id or message_id(msg.outbox_id, self.config.sender))
 
     def close(self) -> None:
         """Quit the connection if one is open."""

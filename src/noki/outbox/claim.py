@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -11,7 +12,7 @@ from sqlmodel import col, select
 
 from noki.db import is_postgres
 from noki.db.clock import utcnow
-from noki.db.models import DraftRow, OutboxMessage
+from noki.db.models import DraftRow, OrderRow, OutboxMessage
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,11 @@ class Claimed:
     attempts: int
     token: str
     started_at: datetime
+    message_id: str | None = None  # our e-mail Message-ID (set before the first send)
+    in_reply_to: str | None = None
+    references: tuple[str, ...] = ()
+    inquiry_id: int | None = None  # an answer: its first sending stops the inquiry's SLA clock
+    industry: str | None = None  # picks the sending identity
 
 
 def _sendable(now: datetime) -> ColumnElement[bool]:
@@ -38,8 +44,13 @@ def _sendable(now: datetime) -> ColumnElement[bool]:
     )
 
 
-def claim(engine: Engine, *, worker: str, limit: int, lease_seconds: float) -> list[Claimed]:
-    """Take up to `limit` due messages; each is leased to this worker until sent or expired."""
+def claim(engine: Engine, *, worker: str, limit: int, lease_seconds: float,
+          message_ids: Callable[[str | None], str] | None = None) -> list[Claimed]:
+    """Take up to `limit` due messages; each is leased to this worker until sent or expired.
+
+    message_ids(industry) gives each e-mail without one its Message-ID in the same transaction
+    (kept for retries, so a repeated send is recognisably the same mail).
+    """
     now = utcnow()
     token = f"{worker}:{uuid.uuid4().hex[:12]}"
     lease = now + timedelta(seconds=lease_seconds)
@@ -74,10 +85,24 @@ def claim(engine: Engine, *, worker: str, limit: int, lease_seconds: float) -> l
             col(OutboxMessage.subject),
             col(OutboxMessage.body),
             col(OutboxMessage.attempts),
+            col(OutboxMessage.message_id),
+            col(OutboxMessage.in_reply_to),
+            col(OutboxMessage.references),
+            col(OutboxMessage.inquiry_id),
         )
     )
     with engine.begin() as conn:
         rows = conn.execute(stmt).all()
+        wanted = sorted({r[2] for r in rows})
+        industries = dict(conn.execute(
+            select(OrderRow.order_id, OrderRow.industry).where(col(OrderRow.order_id).in_(wanted))
+        ).all()) if wanted else {}
+        assigned: dict[int, str] = {}
+        for r in rows:
+            if message_ids is not None and r[3] == "email" and r[8] is None:
+                assigned[int(r[0] or 0)] = mid = message_ids(industries.get(r[2]))
+                conn.execute(update(OutboxMessage).where(col(OutboxMessage.id) == r[0])
+                             .values(message_id=mid))
     out = [
         Claimed(
             id=int(r[0] or 0),
@@ -90,6 +115,11 @@ def claim(engine: Engine, *, worker: str, limit: int, lease_seconds: float) -> l
             attempts=r[7],
             token=token,
             started_at=now,
+            message_id=assigned.get(int(r[0] or 0), r[8]),
+            in_reply_to=r[9],
+            references=tuple(r[10] or ()),
+            inquiry_id=r[11],
+            industry=industries.get(r[2]),
         )
         for r in rows
     ]

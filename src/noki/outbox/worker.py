@@ -13,6 +13,7 @@ from sqlmodel import col
 from noki.db.clock import utcnow
 from noki.db.models import AuditEvent, DeliveryAttempt, DraftRow, OutboxMessage
 from noki.messaging import Channels, Outgoing, Receipt, SendError
+from noki.outbox import threading_ids
 from noki.outbox.claim import Claimed, claim
 
 log = logging.getLogger(__name__)
@@ -46,10 +47,15 @@ class Worker:
             worker=self.name,
             limit=self.policy.batch_size,
             lease_seconds=self.policy.lease_seconds,
+            message_ids=self._new_message_id,
         )
         for msg in batch:
             self._deliver(msg)
         return len(batch)
+
+    def _new_message_id(self, industry: str | None) -> str:
+        ids = self.channels.identities
+        return ids.new_message_id(ids.for_industry(industry))
 
     def close(self) -> None:
         """Release the senders' connections."""
@@ -75,7 +81,13 @@ class Worker:
         self.close()
 
     def _deliver(self, msg: Claimed) -> None:
-        out = Outgoing(msg.id, msg.channel, msg.recipient, msg.subject, msg.body)
+        identity = (self.channels.identities.for_industry(msg.industry)
+                    if msg.channel == "email" else None)
+        out = Outgoing(msg.id, msg.channel, msg.recipient, msg.subject, msg.body,
+                       message_id=msg.message_id, in_reply_to=msg.in_reply_to,
+                       references=msg.references,
+                       sender=identity.from_header() if identity else None,
+                       reply_to=identity.reply_to if identity else None)
         try:
             receipt = self.channels.for_channel(msg.channel).send(out)
         except SendError as exc:
@@ -105,6 +117,7 @@ class Worker:
             )
             if hit.rowcount != 1:
                 return  # our lease expired and another worker took over
+            threading_ids.record_sent(conn, msg)  # reply linking; an answer stops its SLA clock
             conn.execute(
                 update(DraftRow)
                 .where(col(DraftRow.id) == msg.draft_id, col(DraftRow.status) == "approved")

@@ -84,7 +84,27 @@ def _known_orders(engine: Engine, candidates: Iterable[str]) -> set[str]:
 def _state(answer: AnswerDraft | None, mail_status: str) -> str:
     if mail_status != "ok":
         return "held"
+    if answer is not None and answer.order_id is None:
+        return "unlinked"  # a person matches it to an order first
     return "drafted" if answer is not None else "new"
+
+
+def _order_states(engine: Engine, ids: Iterable[str]) -> dict[str, str]:
+    wanted = sorted({i for i in ids if i})
+    if not wanted:
+        return {}
+    with Session(engine) as s:
+        return dict(s.exec(select(OrderRow.order_id, OrderRow.state)
+                           .where(col(OrderRow.order_id).in_(wanted))).all())
+
+
+def _queued(engine: Engine, got: Received) -> Received:
+    """A new linked inquiry's answer goes to the review queue (an unlinked one waits)."""
+    if got.created:
+        from noki.services.answers import queue_answer
+
+        queue_answer(engine, got.inquiry_id)
+    return got
 
 
 def _store(engine: Engine, row: InquiryRow) -> Received:
@@ -119,8 +139,10 @@ def receive_mail(engine: Engine, raw: bytes, *, faq: FaqIndex, own_addresses: Co
     threads = _thread_orders(engine, [peek.in_reply_to or "", *peek.references])
     known = _known_orders(engine, order_numbers(f"{peek.subject}\n{peek.text}"))
     pairs = _pairs(engine, [*threads.values(), *known])
+    states = _order_states(engine, pairs)
     done: Processed = process_mail(raw, thread_orders=threads, lookup=pairs.get, faq=faq,
-                                   own_addresses=own_addresses, limits=limits)
+                                   own_addresses=own_addresses, limits=limits,
+                                   state_of=states.get)
     mail = done.mail
     row = InquiryRow(
         channel="email", message_id=mail.message_id, in_reply_to=mail.in_reply_to,
@@ -137,7 +159,7 @@ def receive_mail(engine: Engine, raw: bytes, *, faq: FaqIndex, own_addresses: Co
         defects=mail.defects, spool_name=spool_name,
         received_at=mail.date.astimezone(dt.UTC) if mail.date and mail.date.tzinfo else utcnow(),
     )
-    return _store(engine, row)
+    return _queued(engine, _store(engine, row))
 
 
 def receive_record(engine: Engine, record: InquiryIn, *, faq: FaqIndex) -> Received:
@@ -153,16 +175,18 @@ def receive_record(engine: Engine, record: InquiryIn, *, faq: FaqIndex) -> Recei
     intent = classify_intent(record.text, record.subject,
                              offered=decision.options if decision else ())
     answer = draft_answer(Inquiry(text=record.text, subject=record.subject,
-                                  channel=record.channel), intent, order, decision, faq)
+                                  channel=record.channel), intent, order, decision, faq,
+                          state=_order_states(engine, [link.order_id or ""]).get(
+                              link.order_id or ""))
     row = InquiryRow(
         channel=record.channel, external_id=record.id, subject=record.subject, text=record.text,
         full_text=record.text, from_addr=record.customer_email or "",
-        from_name=record.customer_name or "", state="drafted", order_id=link.order_id,
+        from_name=record.customer_name or "", state=_state(answer, "ok"), order_id=link.order_id,
         link_method=link.method, link_detail=link.detail[:300], intent=intent.intent,
         choice=intent.choice.model_dump() if intent.choice else None, injection=intent.injection,
         answer=answer.model_dump(mode="json"), received_at=record.received_at.astimezone(dt.UTC),
     )
-    return _store(engine, row)
+    return _queued(engine, _store(engine, row))
 
 
 def record_sent_message_id(session: Session, message_id: str, order_id: str, *,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlmodel import Session, select
 
 from noki.db.clock import utcnow
@@ -25,9 +27,18 @@ def enqueue(session: Session, draft: DraftRow, *, actor: str) -> OutboxMessage:
         raise NotFound(f"order {draft.order_id} not found")
     contact = order.payload.get("customer", {}).get("contact", {})
     recipient = contact.get("email") if draft.channel == "email" else contact.get("phone")
+    threading: dict[str, Any] = {}
+    if draft.kind == "answer":  # a reply: to the customer's address, in the customer's thread
+        from noki.services.answers import answer_for_outbox
+
+        inquiry, recipient = answer_for_outbox(session, draft)
+        refs = [*inquiry.references, *([inquiry.message_id] if inquiry.message_id else [])]
+        threading = {"inquiry_id": inquiry.id, "in_reply_to": inquiry.message_id,
+                     "references": refs or None}
     if not recipient:
         raise Conflict(f"order {draft.order_id} has no {draft.channel} contact")
     msg = OutboxMessage(
+        **threading,
         draft_id=draft.id,  # type: ignore[arg-type]
         order_id=draft.order_id,
         channel=draft.channel,

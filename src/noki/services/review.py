@@ -193,6 +193,10 @@ def checked_edit(
         if row.body == body and row.subject == subject:
             return None
         _still_pending(row, "edited")
+        if row.kind == "answer":  # replies are checked as answers (state, promises)
+            from noki.services.answers import check_answer_edit
+
+            return subject, body, check_answer_edit(s, row, subject=subject, body=body)
         order, decision = _facts(s, row)
     check = check_text(
         order,
@@ -213,7 +217,12 @@ def regenerate(ctx: AppContext, *, draft_id: int, actor: Actor) -> DraftRow:
         row = _load(s, draft_id)
         _still_pending(row, "regenerated")
         order, decision = _facts(s, row)
-    made = ctx.drafter.draft(order, decision, channel=row.channel)  # type: ignore[arg-type]
+    if row.kind == "answer":
+        from noki.services.answers import regenerated
+
+        made = regenerated(engine, row, ctx.faq.index())
+    else:
+        made = ctx.drafter.draft(order, decision, channel=row.channel)  # type: ignore[arg-type]
 
     def run() -> DraftRow:
         with session_scope(engine) as s:
