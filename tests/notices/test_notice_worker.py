@@ -13,8 +13,8 @@ from noki.db.models_lifecycle import CompensationGrantRow, OrderEventRow
 from noki.services import draft_jobs
 from noki.services.demo import sample_records
 from noki.services.draft_worker import DraftWorker
-from noki.services.orders import ingest
 from noki.services.notice_facts import self_service_link
+from noki.services.orders import ingest
 from tests.support import make_settings
 
 

@@ -35,7 +35,7 @@ def client(orders: AppContext) -> Iterator[TestClient]:
 def offering(ctx: AppContext, option: str, *, without: str | None = None) -> tuple[str, list[str]]:
     """An open order whose newest decision offers `option` (and not `without`)."""
     with Session(ctx.engine) as s:
-        for order_id, in s.exec(select(OrderRow.order_id).where(OrderRow.status == "open")
+        for order_id in s.exec(select(OrderRow.order_id).where(OrderRow.status == "open")
                                 .order_by(col(OrderRow.order_id))).all():
             d = s.exec(select(DecisionRow).where(DecisionRow.order_id == order_id)
                        .order_by(col(DecisionRow.id).desc())).first()
