@@ -19,6 +19,7 @@ _GRANTS: dict[str, frozenset[str]] = {
             "audit.read",
             "outbox.retry",
             "contact.read",
+            "orders.events",
         }
     ),
     "rule_author": frozenset({"rules.read", "rules.reload"}),
@@ -36,6 +37,7 @@ _GRANTS: dict[str, frozenset[str]] = {
             "voc.read",
             "users.admin",
             "orders.write",
+            "orders.events",
             "contact.read",
         }
     ),

@@ -59,6 +59,16 @@ def compensation_label(kind: object, amount: object = None) -> str:
 
 
 templates.env.globals["comp_label"] = compensation_label
+TIMELINE_LABELS = {
+    "event": "イベント", "state": "状態", "decision": "判断", "draft": "下書き",
+    "review": "レビュー", "message": "送信", "choice": "ご選択", "grant": "補償",
+    "escalation": "エスカレーション",
+    "webhook": "連携", "note": "メモ",
+}
+OPTION_NAMES = {"wait": "待つ", "substitute": "代替品", "partial_shipment": "部分出荷",
+                "reschedule": "納期再設定", "cancel_refund": "キャンセル・返金"}
+templates.env.globals["timeline_label"] = lambda kind: TIMELINE_LABELS.get(str(kind), str(kind))
+templates.env.globals["option_label"] = lambda name: OPTION_NAMES.get(str(name), str(name))
 
 
 def flash(request: Request, message: str, kind: str = "ok") -> None:
