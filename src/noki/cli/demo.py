@@ -131,6 +131,15 @@ def _serve(ctx: AppContext, host: str, port: int, orders: int, seed: int) -> Non
     received = seed_demo_inquiries(ctx.engine, faq=FaqIndex(load_faq(settings.faq_path)))
     typer.echo(f"inquiries: {sum(r.created for r in received)} customer replies stored "
                f"(table inquiries, one per intent, with their answer drafts)")
+    from noki.services.demo_lifecycle import seed_lifecycle
+
+    moved, link = seed_lifecycle(ctx)
+    typer.echo("lifecycle: " + ", ".join(f"{state} {oid}" for state, oid in moved.items()))
+    if link:
+        default = "http://127.0.0.1:8000/"
+        if link.startswith(default):  # the default base follows the port served here
+            link = f"http://{host}:{port}/" + link[len(default):]
+        typer.echo(f"customer self-service page (no login): {link}")
     typer.echo(f"\nconsole: http://{host}:{port}/   (Ctrl-C to stop)")
     typer.echo("demo accounts (user / password / role):")
     for a in accounts:
