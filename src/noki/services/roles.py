@@ -19,11 +19,16 @@ _GRANTS: dict[str, frozenset[str]] = {
             "audit.read",
             "outbox.retry",
             "contact.read",
+<<<<<<< HEAD
             "orders.events",
+=======
+            "kpi.read",
+            "sales_control.approve",
+>>>>>>> main
         }
     ),
     "rule_author": frozenset({"rules.read", "rules.reload"}),
-    "marketing": frozenset({"voc.read", "queue.read", "audit.read"}),
+    "marketing": frozenset({"voc.read", "queue.read", "audit.read", "kpi.read"}),
     "admin": frozenset(
         {
             "queue.read",
@@ -39,6 +44,8 @@ _GRANTS: dict[str, frozenset[str]] = {
             "orders.write",
             "orders.events",
             "contact.read",
+            "kpi.read",
+            "sales_control.approve",
         }
     ),
 }

@@ -18,7 +18,7 @@ from noki.web.deps import CsrfFailed, LoginRequired, PermissionDenied
 from noki.web.guard import Guard
 from noki.web.login_throttle import LoginThrottle
 from noki.web.render import render
-from noki.web.routes import api, auth, console, inquiries, orders, pages, self_service
+from noki.web.routes import api, auth, console, inquiries, kpi, orders, pages, self_service
 from noki.web.self_service_throttle import SelfServiceThrottle
 from noki.web.session_secret import session_secret
 
@@ -57,7 +57,7 @@ def create_app(ctx: AppContext, *, background: bool | None = None) -> FastAPI:
         max_age=settings.session_max_age_seconds,
     )
     app.add_middleware(Guard, max_body_bytes=settings.max_body_bytes)
-    for module in (api, auth, console, inquiries, orders, pages, self_service, openapi):
+    for module in (api, auth, console, inquiries, orders, pages, kpi, self_service, openapi):
         app.include_router(module.router)
     openapi.install(app)
 
