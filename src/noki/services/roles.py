@@ -19,12 +19,9 @@ _GRANTS: dict[str, frozenset[str]] = {
             "audit.read",
             "outbox.retry",
             "contact.read",
-<<<<<<< HEAD
             "orders.events",
-=======
             "kpi.read",
             "sales_control.approve",
->>>>>>> main
         }
     ),
     "rule_author": frozenset({"rules.read", "rules.reload"}),
