@@ -31,9 +31,11 @@ def seed_lifecycle(ctx: AppContext) -> tuple[dict[str, str], str | None]:
     from noki.services.lifecycle_events import apply_events
 
     orders = _open_orders(ctx)
-    plan = [("allocated", {}), ("shipped", {"tracking_number": "4821-0937-5561",
-                                            "carrier": "ヤマト運輸"}),
-            ("cancelled", {"reason": "お客様のご都合", "refund_jpy": 0})]
+    plan: list[tuple[str, dict[str, object]]] = [
+        ("allocated", {}),
+        ("shipped", {"tracking_number": "4821-0937-5561", "carrier": "ヤマト運輸"}),
+        ("cancelled", {"reason": "お客様のご都合", "refund_jpy": 0}),
+    ]
     moved: dict[str, str] = {}
     rest = list(orders)
     for kind, fields in plan:
