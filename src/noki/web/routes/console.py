@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from importlib.resources import files
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
+from noki.db.clock import utcnow
 from noki.services import masking, queries, review
 from noki.services.errors import ServiceError
 from noki.services.roles import home_for
@@ -36,15 +38,21 @@ def home(user: UserDep) -> Response:
 def queue_page(
     request: Request,
     engine: EngineDep,
+    settings: SettingsDep,
     user: Reader,
     f: Annotated[queries.QueueFilter, Depends()],
 ) -> Response:
     """Pending drafts with filters and counts, priority lane first, oldest first."""
     page = queries.queue(engine, f)
+    from noki.services import inquiry_views
+
+    target = settings.inquiry_first_response_minutes
     return render(
         request,
         "queue.html",
-        {"user": user, "page": page, "f": f, "pages": max(1, -(-page.total // queries.PAGE))},
+        {"user": user, "page": page, "f": f, "pages": max(1, -(-page.total // queries.PAGE)),
+         "slas": inquiry_views.queue_slas(engine, page.rows, now=utcnow(), target=target),
+         "unmatched": inquiry_views.unmatched_count(engine)},
     )
 
 
@@ -68,14 +76,28 @@ def _bulk_message(approved: int, skipped: int) -> str:
 
 
 @router.get("/drafts/{draft_id}")
-def draft_page(request: Request, engine: EngineDep, user: Reader, draft_id: int) -> Response:
-    """The draft beside the order facts and the decision trace."""
+def draft_page(request: Request, ctx: CtxDep, user: Reader, draft_id: int) -> Response:
+    """The draft beside the order facts and the decision trace (an answer: beside the
+    customer's message, the order's thread and the SLA clock)."""
+    engine = ctx.engine
     view = queries.draft_view(engine, draft_id)
     if view is None:
         raise HTTPException(404, "draft not found")
+    inquiry = None
+    if view.draft.kind == "answer":
+        from noki.services import inquiry_views
+
+        inquiry = inquiry_views.panel(engine, view.draft, now=ctx.clock.now(),
+                                      target=ctx.settings.inquiry_first_response_minutes)
     if not masking.sees_contacts(user.role):
         view = masked_views.draft_view(view)
-    return render(request, "draft.html", {"user": user, "v": view, "d": view.draft})
+        if inquiry is not None:  # the message without who wrote it; no thread
+            masked_views.inquiries([inquiry.inquiry])
+            inquiry = replace(inquiry, thread=[])
+    from noki.inbound.models import INTENT_LABELS
+
+    return render(request, "draft.html", {"user": user, "v": view, "d": view.draft,
+                                          "inq": inquiry, "intents": INTENT_LABELS})
 
 
 @router.post("/drafts/{draft_id}/edit", dependencies=[Csrf])
