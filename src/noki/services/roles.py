@@ -19,10 +19,11 @@ _GRANTS: dict[str, frozenset[str]] = {
             "audit.read",
             "outbox.retry",
             "contact.read",
+            "faq.review",
         }
     ),
     "rule_author": frozenset({"rules.read", "rules.reload"}),
-    "marketing": frozenset({"voc.read", "queue.read", "audit.read"}),
+    "marketing": frozenset({"voc.read", "queue.read", "audit.read", "faq.review"}),
     "admin": frozenset(
         {
             "queue.read",
@@ -34,6 +35,7 @@ _GRANTS: dict[str, frozenset[str]] = {
             "rules.read",
             "rules.reload",
             "voc.read",
+            "faq.review",
             "users.admin",
             "orders.write",
             "contact.read",
