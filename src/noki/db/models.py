@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, text
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, false, text
 from sqlmodel import Field, SQLModel
 
 from noki.db.clock import utcnow
@@ -190,6 +190,7 @@ class OutboxMessage(SQLModel, table=True):
     next_attempt_at: datetime = Field(default_factory=utcnow)
     lease_until: datetime | None = None
     claimed_by: str | None = Field(default=None, max_length=80)
+    handed_at: datetime | None = None  # passed the CAS at hand-off: in flight, not cancellable
     last_error: str | None = None
     segments: int | None = None
     provider_ref: str | None = Field(default=None, max_length=200)
@@ -303,7 +304,9 @@ class DraftJob(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     order_id: str = Field(foreign_key="orders.order_id", index=True, max_length=64)
     decision_id: int = Field(foreign_key="decisions.id")
-    kind: str = Field(default="initial", max_length=20)  # initial | eta_change | followup
+    kind: str = Field(default="initial", max_length=20)  # initial | eta_change | followup | ...
+    event_id: str | None = Field(default=None, max_length=100)  # the event the notice is about
+    nothing_new: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     first: bool = False  # the order's first notice: version 1
     auto_send: bool = False
     actor: str = Field(default="system", max_length=80)

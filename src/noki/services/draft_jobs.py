@@ -39,6 +39,8 @@ class NewJob:
     kind: str
     auto_send: bool = False
     actor: str = "system"
+    event_id: str | None = None  # the lifecycle event the notice is about
+    nothing_new: bool = False  # a follow-up with nothing new to say (short text)
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,8 @@ class ClaimedJob:
     token: str
     order: Order
     decision: Decision
+    event_id: str | None = None
+    nothing_new: bool = False
 
 
 @dataclass
@@ -84,6 +88,8 @@ def enqueue(session: Session, jobs: Sequence[NewJob]) -> list[int]:
                 "first": False,
                 "auto_send": j.auto_send,
                 "actor": j.actor,
+                "event_id": j.event_id,
+                "nothing_new": j.nothing_new,
                 "status": "queued",
                 "attempts": 0,
                 "created_at": now,
@@ -157,6 +163,8 @@ def claim(
             col(DraftJob.auto_send),
             col(DraftJob.actor),
             col(DraftJob.attempts),
+            col(DraftJob.event_id),
+            col(DraftJob.nothing_new),
         )
     )
     with engine.begin() as conn:
@@ -197,6 +205,8 @@ def claim(
             token=token,
             order=Order.model_validate(orders[r[1]]),
             decision=Decision.model_validate(decisions[r[2]]),
+            event_id=r[7],
+            nothing_new=bool(r[8]),
         )
         for r in rows
     ]

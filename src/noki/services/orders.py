@@ -2,52 +2,27 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from sqlmodel import Session, col, select
 
 from noki.app import AppContext
 from noki.db import session_scope
-from noki.db.models import EtaHistory, OrderRow
-from noki.domain.order import Eta, Order
-from noki.services import audit, draft_jobs
-from noki.services.draft_jobs import NewJob
+from noki.db.models import OrderRow
+from noki.domain.lifecycle.states import TRANSITIONS
+from noki.domain.order import Eta
 from noki.services.draft_worker import draft_inline
-from noki.services.drafts import store_decision, supersede_open
 from noki.services.eta_scope import ETA_SCOPE_LIMIT, EtaScope, ScopeTooLarge, event_key
 from noki.services.ingest_bulk import store_chunk
+from noki.services.lifecycle_state import cas_order
 from noki.services.order_input import OrderIn
+from noki.services.redecide import IngestReport, apply_eta, payload_digest
 from noki.services.transitions import lock_orders, retrying
 
 CHUNK = 1000
-
-
-@dataclass
-class IngestReport:
-    """What an ingest or ETA event did."""
-
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    drafted: int = 0
-    superseded: int = 0
-    order_ids: list[str] = field(default_factory=list)
-    job_ids: list[int] = field(default_factory=list)  # draft jobs queued
-
-    def add(self, other: IngestReport) -> None:
-        """Count another chunk's work in."""
-        self.created += other.created
-        self.updated += other.updated
-        self.unchanged += other.unchanged
-        self.drafted += other.drafted
-        self.superseded += other.superseded
-        self.order_ids += other.order_ids
-        self.job_ids += other.job_ids
+__all__ = ["EtaReport", "IngestReport", "eta_event", "ingest", "payload_digest", "scoped_eta"]
 
 
 @dataclass
@@ -55,11 +30,6 @@ class EtaReport(IngestReport):
     """What an ETA event did, and the scope it matched."""
 
     scope: EtaScope = field(default_factory=lambda: EtaScope("", ""))
-
-
-def payload_digest(doc: dict[str, Any]) -> str:
-    """The hash ingest compares: whoever rewrites an order's payload stores its new digest."""
-    return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
 
 
 def ingest(
@@ -106,29 +76,6 @@ def _ingest_chunk(
     )
 
 
-def _decide_and_draft(
-    ctx: AppContext,
-    s: Session,
-    row: OrderRow,
-    order: Order,
-    *,
-    kind: str,
-    actor: str,
-    auto_send: bool,
-    report: IngestReport,
-) -> None:
-    decision = ctx.rules.decide(order)
-    drow = store_decision(s, row, decision, actor=actor)
-    assert drow.id is not None
-    report.order_ids.append(order.order_id)
-    if decision.notice_purpose == "none":  # on time: no delay notice to write
-        audit.record(s, actor=actor, action="no_notice_needed", order_id=order.order_id)
-        return
-    report.job_ids += draft_jobs.enqueue(
-        s, [NewJob(order.order_id, drow.id, kind, auto_send=auto_send, actor=actor)]
-    )
-
-
 def eta_event(
     ctx: AppContext,
     *,
@@ -146,82 +93,50 @@ def eta_event(
     More than `max_scope` open orders are touched only with `confirm_scope` (ScopeTooLarge).
     """
     key, value = event_key(sku_id=sku_id, po_ref=po_ref)
-    report = EtaReport(scope=EtaScope(key, value))
-    match = OrderRow.sku_id == value if key == "sku_id" else OrderRow.po_ref == value
-    query = (
-        select(OrderRow)
-        .where(OrderRow.status == "open", match)
-        .order_by(col(OrderRow.order_id))
-        .execution_options(populate_existing=True)
-    )
     with session_scope(ctx.engine) as s:
-        ids = list(s.exec(select(OrderRow.order_id).where(OrderRow.status == "open", match)))
-        report.scope.matched = len(ids)
-        if len(ids) > max_scope and not confirm_scope:
-            raise ScopeTooLarge(report.scope, max_scope)
-        lock_orders(s, ids)
-        rows = s.exec(query).all()  # read again inside the write: the state we act on
-        report.scope.matched = len(rows)
-        for row in rows:
-            _apply_eta(
-                ctx, s, row, eta, as_of=as_of, actor=actor, auto_send=auto_send, report=report
-            )
+        report = scoped_eta(ctx, s, key, value, eta, as_of=as_of, actor=actor,
+                            auto_send=auto_send, max_scope=None if confirm_scope else max_scope)
     report.drafted = draft_inline(ctx, report.job_ids)
     return report
 
 
-def _apply_eta(
+def scoped_eta(
     ctx: AppContext,
     s: Session,
-    row: OrderRow,
+    key: str,
+    value: str,
     eta: Eta,
     *,
     as_of: date | None,
     actor: str,
     auto_send: bool,
-    report: IngestReport,
-) -> None:
-    old = Order.model_validate(row.payload)
-    if old.eta == eta:
-        report.unchanged += 1
-        return
-    later = eta.latest > old.eta.latest
-    order = old.model_copy(
-        update={
-            "eta": eta,
-            "previous_eta": old.eta,  # the notice says what changed since then
-            "as_of": max(old.as_of, as_of or ctx.clock.today()),
-            "reschedule_count": old.reschedule_count + int(later),
-        }
-    )
-    order = Order.model_validate(order.model_dump())
-    draft_jobs.drop_for_orders(s, [row.order_id])  # before superseding: see drop_for_orders
-    report.superseded += supersede_open(s, row.order_id, actor=actor, reason="eta changed")
-    row.payload = order.model_dump(mode="json")
-    row.payload_hash = payload_digest(row.payload)  # re-posting the original restores it
-    s.add(row)
-    _eta_history(s, row.order_id, eta, source=f"event:{actor}")
-    audit.record(
-        s,
-        actor=actor,
-        action="eta_changed",
-        order_id=row.order_id,
-        earliest=eta.earliest.isoformat(),
-        latest=eta.latest.isoformat(),
-    )
-    report.updated += 1
-    _decide_and_draft(
-        ctx, s, row, order, kind="eta_change", actor=actor, auto_send=auto_send, report=report
-    )
+    max_scope: int | None,
+    event_id: str | None = None,
+    source: str | None = None,
+) -> EtaReport:
+    """The ETA of every open, waiting order of a SKU or PO, in the caller's transaction.
 
-
-def _eta_history(s: Session, order_id: str, eta: Eta, *, source: str) -> None:
-    s.add(
-        EtaHistory(
-            order_id=order_id,
-            earliest=eta.earliest,
-            latest=eta.latest,
-            confidence=eta.confidence,
-            source=source,
-        )
-    )
+    The orders are locked before they are read; more than `max_scope` raise ScopeTooLarge.
+    An allocated order is skipped: its stock is reserved, a supplier's new window is not news.
+    """
+    report = EtaReport(scope=EtaScope(key, value))
+    match = OrderRow.sku_id == value if key == "sku_id" else OrderRow.po_ref == value
+    ids = list(s.exec(select(OrderRow.order_id).where(OrderRow.status == "open", match)))
+    report.scope.matched = len(ids)
+    if max_scope is not None and len(ids) > max_scope:
+        raise ScopeTooLarge(report.scope, max_scope)
+    lock_orders(s, ids)
+    rows = s.exec(  # read again inside the write: the state we act on
+        select(OrderRow)
+        .where(OrderRow.status == "open", match)
+        .order_by(col(OrderRow.order_id))
+        .execution_options(populate_existing=True)
+    ).all()
+    report.scope.matched = len(rows)
+    for row in rows:
+        if (row.state, "eta") not in TRANSITIONS:
+            continue
+        if apply_eta(ctx, s, row, eta, as_of=as_of, actor=actor, auto_send=auto_send,
+                     report=report, event_id=event_id, source=source):
+            cas_order(s, row)  # the lifecycle version moves with every applied event
+    return report

@@ -19,11 +19,14 @@ _GRANTS: dict[str, frozenset[str]] = {
             "audit.read",
             "outbox.retry",
             "contact.read",
+            "kpi.read",
+            "sales_control.approve",
             "faq.review",
         }
     ),
     "rule_author": frozenset({"rules.read", "rules.reload"}),
-    "marketing": frozenset({"voc.read", "queue.read", "audit.read", "faq.review"}),
+    "marketing": frozenset({"voc.read", "queue.read", "audit.read", "kpi.read",
+                            "faq.review"}),
     "admin": frozenset(
         {
             "queue.read",
@@ -39,6 +42,8 @@ _GRANTS: dict[str, frozenset[str]] = {
             "users.admin",
             "orders.write",
             "contact.read",
+            "kpi.read",
+            "sales_control.approve",
         }
     ),
 }
