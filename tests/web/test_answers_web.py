@@ -3,7 +3,6 @@ message and thread in the queue, SLA clocks, matching an unlinked inquiry, recor
 
 from __future__ import annotations
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, select
@@ -78,26 +77,37 @@ def test_unlinked_inquiry_is_matched_by_a_person_then_queued(
 
 def test_a_choice_in_a_reply_is_recorded_only_by_an_agent(
         client: TestClient, login, csrf, app_engine: Engine, app_ctx) -> None:
-    pytest.importorskip("noki.services.lifecycle_events")
     from noki.db.models_lifecycle import OrderEventRow
+    from noki.inbound.records import InquiryIn
+    from noki.services.inquiries import receive_record
 
     _seed(app_ctx, app_engine)
-    inq = _inquiry(app_engine, "option_choice")
-    assert inq.choice and inq.order_id
+    demo = _inquiry(app_engine, "option_choice")  # 代替品 for an order that did not offer it
+    got = receive_record(app_engine, InquiryIn.model_validate(
+        {"id": "chat-7", "channel": "chat", "received_at": "2026-12-01T10:00:00",
+         "text": "このまま待つことにします。", "order_id": demo.order_id,
+         "customer_email": "c7@example.jp"}), faq=app_ctx.faq.index())
     with Session(app_engine) as s:
-        order = s.get(OrderRow, inq.order_id)
+        inq = s.get(InquiryRow, got.inquiry_id)
+        order = s.get(OrderRow, demo.order_id)
+        assert inq is not None and inq.choice and inq.choice["offered"]
         assert order is not None and order.choice is None  # never applied by itself
     agent = login("agent")
     page = agent.get(f"/drafts/{inq.answer_draft_id}").text
     assert 'id="record-choice"' in page
     token = csrf(agent, f"/drafts/{inq.answer_draft_id}")
+    # An option the decision did not offer is refused with the reason; nothing is applied.
+    r = agent.post(f"/inquiries/{demo.id}/choice", data={"csrf_token": token})
+    assert "was not offered" in agent.get(r.headers["location"]).text
     for _ in range(2):  # a second click is a duplicate, applied once
         r = agent.post(f"/inquiries/{inq.id}/choice",
                        data={"csrf_token": token, "back": f"/drafts/{inq.answer_draft_id}"})
-        assert r.status_code == 303
+        assert r.status_code == 303 and r.headers["location"] == f"/drafts/{inq.answer_draft_id}"
+        shown = agent.get(r.headers["location"]).text
+        assert "選択を記録できませんでした" not in shown
     with Session(app_engine) as s:
-        order = s.get(OrderRow, inq.order_id)
-        assert order is not None and order.choice == inq.choice["option"]
+        order = s.get(OrderRow, demo.order_id)
+        assert order is not None and order.choice == "wait"
         events = s.exec(select(OrderEventRow).where(OrderEventRow.kind == "choice")).all()
         assert len(events) == 1
         assert events[0].payload["chosen_by"] == "agent"
