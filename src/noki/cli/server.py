@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import socket
 import sys
+from datetime import datetime, time
 from pathlib import Path
 
 import typer
 
 from noki.cli.context import app_context
 from noki.cli.threads import run_pool
+from noki.domain.order import TOKYO
 
 ingest_app = typer.Typer(help="Load data into the database.", no_args_is_help=True)
 users_app = typer.Typer(help="Manage console accounts and API tokens.", no_args_is_help=True)
@@ -77,11 +79,18 @@ def tick() -> None:
 def send(
     workers: int = typer.Option(1, help="Sender threads in this process."),
     forever: bool = typer.Option(False, "--forever", help="Keep polling instead of draining."),
+    today: datetime | None = typer.Option(
+        None, "--today", formats=["%Y-%m-%d"],
+        help="Simulate the sending day (texts are judged as read on it)."),
 ) -> None:
     """Deliver due outbox messages and webhooks (drain and exit, or poll with --forever)."""
+    from noki.app.context import Clock
     from noki.outbox.senders import build_senders
 
     ctx = app_context()
+    if today is not None:  # a simulated day: noon in Tokyo, for every clock in the flow
+        noon = datetime.combine(today.date(), time(12), TOKYO)
+        ctx.clock = Clock(lambda: noon)
     settings = ctx.settings
     host = f"{socket.gethostname()}-{os.getpid()}"
     totals = run_pool(
