@@ -22,10 +22,16 @@ _GRANTS: dict[str, frozenset[str]] = {
             "orders.events",
             "kpi.read",
             "sales_control.approve",
+            "rules.read",
+            "rules.reload",
+            "rules.approve",
+            "faq.review",
         }
     ),
-    "rule_author": frozenset({"rules.read", "rules.reload"}),
-    "marketing": frozenset({"voc.read", "queue.read", "audit.read", "kpi.read"}),
+    # A rule author proposes changes; a supervisor or an admin approves them (issue 15).
+    "rule_author": frozenset({"rules.read", "rules.reload", "rules.propose"}),
+    "marketing": frozenset({"voc.read", "queue.read", "audit.read", "kpi.read",
+                            "faq.review"}),
     "admin": frozenset(
         {
             "queue.read",
@@ -36,7 +42,10 @@ _GRANTS: dict[str, frozenset[str]] = {
             "outbox.retry",
             "rules.read",
             "rules.reload",
+            "rules.propose",
+            "rules.approve",
             "voc.read",
+            "faq.review",
             "users.admin",
             "orders.write",
             "orders.events",
