@@ -74,6 +74,7 @@ def claim(engine: Engine, *, worker: str, limit: int, lease_seconds: float,
             status="sending",
             lease_until=lease,
             claimed_by=token,
+            handed_at=None,  # a taken-over message is handed off again by its new holder
             attempts=col(OutboxMessage.attempts) + 1,
         )
         .returning(

@@ -56,6 +56,7 @@ class Senders:
 
 def build_senders(ctx: AppContext, *, name: str) -> Senders:
     """The notice sender (channels from settings) and the webhook sender, for one thread."""
-    notices = Worker(ctx.engine, ctx.channels(), name=name, policy=policy_from(ctx.settings))
+    notices = Worker(ctx.engine, ctx.channels(), name=name, policy=policy_from(ctx.settings),
+                     clock=ctx.clock)
     hooks = WebhookWorker(ctx.engine, WebhookConfig.from_settings(ctx.settings), name=name)
     return Senders(notices, hooks)

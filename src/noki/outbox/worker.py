@@ -10,10 +10,11 @@ from datetime import timedelta
 from sqlalchemy import Engine, insert, update
 from sqlmodel import col
 
+from noki.app.context import Clock
 from noki.db.clock import utcnow
 from noki.db.models import AuditEvent, DeliveryAttempt, DraftRow, OutboxMessage
 from noki.messaging import Channels, Outgoing, Receipt, SendError
-from noki.outbox import threading_ids
+from noki.outbox import ledger, threading_ids
 from noki.outbox.claim import Claimed, claim
 
 log = logging.getLogger(__name__)
@@ -37,8 +38,12 @@ class Policy:
 class Worker:
     """One sender; several may run at once (threads, processes or machines)."""
 
-    def __init__(self, engine: Engine, channels: Channels, *, name: str, policy: Policy) -> None:
+    def __init__(self, engine: Engine, channels: Channels, *, name: str, policy: Policy,
+                 clock: Clock | None = None) -> None:
         self.engine, self.channels, self.name, self.policy = engine, channels, name, policy
+        # Business time (sent_at, the ledger): a simulated day when `noki send --today` runs.
+        # Leases and retries stay on the real clock: they are about processes, not days.
+        self.clock = clock or Clock()
 
     def run_once(self) -> int:
         """Claim one batch and deliver it; returns how many messages were attempted."""
@@ -88,6 +93,8 @@ class Worker:
                        references=msg.references,
                        sender=identity.from_header() if identity else None,
                        reply_to=identity.reply_to if identity else None)
+        if not self._hand_off(msg):
+            return  # cancelled after the claim (a closing event) or taken over: never sent
         try:
             receipt = self.channels.for_channel(msg.channel).send(out)
         except SendError as exc:
@@ -97,6 +104,27 @@ class Worker:
             self._failed(msg, f"{type(exc).__name__}: {exc}")
         else:
             self._sent(msg, receipt)
+
+    def _hand_off(self, msg: Claimed) -> bool:
+        """The compare-and-set right before the transport: still ours, still sending.
+
+        A closing event cancels claimed messages too, but never one marked handed_at: either
+        the cancel commits first (this finds `cancelled` and sends nothing) or this does
+        (the message is in flight and is sent).
+        """
+        with self.engine.begin() as conn:
+            hit = conn.execute(
+                update(OutboxMessage)
+                .where(col(OutboxMessage.id) == msg.id,
+                       col(OutboxMessage.claimed_by) == msg.token,
+                       col(OutboxMessage.status) == "sending")
+                .values(handed_at=utcnow())
+            )
+            if hit.rowcount == 1:
+                return True
+            conn.execute(insert(AuditEvent).values(
+                _event(msg, self.name, "not_handed_off", reason="cancelled or taken over")))
+            return False
 
     def _sent(self, msg: Claimed, receipt: Receipt) -> None:
         # The one place a message becomes "sent". Its result is committed right after its send:
@@ -108,7 +136,7 @@ class Worker:
                 .where(col(OutboxMessage.id) == msg.id, col(OutboxMessage.claimed_by) == msg.token)
                 .values(
                     status="sent",
-                    sent_at=utcnow(),
+                    sent_at=(sent_at := self.clock.now()),
                     lease_until=None,
                     last_error=None,
                     segments=receipt.segments,
@@ -118,6 +146,7 @@ class Worker:
             if hit.rowcount != 1:
                 return  # our lease expired and another worker took over
             threading_ids.record_sent(conn, msg)  # reply linking; an answer stops its SLA clock
+            ledger.record_sent(conn, msg, at=sent_at, worker=self.name)
             conn.execute(
                 update(DraftRow)
                 .where(col(DraftRow.id) == msg.draft_id, col(DraftRow.status) == "approved")
@@ -149,6 +178,7 @@ class Worker:
                     status="dead" if dead else "pending",
                     last_error=error[:2000],
                     lease_until=None,
+                    handed_at=None,
                     next_attempt_at=utcnow() + timedelta(seconds=self.policy.delay(msg.attempts)),
                 )
             )
