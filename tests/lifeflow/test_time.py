@@ -94,8 +94,8 @@ def test_a_rejection_says_what_happens_next_and_tick_respects_it(
     _reject_followup(engine, due, "not_this_time")
     assert tick(app_ctx, today=due) == 0  # not a minute later
     with Session(engine) as s:
-        story = [e for e in s.exec(select(TimelineEntry)
-                                   .where(TimelineEntry.kind == "review")).all()]
+        story = list(s.exec(select(TimelineEntry)
+                                   .where(TimelineEntry.kind == "review")).all())
     assert "お客様に電話で説明済み" in story[0].summary and "今回は送らない" in story[0].summary
     later = order_row(engine, "EC-L1").next_update_date
     assert later is not None and later > due
