@@ -89,6 +89,9 @@ class Settings(BaseSettings):
 
     # Data files: the copies shipped in the package unless a folder of your own is configured.
     rules_dir: Path = Field(default_factory=lambda: shipped("rules"))
+    # Sales control (issue 16) is its own rule set: SKU facts in, a recommendation out.
+    sales_control_rules_dir: Path = Field(default_factory=lambda: shipped("rules",
+                                                                          "sales_control"))
     templates_dir: Path = Field(default_factory=lambda: shipped("templates", "notice"))
     prompts_dir: Path = Field(default_factory=lambda: shipped("prompts"))
     faq_path: Path = Field(default_factory=lambda: shipped("data", "faq.yaml"))

@@ -125,6 +125,12 @@ def _serve(ctx: AppContext, host: str, port: int, orders: int, seed: int) -> Non
     accounts, report = seed_demo(ctx, n_orders=orders, seed=seed)
     typer.echo(f"ingested: {report.created} new, {report.updated} updated, "
                f"{report.drafted} drafts waiting for review")
+    from noki.services.kpi.demo import seed_kpi_demo
+
+    kpi = seed_kpi_demo(ctx)
+    typer.echo(f"KPI demo: {kpi.get('events', 0)} lifecycle events applied (every state); "
+               f"SKU {kpi.get('sku')} slipped 3 times -> {kpi.get('pending', 0)} sales-control "
+               "recommendations await approval on /sales-control; KPIs on /kpi")
     from noki.faq import FaqIndex, load_faq
     from noki.services.inquiries import seed_demo_inquiries
 

@@ -4,7 +4,20 @@ from __future__ import annotations
 
 import typer
 
-from noki.cli import accounts, decide, demo, draft, inbound, kpi, rules, sample, server, voc, work
+from noki.cli import (
+    accounts,
+    decide,
+    demo,
+    draft,
+    inbound,
+    kpi,
+    rules,
+    sales_control,
+    sample,
+    server,
+    voc,
+    work,
+)
 
 app = typer.Typer(
     name="noki",
@@ -13,7 +26,8 @@ app = typer.Typer(
     add_completion=False,
 )
 
-for module in (decide, sample, rules, draft, voc, server, accounts, inbound, work, demo, kpi):
+for module in (decide, sample, rules, draft, voc, server, accounts, inbound, work, demo, kpi,
+               sales_control):
     module.register(app)
 
 if __name__ == "__main__":

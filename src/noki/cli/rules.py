@@ -41,7 +41,11 @@ def check_cmd(
     ruleset = _load(directory)
     rules = sum(len(t.rules) for t in ruleset.tables)
     smoked = ""
-    if smoke:
+    if smoke and ruleset.kind == "sales_control":
+        from noki.cli.rules_sales import smoke as sku_smoke
+
+        smoked = sku_smoke(ruleset)
+    elif smoke:
         from noki.cli.rules_verify import smoke_or_exit
 
         smoked = smoke_or_exit(ruleset, orders)

@@ -66,6 +66,11 @@ def diff_cmd(
         for error in exc.errors:
             typer.echo(str(error), err=True)
         raise typer.Exit(2) from exc
+    if head_set.kind == "sales_control" or base_set.kind == "sales_control":
+        from noki.cli.rules_sales import diff as sku_diff
+
+        sku_diff(base_set, head_set, as_json)  # which SKUs change recommendation
+        return
     base_engine, head_engine = Engine(base_set), Engine(head_set)
     try:
         decided, source = orders_for_rules(orders, sample, as_of)

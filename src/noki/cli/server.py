@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import socket
 import sys
-import threading
 from datetime import date
 from pathlib import Path
 
 import typer
 
 from noki.cli.context import app_context
-from noki.cli.threads import run_workers
+from noki.cli.threads import run_pool
 
 ingest_app = typer.Typer(help="Load data into the database.", no_args_is_help=True)
 users_app = typer.Typer(help="Manage console accounts and API tokens.", no_args_is_help=True)
@@ -124,18 +125,11 @@ def send(
 
     ctx = app_context(_day(today))
     settings = ctx.settings
-    stop = threading.Event()
-    totals: list[int] = []
-
-    def run(i: int) -> None:
-        worker = build_senders(ctx, name=f"cli-{i}")
-        if forever:
-            worker.run_forever(stop, settings.sender_interval_seconds)
-        else:
-            totals.append(worker.drain())
-            worker.close()
-
-    run_workers(ctx, workers, run, stop)
+    host = f"{socket.gethostname()}-{os.getpid()}"
+    totals = run_pool(
+        ctx, lambda i: build_senders(ctx, name=f"{host}-{i}"), workers=workers,
+        forever=forever, interval=settings.sender_interval_seconds,
+    )
     typer.echo(f"messages and webhooks attempted: {sum(totals)}")
 
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import os
 import socket
-import threading
 
 import typer
 
 from noki.cli.context import app_context
-from noki.cli.threads import run_workers
+from noki.cli.threads import run_pool
 
 
 def work(
@@ -22,19 +21,11 @@ def work(
     from noki.services.draft_worker import DraftWorker, DrainReport
 
     ctx = app_context()
-    stop = threading.Event()
-    totals: list[DrainReport] = []
     host = f"{socket.gethostname()}-{os.getpid()}"
     with progress_bar("drafting", pending_count(ctx.engine)) as advance:
-
-        def run(i: int) -> None:
-            worker = DraftWorker(ctx, name=f"{host}-{i}")
-            if forever:
-                worker.run_forever(stop, ctx.settings.draft_interval_seconds)
-            else:
-                totals.append(worker.drain(progress=advance))
-
-        run_workers(ctx, workers, run, stop)
+        totals: list[DrainReport] = run_pool(
+            ctx, lambda i: DraftWorker(ctx, name=f"{host}-{i}"), workers=workers,
+            forever=forever, interval=ctx.settings.draft_interval_seconds, progress=advance)
     stored = sum(r.stored for r in totals)
     dropped = sum(r.dropped for r in totals)
     failed = sum(r.failed for r in totals)

@@ -73,7 +73,8 @@ class SalesControlRow(SQLModel, table=True):
     rule_id: str | None = Field(default=None, max_length=120)
     rules_version: str = Field(default="", max_length=80)
     facts: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
-    # pending: awaits a supervisor | approved: pushed (or queued) | rejected | lifted
+    # pending: awaits a supervisor | approved: pushed (or queued) | rejected | lifted (the
+    # active control was withdrawn and pushed) | cleared (withdrawn before it was approved)
     status: str = Field(default="pending", max_length=12)
     active: str = Field(default="none", max_length=30)  # what the storefront applies now
     row_version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})

@@ -16,7 +16,7 @@ from noki.drafting.checker import check_text
 from noki.drafting.context import notice_facts
 from noki.drafting.lifecycle_notice import LifecycleNotice
 from noki.drafting.prompts import NAME_PLACEHOLDER, NOTICE_SCHEMA, Prompt, load_prompt, parse_output
-from noki.drafting.templates import _DEFAULT, TemplateDrafter, default_channel
+from noki.drafting.templates import TemplateDrafter, default_channel
 from noki.llm.base import LLM, LLMError, LLMRequest
 
 MAX_ATTEMPTS = 2  # the first draft plus one retry with the checker's findings
@@ -55,10 +55,11 @@ async def draft_with_llm(
     llm: LLM,
     channel: NoticeChannel | None = None,
     prompts: Prompt | None = None,
-    template: TemplateDrafter = _DEFAULT,
+    template: TemplateDrafter | None = None,
     notice: LifecycleNotice | None = None,
 ) -> Draft:
     """A model-written notice that passed the checker, or the template notice with the reason."""
+    template = template or TemplateDrafter()  # the service passes its own (no module default)
     channel = channel or default_channel(decision)
     prompt = prompts or load_prompt()
     # No name, e-mail or phone in here; the same settings as the template drafter's.

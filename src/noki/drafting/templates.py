@@ -107,16 +107,18 @@ class TemplateDrafter:
         )
 
 
-_DEFAULT = TemplateDrafter()
-
-
 def draft_notice(
     order: Order,
     decision: Decision,
     *,
     channel: NoticeChannel | None = None,
-    drafter: TemplateDrafter = _DEFAULT,
+    drafter: TemplateDrafter | None = None,
     notice: LifecycleNotice | None = None,
 ) -> Draft:
-    """Draft the notice for an order's decision with the template drafter (checked)."""
+    """Draft the notice for an order's decision with the template drafter (checked).
+
+    Without a drafter a fresh default one is built (no module-level instance): hot paths pass
+    the AppContext's drafter.
+    """
+    drafter = drafter or TemplateDrafter()
     return drafter.draft(order, decision, channel or default_channel(decision), notice)

@@ -6,7 +6,6 @@ import math
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from noki.faq.store import FaqEntry
@@ -28,8 +27,8 @@ SYNONYMS = {
 QUESTION_WEIGHT = 2  # the question states the topic; the answer adds vocabulary
 
 
-@lru_cache(maxsize=1)
-def _tagger() -> Any:
+def make_tagger() -> Any:
+    """A fugashi tagger on unidic-lite (a few ms; each FaqIndex owns one)."""
     import fugashi
     import unidic_lite
 
@@ -37,10 +36,10 @@ def _tagger() -> Any:
     return fugashi.Tagger(f"-r {unidic_lite.DICDIR}/mecabrc -d {unidic_lite.DICDIR}")
 
 
-def tokens(text: str) -> list[str]:
+def tokens(text: str, tagger: Any | None = None) -> list[str]:
     """Content-word keys of a text (lemmas, synonyms merged, ない kept on its verb)."""
     text = unicodedata.normalize("NFKC", text)[:5000]  # MeCab must never see huge inputs
-    words = list(_tagger()(text))
+    words = list((tagger or make_tagger())(text))
     out: list[str] = []
     for i, word in enumerate(words):
         feature = word.feature
@@ -70,11 +69,17 @@ class FaqIndex:
 
     def __init__(self, entries: list[FaqEntry]) -> None:
         self.entries = entries
-        docs = [Counter(tokens(e.question) * QUESTION_WEIGHT + tokens(e.answer)) for e in entries]
+        self.tagger = make_tagger()
+        docs = [Counter(self.tokens(e.question) * QUESTION_WEIGHT + self.tokens(e.answer))
+                for e in entries]
         df = Counter(term for doc in docs for term in doc)
         n = len(entries)
         self.idf = {term: math.log((1 + n) / (1 + count)) + 1 for term, count in df.items()}
         self.vectors = [self._vector(doc) for doc in docs]
+
+    def tokens(self, text: str) -> list[str]:
+        """Content-word keys of a text with this index's tagger."""
+        return tokens(text, self.tagger)
 
     def _vector(self, counts: Counter[str]) -> dict[str, float]:
         vec = {t: (1 + math.log(c)) * self.idf.get(t, 0.0) for t, c in counts.items()}
@@ -83,7 +88,7 @@ class FaqIndex:
 
     def search(self, question: str, k: int = 3) -> list[Hit]:
         """The k best-matching entries, best first (only entries sharing a term)."""
-        query = self._vector(Counter(tokens(question)))
+        query = self._vector(Counter(self.tokens(question)))
         scored = [
             Hit(entry, sum(w * vec.get(t, 0.0) for t, w in query.items()))
             for entry, vec in zip(self.entries, self.vectors, strict=True)

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import logging
-import threading
 import time
 import urllib.error
 import urllib.request
-import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import ColumnElement, Engine, and_, false, insert, or_, update
 from sqlmodel import col, select
 
-from noki.db import is_postgres
+from noki.app.worker_loop import BatchWorker
 from noki.db.clock import utcnow
+from noki.db.lease import LeasedTable, new_lease, renew
+from noki.db.lease import claim as lease_claim
 from noki.db.models import AuditEvent
 from noki.db.models_lifecycle import TimelineEntry
 from noki.db.models_webhooks import WebhookMessage
@@ -71,34 +73,29 @@ class ClaimedHook:
 def _due(now: datetime) -> ColumnElement[bool]:
     return or_(
         and_(col(WebhookMessage.status) == "pending", col(WebhookMessage.next_attempt_at) <= now),
-        and_(col(WebhookMessage.status) == "sending", col(WebhookMessage.lease_until) < now),
+        HOOKS.expired(now),
     )
+
+
+HOOKS = LeasedTable(WebhookMessage, "sending", _due)
 
 
 def claim_hooks(engine: Engine, cfg: WebhookConfig, *, worker: str) -> list[ClaimedHook]:
-    """Lease up to batch_size due webhooks whose topic has a configured URL."""
+    """Lease up to batch_size due webhooks whose topic has a configured URL (noki.db.lease)."""
     if not cfg.urls:
         return []  # nothing can be delivered; the rows wait (visible as pending)
-    now, token = utcnow(), f"{worker}:{uuid.uuid4().hex[:12]}"
+    lease = new_lease(worker, cfg.lease_seconds)
     topics = or_(false(), *[col(WebhookMessage.topic).startswith(f"{p}.") for p in cfg.urls])
-    pick = (select(WebhookMessage.id).where(topics, _due(now))
+    pick = (select(WebhookMessage.id).where(topics, _due(lease.now))
             .order_by(col(WebhookMessage.next_attempt_at), col(WebhookMessage.id))
             .limit(cfg.batch_size))
-    if is_postgres(engine):
-        pick = pick.with_for_update(skip_locked=True)
-    stmt = (
-        update(WebhookMessage)
-        .where(col(WebhookMessage.id).in_(pick), _due(now))
-        .values(status="sending", lease_until=now + timedelta(seconds=cfg.lease_seconds),
-                claimed_by=token, attempts=col(WebhookMessage.attempts) + 1)
-        .returning(col(WebhookMessage.id), col(WebhookMessage.topic), col(WebhookMessage.key),
-                   col(WebhookMessage.order_id), col(WebhookMessage.body),
-                   col(WebhookMessage.attempts))
-    )
-    with engine.begin() as conn:  # committed before any network call
-        rows = conn.execute(stmt).all()
-    return sorted((ClaimedHook(int(r[0] or 0), r[1], r[2], r[3], r[4], r[5], token) for r in rows),
-                  key=lambda h: h.id)
+    w = WebhookMessage
+    returning = (col(w.topic), col(w.key), col(w.order_id), col(w.body), col(w.attempts))
+    # Committed before any network call.
+    def build(_conn: object, rows: Sequence[Any]) -> list[ClaimedHook]:
+        return [ClaimedHook(int(r[0]), r[1], r[2], r[3], r[4], r[5], lease.token) for r in rows]
+
+    return lease_claim(engine, HOOKS, lease, pick=pick, returning=returning, build=build) or []
 
 
 def post_signed(url: str, secret: str, hook: ClaimedHook, timeout: float) -> int:
@@ -119,41 +116,28 @@ def post_signed(url: str, secret: str, hook: ClaimedHook, timeout: float) -> int
         return int(exc.code)
 
 
-class WebhookWorker:
+class WebhookWorker(BatchWorker[int]):
     """One webhook sender; any number may run (threads, processes, machines)."""
 
     def __init__(self, engine: Engine, cfg: WebhookConfig, *, name: str) -> None:
-        self.engine, self.cfg, self.name = engine, cfg, name
+        self.engine, self.cfg, self.name, self.report = engine, cfg, name, 0
+
+    def new_report(self) -> int:
+        """Nothing attempted yet."""
+        return 0
 
     def run_once(self) -> int:
         """Claim one batch and deliver it; returns how many webhooks were attempted."""
         batch = claim_hooks(self.engine, self.cfg, worker=self.name)
         for hook in batch:
             self._deliver(hook)
+        self.report += len(batch)
         return len(batch)
 
-    def drain(self) -> int:
-        """Run batches until nothing is due; returns the total attempted."""
-        total = 0
-        while n := self.run_once():
-            total += n
-        return total
-
-    def run_forever(self, stop: threading.Event, interval: float) -> None:
-        """Deliver until stop is set, sleeping `interval` when nothing is due."""
-        while not stop.is_set():
-            try:
-                busy = self.run_once()
-            except Exception:  # keep the sender alive; the error is logged
-                log.exception("webhooks %s: batch failed", self.name)
-                busy = 0
-            if not busy:
-                stop.wait(interval)
-
-    def close(self) -> None:
-        """Nothing to release (one connection per request)."""
-
     def _deliver(self, hook: ClaimedHook) -> None:
+        # The lease must still be ours right before the POST (renewed for this one call).
+        if not renew(self.engine, HOOKS, hook.id, hook.token, self.cfg.lease_seconds):
+            return
         url = self.cfg.urls[hook.topic.split(".", 1)[0]]
         status: int | None = None
         try:
@@ -179,8 +163,7 @@ class WebhookWorker:
         with self.engine.begin() as conn:
             hit = conn.execute(
                 update(WebhookMessage)
-                .where(col(WebhookMessage.id) == hook.id,
-                       col(WebhookMessage.claimed_by) == hook.token)
+                .where(col(WebhookMessage.id) == hook.id, HOOKS.held(hook.token))
                 .values(lease_until=None, last_status=status, **values))
             if hit.rowcount != 1:
                 return  # our lease expired and another worker took over

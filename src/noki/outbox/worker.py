@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -11,11 +10,13 @@ from sqlalchemy import Engine, insert, update
 from sqlmodel import col
 
 from noki.app.context import Clock
+from noki.app.worker_loop import BatchWorker
 from noki.db.clock import utcnow
+from noki.db.lease import renew
 from noki.db.models import AuditEvent, DeliveryAttempt, DraftRow, OutboxMessage
 from noki.messaging import Channels, Outgoing, Receipt, SendError
 from noki.outbox import ledger, threading_ids
-from noki.outbox.claim import Claimed, claim
+from noki.outbox.claim import OUTBOX, Claimed, claim
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +36,12 @@ class Policy:
         return min(self.backoff_seconds * 2 ** max(0, attempts - 1), self.backoff_max_seconds)
 
 
-class Worker:
-    """One sender; several may run at once (threads, processes or machines)."""
+class Worker(BatchWorker[int]):
+    """One sender; several may run at once (threads, processes or machines).
+
+    Its report is the number of messages attempted. Each message: claim (leased) -> transport
+    hand-off (no transaction open) -> its result committed at once (`_sent` / `_failed`).
+    """
 
     def __init__(self, engine: Engine, channels: Channels, *, name: str, policy: Policy,
                  clock: Clock | None = None) -> None:
@@ -44,6 +49,11 @@ class Worker:
         # Business time (sent_at, the ledger): a simulated day when `noki send --today` runs.
         # Leases and retries stay on the real clock: they are about processes, not days.
         self.clock = clock or Clock()
+        self.report = 0
+
+    def new_report(self) -> int:
+        """Nothing attempted yet."""
+        return 0
 
     def run_once(self) -> int:
         """Claim one batch and deliver it; returns how many messages were attempted."""
@@ -56,6 +66,7 @@ class Worker:
         )
         for msg in batch:
             self._deliver(msg)
+        self.report += len(batch)
         return len(batch)
 
     def _new_message_id(self, industry: str | None) -> str:
@@ -66,26 +77,11 @@ class Worker:
         """Release the senders' connections."""
         self.channels.close()
 
-    def drain(self) -> int:
-        """Run batches until nothing is due; returns the total attempted."""
-        total = 0
-        while n := self.run_once():
-            total += n
-        return total
-
-    def run_forever(self, stop: threading.Event, interval: float) -> None:
-        """Deliver until stop is set, sleeping `interval` when the queue is empty."""
-        while not stop.is_set():
-            try:
-                busy = self.run_once()
-            except Exception:  # keep the sender alive; the error is logged
-                log.exception("sender %s: batch failed", self.name)
-                busy = 0
-            if not busy:
-                stop.wait(interval)
-        self.close()
-
     def _deliver(self, msg: Claimed) -> None:
+        # Compare-and-set right before the hand-off: the lease must still be ours (renewed for
+        # this one send); if it ran out and another sender took the message, leave it to them.
+        if not renew(self.engine, OUTBOX, msg.id, msg.token, self.policy.lease_seconds):
+            return
         identity = (self.channels.identities.for_industry(msg.industry)
                     if msg.channel == "email" else None)
         out = Outgoing(msg.id, msg.channel, msg.recipient, msg.subject, msg.body,
@@ -133,7 +129,7 @@ class Worker:
             conn.execute(insert(DeliveryAttempt).values(_attempt(msg, self.name, ok=True)))
             hit = conn.execute(
                 update(OutboxMessage)
-                .where(col(OutboxMessage.id) == msg.id, col(OutboxMessage.claimed_by) == msg.token)
+                .where(col(OutboxMessage.id) == msg.id, OUTBOX.held(msg.token))
                 .values(
                     status="sent",
                     sent_at=(sent_at := self.clock.now()),
@@ -173,7 +169,7 @@ class Worker:
             )
             hit = conn.execute(
                 update(OutboxMessage)
-                .where(col(OutboxMessage.id) == msg.id, col(OutboxMessage.claimed_by) == msg.token)
+                .where(col(OutboxMessage.id) == msg.id, OUTBOX.held(msg.token))
                 .values(
                     status="dead" if dead else "pending",
                     last_error=error[:2000],

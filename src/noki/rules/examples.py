@@ -31,7 +31,10 @@ class ExampleResult:
 
 
 def _coerce(name: str, value: Any, table: Table) -> Any:
-    kind = FACTS[name].kind if name in FACTS else table.outputs.get(name, None)
+    if name in table.inputs:
+        kind: Any = table.inputs[name].type.kind
+    else:
+        kind = FACTS[name].kind if name in FACTS else table.outputs.get(name, None)
     kind = kind if isinstance(kind, str) else getattr(kind, "kind", None)
     if kind == "date" and isinstance(value, str):
         return date.fromisoformat(value)

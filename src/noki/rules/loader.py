@@ -15,8 +15,9 @@ from noki.rules.model import RuleError, RuleFileError, RuleSet, Table
 from noki.rules.parse import parse_table
 from noki.rules.parse_fields import Errors
 from noki.rules.schema import FileSpec, validate_spec
+from noki.rules.schemas import SCHEMAS
 from noki.rules.vocab_file import apply_vocabulary, parse_vocabulary
-from noki.rules.vocabulary import DECISION_OUTPUTS, FactType, Vocabulary
+from noki.rules.vocabulary import ORDER_SCHEMA, FactType, RuleSchema, Vocabulary
 from noki.rules.yaml_lines import LineDict, LineList, load_yaml
 
 DEFAULT_RULES_DIR = shipped("rules")
@@ -134,17 +135,32 @@ def _check_amounts(tables: list[Table], vocab: Vocabulary, errors: list[RuleErro
                                         "amount: false); set compensation.amount_jpy: null"))
 
 
+def _schema(docs: dict[str, Any], errors: list[RuleError]) -> RuleSchema:
+    """The rule set's kind: every file says the same `ruleset:` (default orders)."""
+    kinds = {name: str(doc.get("ruleset") or "orders") for name, doc in docs.items()}
+    if len(set(kinds.values())) > 1:
+        for name, kind in kinds.items():
+            errors.append(RuleError(name, 1, f"ruleset: {kind}; the files of one folder must "
+                                    "all be the same kind (" + ", ".join(
+                                        sorted(set(kinds.values()))) + "): put sales-control "
+                                    "rules in their own folder (rules/sales_control/)"))
+        return ORDER_SCHEMA
+    return SCHEMAS[next(iter(kinds.values()), "orders")]
+
+
 def build_ruleset(sources: dict[str, bytes]) -> RuleSet:
     """Validate and freeze rule files given as {display name: bytes}; raise RuleFileError."""
     errors: list[RuleError] = []
     docs = _read_docs(sources, errors)
-    vocab, reports = parse_vocabulary(docs)
+    schema = _schema(docs, errors)
+    vocab, reports = parse_vocabulary(docs, schema=schema)
     calendar, calendar_reports = parse_calendar(docs)
     for report in [*reports, *calendar_reports]:
         errors.extend(report.items)
     vocab_err = Errors(next((n for n, d in docs.items() if "vocabulary" in d),
                             next(iter(sources), "rules")))
-    facts, decision = apply_vocabulary(vocab, vocab_err, lenient=len(docs) < len(sources))
+    facts, decision = apply_vocabulary(vocab, vocab_err, lenient=len(docs) < len(sources),
+                                       schema=schema)
     errors.extend(vocab_err.items)
     known = {**facts, **decision, **_declared_outputs(docs, decision)}
     tables: list[Table] = []
@@ -153,7 +169,7 @@ def build_ruleset(sources: dict[str, bytes]) -> RuleSet:
     for name, doc in docs.items():
         err = Errors(name)
         for i, raw in enumerate(doc["tables"]):
-            table = parse_table(raw, doc["tables"].item_lines[i], known, err)
+            table = parse_table(raw, doc["tables"].item_lines[i], known, err, schema)
             if table is None:
                 continue
             if table.name in table_at:
@@ -173,14 +189,14 @@ def build_ruleset(sources: dict[str, bytes]) -> RuleSet:
     _check_amounts(tables, vocab, errors)
     produced = {o for t in tables for o in t.outputs}
     # Only when every file parsed: a broken file would make every field it decides "missing".
-    for missing in [o for o in DECISION_OUTPUTS if o not in produced and not errors]:
+    for missing in [o for o in schema.outputs if o not in produced and not errors]:
         errors.append(RuleError(next(iter(sources), "rules"), 1,
                                 f"no table decides {missing!r}: every decision field needs one"))
     ordered = _order_tables(tables, errors) if tables else []
     if errors:
         raise RuleFileError(sorted(set(errors), key=lambda e: (e.file, e.line, e.message)))
     return RuleSet(tuple(ordered), rules_version(sources), tuple(sorted(sources)), vocab,
-                   calendar)
+                   calendar, kind=schema.kind)
 
 
 def read_rule_files(directory: Path) -> dict[str, bytes]:

@@ -127,6 +127,7 @@ class RuleSet:
     files: tuple[str, ...]
     vocabulary: Vocabulary = field(default_factory=Vocabulary)
     calendar: BusinessCalendar = field(default_factory=BusinessCalendar)
+    kind: str = "orders"  # orders | sales_control (noki.rules.schemas)
 
     def table(self, name: str) -> Table:
         """The table called name."""

@@ -27,7 +27,7 @@ from noki.rules.parse_fields import (
 )
 from noki.rules.schema import ExampleSpec, RuleSpec, TableSpec, validate_spec
 from noki.rules.suggest import did_you_mean, value_hint
-from noki.rules.vocabulary import FactType
+from noki.rules.vocabulary import ORDER_SCHEMA, FactType, RuleSchema
 from noki.rules.yaml_lines import LineDict, LineList
 
 
@@ -139,7 +139,8 @@ def _parse_example(raw: Any, line: int, table: str, err: Errors) -> Example | No
 
 
 def parse_table(
-    raw: Any, line: int, known: dict[str, FactType], err: Errors
+    raw: Any, line: int, known: dict[str, FactType], err: Errors,
+    schema: RuleSchema = ORDER_SCHEMA,
 ) -> Table | None:
     """Validate one table mapping; errors go to err, None when it cannot be built."""
     if not isinstance(raw, LineDict):
@@ -152,7 +153,7 @@ def parse_table(
         return None
     name = spec.name
     inputs = parse_inputs(raw.get("inputs") or LineDict(), raw.line, known, err)
-    outputs = parse_outputs(raw["outputs"], known, err)
+    outputs = parse_outputs(raw["outputs"], known, err, schema)
     rules_node: LineList = raw["rules"]
     table_validity = tuple(validity(raw, f"table {name}", err))
     dated = table_validity or any(isinstance(r, dict) and (r.get("valid_from") is not None or

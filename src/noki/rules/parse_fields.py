@@ -9,10 +9,10 @@ from noki.rules.model import Condition, InputDomain, RuleError
 from noki.rules.suggest import did_you_mean, value_hint
 from noki.rules.vocabulary import (
     CONDITION_OPS,
-    DECISION_OUTPUTS,
-    FACTS,
     INTERMEDIATE_KINDS,
+    ORDER_SCHEMA,
     FactType,
+    RuleSchema,
 )
 from noki.rules.yaml_lines import LineDict
 
@@ -200,9 +200,10 @@ def parse_inputs(
 
 
 def parse_outputs(
-    node: LineDict, known: dict[str, FactType], err: Errors
+    node: LineDict, known: dict[str, FactType], err: Errors, schema: RuleSchema = ORDER_SCHEMA
 ) -> dict[str, FactType]:
     """Output types of a table whose shape TableSpec has already validated."""
+    FACTS, DECISION_OUTPUTS = schema.facts, schema.outputs  # noqa: N806
     out: dict[str, FactType] = {}
     for name, spec in node.items():
         line = line_of_key(node, name)
@@ -210,7 +211,8 @@ def parse_outputs(
             out[name] = known[name]  # with the values the vocabulary declares
             continue
         if name in FACTS:
-            err.add(line, f"output {name!r} is an order fact; rules may not overwrite inputs")
+            err.add(line, f"output {name!r} is an {schema.subject} fact; rules may not "
+                    "overwrite inputs")
             continue
         if not spec or spec.get("type") is None:
             err.add(line, f"output {name!r} is not a decision field ("

@@ -75,6 +75,7 @@ class FileSpec(_Strict):
     """A rule file: a description, tables, and optionally vocabulary and calendar."""
 
     description: StrictStr = ""
+    ruleset: Literal["orders", "sales_control"] = "orders"  # what the tables decide about
     tables: list[Any] = []
     vocabulary: dict[StrictStr, Any] | None = None
     calendar: dict[StrictStr, Any] | None = None

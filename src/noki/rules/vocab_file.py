@@ -17,17 +17,16 @@ from noki.rules.parse_fields import Errors, line_of_key
 from noki.rules.schema import _Strict, validate_spec
 from noki.rules.suggest import did_you_mean
 from noki.rules.vocabulary import (
-    DECISION_OUTPUTS,
-    FACT_VALUES_FROM,
-    FACTS,
+    LISTED_OUTPUTS,
+    ORDER_SCHEMA,
     FactType,
+    RuleSchema,
     Term,
     Vocabulary,
 )
 from noki.rules.yaml_lines import LineDict
 
-# Decision fields whose values come from the vocabulary (the others are numbers, dates, bools).
-LISTED_OUTPUTS = ("segment", "lane", "compensation.type", "options", "channel", "approval")
+__all__ = ["LISTED_OUTPUTS", "apply_vocabulary", "parse_vocabulary"]
 
 
 class ValueSpec(_Strict):
@@ -37,9 +36,10 @@ class ValueSpec(_Strict):
     amount: StrictBool | None = None
 
 
-def parse_vocabulary(docs: dict[str, Any], errors: Errors | None = None) -> tuple[
-        Vocabulary, list[Errors]]:
+def parse_vocabulary(docs: dict[str, Any], errors: Errors | None = None,
+                     schema: RuleSchema = ORDER_SCHEMA) -> tuple[Vocabulary, list[Errors]]:
     """Collect every file's `vocabulary:` section; errors per file (never across files)."""
+    FACTS, DECISION_OUTPUTS, LISTED = schema.facts, schema.outputs, schema.listed  # noqa: N806
     terms: dict[str, tuple[Term, ...]] = {}
     where: dict[str, str] = {}
     reports: list[Errors] = []
@@ -55,7 +55,7 @@ def parse_vocabulary(docs: dict[str, Any], errors: Errors | None = None) -> tupl
                 err.add(line, f"vocabulary: unknown field {fname!r}"
                         + did_you_mean(fname, [*FACTS, *DECISION_OUTPUTS]))
                 continue
-            if fname in DECISION_OUTPUTS and fname not in LISTED_OUTPUTS:
+            if fname in DECISION_OUTPUTS and fname not in LISTED:
                 err.add(line, f"vocabulary: {fname} is a {DECISION_OUTPUTS[fname].kind}; "
                         "only fields with named values take a vocabulary")
                 continue
@@ -86,22 +86,23 @@ def _term(fname: str, value: str, entry: LineDict, err: Errors) -> Term | None:
     return Term(value, spec.label, spec.amount)
 
 
-def apply_vocabulary(vocab: Vocabulary, err: Errors, *, lenient: bool = False) -> tuple[
+def apply_vocabulary(vocab: Vocabulary, err: Errors, *, lenient: bool = False,
+                     schema: RuleSchema = ORDER_SCHEMA) -> tuple[
         dict[str, FactType], dict[str, FactType]]:
     """(facts, decision outputs) with the declared values; a listed output needs values.
 
     lenient (a rule file could not be read, perhaps the vocabulary itself): a field without
     values accepts any value instead of failing every table in the other files.
     """
-    facts = dict(FACTS)
-    for name, ftype in FACTS.items():
-        values = vocab.values(FACT_VALUES_FROM.get(name, name))
+    facts = dict(schema.facts)
+    for name, ftype in schema.facts.items():
+        values = vocab.values(schema.fact_values_from.get(name, name))
         if values:
             facts[name] = FactType("enum", values, ftype.nullable)
-    outputs = dict(DECISION_OUTPUTS)
-    for name in LISTED_OUTPUTS:
+    outputs = dict(schema.outputs)
+    for name in schema.listed:
         values = vocab.values(name)
-        base = DECISION_OUTPUTS[name]
+        base = schema.outputs[name]
         if not values and lenient:
             outputs[name] = FactType("string" if base.kind == "enum" else base.kind)
             continue

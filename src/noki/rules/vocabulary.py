@@ -97,6 +97,24 @@ DECISION_OUTPUTS: dict[str, FactType] = {
 # Facts whose values are a decision field's vocabulary.
 FACT_VALUES_FROM = {"choice": "options", "compensation.granted_type": "compensation.type"}
 
+# Decision fields whose values come from the vocabulary (the others are numbers, dates, bools).
+LISTED_OUTPUTS = ("segment", "lane", "compensation.type", "options", "channel", "approval")
+
+
+@dataclass(frozen=True)
+class RuleSchema:
+    """What one kind of rule set reads and decides (orders; SKUs for sales control)."""
+
+    kind: str
+    facts: dict[str, FactType]
+    outputs: dict[str, FactType]
+    listed: tuple[str, ...]
+    fact_values_from: dict[str, str] = field(default_factory=dict)
+    subject: str = "order"  # how errors name what the facts describe
+
+
+ORDER_SCHEMA = RuleSchema("orders", FACTS, DECISION_OUTPUTS, LISTED_OUTPUTS, FACT_VALUES_FROM)
+
 INTERMEDIATE_KINDS = ("enum", "int", "number", "bool", "string", "date")
 
 # Condition operators by the kinds they apply to.

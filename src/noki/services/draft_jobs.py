@@ -6,24 +6,24 @@ worker drafts in between with no transaction open.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, and_, bindparam, func, or_, update
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import ColumnElement, Connection, Engine, func, or_, update
 from sqlmodel import Session, col, select
 
-from noki.db import is_postgres, session_scope, table
+from noki.db import session_scope, table
 from noki.db.clock import utcnow
-from noki.db.models import DecisionRow, DraftJob, DraftRow, OrderRow
+from noki.db.lease import LeasedTable, new_lease
+from noki.db.lease import claim as lease_claim
+from noki.db.models import DecisionRow, DraftJob, OrderRow
 from noki.domain.decision import Decision
 from noki.domain.draft import Draft
 from noki.domain.order import Order
-from noki.services import audit
-from noki.services.drafts import AUTO_SENDER, approve_row, bulk_eligible, draft_row_values
+from noki.services import draft_store
+from noki.services.drafts import AUTO_SENDER, approve_row, bulk_eligible
 from noki.services.transitions import lock_orders
 
 ACTIVE = ("queued", "running")
@@ -120,10 +120,10 @@ def drop_for_orders(session: Session, order_ids: Iterable[str]) -> int:
 
 def _claimable(now: datetime) -> ColumnElement[bool]:
     """Queued, or leased by a worker that never came back."""
-    return or_(
-        col(DraftJob.status) == "queued",
-        and_(col(DraftJob.status) == "running", col(DraftJob.lease_until) < now),
-    )
+    return or_(col(DraftJob.status) == "queued", JOBS.expired(now))
+
+
+JOBS = LeasedTable(DraftJob, "running", _claimable)
 
 
 def claim(
@@ -134,83 +134,47 @@ def claim(
     lease_seconds: float,
     only: Sequence[int] | None = None,
 ) -> list[ClaimedJob]:
-    """Lease up to `limit` jobs (SKIP LOCKED on PostgreSQL; one atomic UPDATE on SQLite).
-
-    `only` restricts the claim to given job ids (an ingest drafting its own jobs inline).
-    """
-    now = utcnow()
-    token = f"{worker}:{uuid.uuid4().hex[:12]}"
-    pick = select(DraftJob.id).where(_claimable(now))
+    """Lease up to `limit` jobs (noki.db.lease: SKIP LOCKED on PostgreSQL, BEGIN IMMEDIATE on
+    SQLite) with their orders and decisions; `only` restricts the claim to given job ids (an
+    ingest drafting its own jobs inline)."""
+    lease = new_lease(worker, lease_seconds)
+    pick = select(DraftJob.id).where(_claimable(lease.now))
     if only is not None:
         pick = pick.where(col(DraftJob.id).in_(list(only)))
     pick = pick.order_by(col(DraftJob.id)).limit(limit)
-    if is_postgres(engine):
-        pick = pick.with_for_update(skip_locked=True)
-    stmt = (
-        update(DraftJob)
-        .where(col(DraftJob.id).in_(bindparam("ids", expanding=True)), _claimable(now))
-        .values(
-            status="running",
-            lease_until=now + timedelta(seconds=lease_seconds),
-            claimed_by=token,
-            attempts=col(DraftJob.attempts) + 1,
-        )
-        .returning(
-            col(DraftJob.id),
-            col(DraftJob.order_id),
-            col(DraftJob.decision_id),
-            col(DraftJob.kind),
-            col(DraftJob.auto_send),
-            col(DraftJob.actor),
-            col(DraftJob.attempts),
-            col(DraftJob.event_id),
-            col(DraftJob.nothing_new),
-        )
+    j = DraftJob
+    returning = (col(j.order_id), col(j.decision_id), col(j.kind), col(j.auto_send),
+                 col(j.actor), col(j.attempts), col(j.event_id), col(j.nothing_new))
+    return lease_claim(engine, JOBS, lease, pick=pick, returning=returning,
+                       build=lambda conn, rows: _with_facts(conn, rows, lease.token)) or []
+
+
+def _with_facts(conn: Connection, rows: Sequence[Any], token: str) -> list[ClaimedJob]:
+    """The claimed jobs with their orders and decisions (read in the claim's transaction)."""
+    orders: dict[str, Any] = dict(
+        conn.execute(
+            select(OrderRow.order_id, OrderRow.payload).where(
+                col(OrderRow.order_id).in_({r[1] for r in rows})
+            )
+        ).all()
     )
-    with engine.begin() as conn:
-        raw = conn.connection.dbapi_connection
-        if not is_postgres(engine) and raw is not None and not raw.in_transaction:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")  # SQLite: the write lock before the pick
-        # Pick first, then update the picked ids: an IN (subquery ... SKIP LOCKED) can be
-        # re-run by PostgreSQL per row and would claim more than `limit`.
-        picked = list(conn.execute(pick).scalars())
-        if not picked:
-            return []
-        rows = conn.execute(stmt, {"ids": picked}).all()
-        if not rows:
-            return []
-        orders: dict[str, Any] = dict(
-            conn.execute(
-                select(OrderRow.order_id, OrderRow.payload).where(
-                    col(OrderRow.order_id).in_({r[1] for r in rows})
-                )
-            ).all()
-        )
-        decisions: dict[int, Any] = dict(
-            conn.execute(
-                select(DecisionRow.id, DecisionRow.payload).where(
-                    col(DecisionRow.id).in_({r[2] for r in rows})
-                )
-            ).all()
-        )
-    out = [
+    decisions: dict[int, Any] = dict(
+        conn.execute(
+            select(DecisionRow.id, DecisionRow.payload).where(
+                col(DecisionRow.id).in_({r[2] for r in rows})
+            )
+        ).all()
+    )
+    return [
         ClaimedJob(
-            id=int(r[0] or 0),
-            order_id=r[1],
-            decision_id=r[2],
-            kind=r[3],
-            auto_send=r[4],
-            actor=r[5],
-            attempts=r[6],
-            token=token,
+            id=int(r[0]), order_id=r[1], decision_id=r[2], kind=r[3], auto_send=r[4],
+            actor=r[5], attempts=r[6], token=token,
             order=Order.model_validate(orders[r[1]]),
             decision=Decision.model_validate(decisions[r[2]]),
-            event_id=r[7],
-            nothing_new=bool(r[8]),
+            event_id=r[7], nothing_new=bool(r[8]),
         )
         for r in rows
     ]
-    return sorted(out, key=lambda j: j.id)
 
 
 def store(
@@ -232,7 +196,7 @@ def store(
         # orders either committed before (the job is dropped) or waits until this is stored.
         lock_orders(s, [j.order_id for j in ok])
         held = _finish(s, ok, now)  # compare-and-set first: it takes the write lock
-        latest = _latest_decisions(s, {j.order_id for j in ok if j.id in held})
+        latest = draft_store.latest_decisions(s, {j.order_id for j in ok if j.id in held})
         keep = [j for j in ok if j.id in held and latest.get(j.order_id) == j.decision_id]
         stale = [j.id for j in ok if j.id in held and j not in keep]
         if stale:
@@ -243,7 +207,7 @@ def store(
                 .execution_options(synchronize_session=False)
             )
         report.dropped = len(ok) - len(keep)
-        rows = _insert_drafts(s, keep, made, now)
+        rows = draft_store.insert_drafts(s, keep, made, now)
         report.stored = len(rows)
         report.draft_ids = [r.id for r in rows if r.id is not None]
         for job, row in zip(keep, rows, strict=True):
@@ -253,8 +217,7 @@ def store(
             failed = job.attempts >= MAX_ATTEMPTS
             hit = s.execute(
                 update(DraftJob)
-                .where(col(DraftJob.id) == job.id, col(DraftJob.claimed_by) == job.token,
-                       col(DraftJob.status) == "running")
+                .where(col(DraftJob.id) == job.id, JOBS.held(job.token))
                 .values(status="failed" if failed else "queued", lease_until=None,
                         error=_error(made.get(job.id)))
                 .execution_options(synchronize_session=False)
@@ -279,86 +242,13 @@ def _finish(s: Session, jobs: list[ClaimedJob], now: datetime) -> set[int]:
     rows = s.execute(
         update(DraftJob)
         .where(
-            col(DraftJob.id).in_([j.id for j in jobs]),
-            col(DraftJob.claimed_by) == token,
-            col(DraftJob.status) == "running",
+            col(DraftJob.id).in_([j.id for j in jobs]), JOBS.held(token)
         )
         .values(status="done", lease_until=None, finished_at=now)
         .returning(col(DraftJob.id))
         .execution_options(synchronize_session=False)
     ).all()
     return {r[0] for r in rows}
-
-
-def _latest_decisions(s: Session, order_ids: set[str]) -> dict[str, int]:
-    if not order_ids:
-        return {}
-    rows = s.execute(
-        select(DecisionRow.order_id, func.max(DecisionRow.id))
-        .where(col(DecisionRow.order_id).in_(order_ids))
-        .group_by(col(DecisionRow.order_id))
-    ).all()
-    return {r[0]: r[1] for r in rows}
-
-
-def _versions(s: Session, order_ids: list[str]) -> dict[str, int]:
-    rows = s.execute(
-        select(DraftRow.order_id, func.max(DraftRow.version))
-        .where(col(DraftRow.order_id).in_(order_ids))
-        .group_by(col(DraftRow.order_id))
-    ).all()
-    return {r[0]: int(r[1] or 0) for r in rows}
-
-
-def _insert_drafts(
-    s: Session, jobs: list[ClaimedJob], made: dict[int, Draft | BaseException], now: datetime
-) -> list[DraftRow]:
-    if not jobs:
-        return []
-    versions = _versions(s, [j.order_id for j in jobs])
-    rows: list[DraftRow] = []
-    for job in jobs:
-        draft = made[job.id]
-        assert isinstance(draft, Draft)
-        values = draft_row_values(
-            draft, order=job.order, decision_id=job.decision_id, decision=job.decision,
-            kind=job.kind,
-        )
-        row = DraftRow(**values, version=versions.get(job.order_id, 0) + 1, created_at=now)
-        if job.decision.channel == "none":  # approval=required: the queue shows it, never sent
-            row.meta = {**row.meta, "no_contact": True}
-        rows.append(row)
-    s.add_all(rows)
-    s.flush()  # one multi-row INSERT ... RETURNING id
-    ids = [r.id for r in rows]
-    s.execute(
-        update(DraftRow)
-        .where(col(DraftRow.id).in_(ids))
-        .values(root_id=DraftRow.id)
-        .execution_options(synchronize_session=False)
-    )
-    for r in rows:
-        set_committed_value(r, "root_id", r.id)  # already written by the UPDATE above
-    events: list[dict[str, Any]] = []
-    for job, row in zip(jobs, rows, strict=True):
-        if job.decision.channel == "none":
-            events.append(audit.event(actor=job.actor, action="no_channel", order_id=job.order_id,
-                                      at=now))
-        events.append(
-            audit.event(
-                actor=job.actor,
-                action="drafted",
-                order_id=job.order_id,
-                draft_id=row.id,
-                at=now,
-                kind=job.kind,
-                drafter=row.drafter,
-                check_ok=row.check_ok,
-                version=row.version,
-            )
-        )
-    audit.record_many(s, events)
-    return rows
 
 
 def pending_count(engine: Engine) -> int:

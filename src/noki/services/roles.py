@@ -19,10 +19,12 @@ _GRANTS: dict[str, frozenset[str]] = {
             "audit.read",
             "outbox.retry",
             "contact.read",
+            "kpi.read",
+            "sales_control.approve",
         }
     ),
     "rule_author": frozenset({"rules.read", "rules.reload"}),
-    "marketing": frozenset({"voc.read", "queue.read", "audit.read"}),
+    "marketing": frozenset({"voc.read", "queue.read", "audit.read", "kpi.read"}),
     "admin": frozenset(
         {
             "queue.read",
@@ -37,6 +39,8 @@ _GRANTS: dict[str, frozenset[str]] = {
             "users.admin",
             "orders.write",
             "contact.read",
+            "kpi.read",
+            "sales_control.approve",
         }
     ),
 }

@@ -24,7 +24,7 @@ from noki.db.models_kpi import KpiOrderFact, KpiRefreshMark
 from noki.db.models_lifecycle import OrderEventRow, TimelineEntry
 from noki.domain.kpi.project import EtaSeen, OrderSources, project
 
-MARGIN = 1000
+MARGIN = 100
 CHUNK = 500
 _SOURCES = {
     "decisions": (col(DecisionRow.id), col(DecisionRow.order_id)),

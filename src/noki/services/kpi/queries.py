@@ -83,32 +83,51 @@ class KpiQueries:
 
     # -- the trend: one row per week -------------------------------------------------------
 
-    def backlog_flows(self) -> list[dict[str, Any]]:
-        """Orders (and yen) that became backorders / closed per week; before the window: first."""
-        first = self.first
-        closed_week = "CASE WHEN closed_week < ordered_week THEN ordered_week ELSE closed_week END"
-        return self._rows(
-            f"SELECT CASE WHEN ordered_week < {first} THEN {first} ELSE ordered_week END AS wk, "
-            "COUNT(*) AS n, SUM(value_jpy) AS v, 1 AS sign "
-            f"FROM {F} WHERE ordered_on <= {self.today} GROUP BY 1 "
-            "UNION ALL "
-            f"SELECT CASE WHEN cw < {first} THEN {first} ELSE cw END AS wk, COUNT(*), "
-            "SUM(value_jpy), -1 FROM ("
-            f"SELECT {closed_week} AS cw, value_jpy FROM {F} WHERE closed_on IS NOT NULL "
-            f"AND closed_on <= {self.today} AND ordered_on <= {self.today}) c GROUP BY 1")
+    def weekly_backlog(self) -> dict[Any, dict[str, Any]]:
+        """The backorders open at each week's end: count, yen, days waiting (median, p90, max).
 
-    def weekly_waiting(self) -> dict[Any, dict[str, Any]]:
-        """Days waiting of the backorders open at each week's end (median, p90, max)."""
+        One scan: the orders collapse to (ordered_on, closed_on) pairs first (a few thousand),
+        which are then laid against each week's end.
+        """
         weeks, params = self._weeks_cte()
         hist = (
             f"SELECT w.wk AS key, {self.d.days('w.wend', 'h.ordered_on')} AS val, "
-            "SUM(h.c) AS c FROM (" + weeks + ") w JOIN ("
-            f"SELECT ordered_on, closed_on, COUNT(*) AS c FROM {F} "
+            "SUM(h.c) AS c, SUM(h.v) AS v FROM (" + weeks + ") w JOIN ("
+            f"SELECT ordered_on, closed_on, COUNT(*) AS c, SUM(value_jpy) AS v FROM {F} "
             f"WHERE ordered_on <= {self.today} AND (closed_on IS NULL OR closed_on >= {self.first})"
             " GROUP BY ordered_on, closed_on) h ON h.ordered_on <= w.wend "
             "AND (h.closed_on IS NULL OR h.closed_on > w.wend) GROUP BY 1, 2")
-        found = percentiles.run(self.s, hist, {**self.params, **params})
+        found = percentiles.run(self.s, hist, {**self.params, **params}, value=True)
         return {_norm(k): v for k, v in found.items()}
+
+    def group_counts(self, by: str) -> list[dict[str, Any]]:
+        """Per group in one scan: today's backlog, the window's ordered and closed cohorts."""
+        today, first = self.today, self.first
+        ordered = f"(ordered_week >= {first} AND ordered_on <= {today})"
+        closed = f"(closed_week >= {first} AND closed_on <= {today})"
+        is_open = f"(ordered_on <= {today} AND (closed_on IS NULL OR closed_on > {today}))"
+        shipped = f"{closed} AND state = 'shipped'"
+        promised = f"{shipped} AND communicated_latest IS NOT NULL"
+
+        def n(cond: str) -> str:
+            return f"SUM(CASE WHEN {cond} THEN 1 ELSE 0 END)"
+
+        options = []
+        for o in OPTIONS:
+            offer = f"{ordered} AND offered LIKE '%,{o},%'"
+            options.append(f"{n(offer)} AS offered_{o}, {n(offer + f' AND choice = {o!r}')} "
+                           f"AS chosen_{o}")
+        return self._rows(
+            f"SELECT {_key(by)} AS key, {n(is_open)} AS open_count, "
+            f"SUM(CASE WHEN {is_open} THEN value_jpy ELSE 0 END) AS open_value_jpy, "
+            f"{n(ordered)} AS ordered, {n(ordered + ' AND eta_slips > 0')} AS slipped, "
+            f"{n(ordered + ' AND first_sent_at IS NOT NULL')} AS contacted, "
+            f"{n(closed)} AS closed, {n(closed + ' AND state = ' + repr('cancelled'))} AS "
+            f"cancelled, {n(closed + ' AND partial')} AS partial, {n(shipped)} AS shipped, "
+            f"{n(promised)} AS promised, "
+            f"{n(promised + ' AND closed_on <= communicated_latest')} AS on_time, "
+            + ", ".join(options) +
+            f" FROM {F} WHERE {ordered} OR {closed} OR {is_open} GROUP BY 1")
 
     def ordered_cohort(self, by: str | None) -> list[dict[str, Any]]:
         """Per week ordered (or per group over the window): slips, substitutes, options."""
@@ -161,13 +180,6 @@ class KpiQueries:
             f"AND g.granted_at < {t_end} GROUP BY 1")
 
     # -- the table: one row per group, the backlog as of today --------------------------------
-
-    def open_now(self, by: str | None) -> list[dict[str, Any]]:
-        """Open backorders and their yen as of today, per group."""
-        return self._rows(
-            f"SELECT {_key(by)} AS key, COUNT(*) AS open_count, "
-            f"SUM(value_jpy) AS open_value_jpy FROM {F} WHERE ordered_on <= {self.today} "
-            f"AND (closed_on IS NULL OR closed_on > {self.today}) GROUP BY 1")
 
     def waiting_now(self, by: str | None) -> dict[Any, dict[str, Any]]:
         """Days waiting of today's backorders per group: percentile_cont on PostgreSQL."""

@@ -51,22 +51,16 @@ def _merge(target: dict[Any, dict[str, Any]], rows: list[dict[str, Any]]) -> Non
 
 def _weeks(q: KpiQueries, w: Window) -> list[dict[str, Any]]:
     counts: dict[Any, dict[str, Any]] = {wk: {} for wk in w.weeks}
-    opened: dict[Any, tuple[int, int]] = {}
-    for row in q.backlog_flows():
-        n, v = opened.get(row["wk"], (0, 0))
-        opened[row["wk"]] = (n + row["sign"] * int(row["n"]), v + row["sign"] * int(row["v"]))
-    running = (0, 0)
-    waiting = q.weekly_waiting()
+    backlog = q.weekly_backlog()
     contact = q.first_contact(None)
     _merge(counts, q.ordered_cohort(None))
     _merge(counts, q.closed_cohort(None))
     _merge(counts, q.compensation(None))
     out = []
     for wk in w.weeks:
-        n, v = opened.get(wk, (0, 0))
-        running = (running[0] + n, running[1] + v)
-        c = {**counts[wk], "open_count": running[0], "open_value_jpy": running[1],
-             **_waiting(waiting.get(wk)),
+        open_ = backlog.get(wk) or {}
+        c = {**counts[wk], "open_count": open_.get("n", 0), "open_value_jpy": open_.get("value", 0),
+             **_waiting(open_),
              "first_contact_minutes": (contact.get(wk) or {}).get("median")}
         out.append({"week": wk.isoformat(), "label": iso_label(wk),
                     "end": week_end(wk, w.today).isoformat(), **figures(c)})
@@ -75,8 +69,7 @@ def _weeks(q: KpiQueries, w: Window) -> list[dict[str, Any]]:
 
 def _groups(q: KpiQueries, by: str) -> list[dict[str, Any]]:
     counts: dict[Any, dict[str, Any]] = {}
-    for rows in (q.open_now(by), q.ordered_cohort(by), q.closed_cohort(by),
-                 q.compensation(by)):
+    for rows in (q.group_counts(by), q.compensation(by)):
         _merge(counts, rows)
     waiting = q.waiting_now(by)
     contact = q.first_contact(by)
