@@ -172,10 +172,13 @@ def main() -> None:
     ap.add_argument("--requests", type=int, default=300)
     ap.add_argument("--llm-delay", type=float, default=1.0)
     ap.add_argument("--skip-send", action="store_true")
+    ap.add_argument("--skip-llm", action="store_true")
+    ap.add_argument("--db-name", default="noki_bench", help="Database created (and replaced).")
+    ap.add_argument("--drop", action="store_true", help="Drop the database at the end.")
     ap.add_argument("--database-url", default=os.environ.get(
         "NOKI_BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"))
     args = ap.parse_args()
-    db_url = fresh_database(args.database_url)
+    db_url = fresh_database(args.database_url, args.db_name)
     engine = make_engine(db_url)
     migrate(engine)
     users.create_user(engine, username="bench", password="bench-pass-1", role="supervisor")
@@ -227,11 +230,18 @@ def main() -> None:
         print(f"outbox: {len(keep)} e-mails to local aiosmtpd with {args.workers} sender "
               f"processes: {steady:.0f} msg/s between first and last attempt, {wall:.0f} msg/s "
               f"including process start")
-    for concurrency in (1, 8, 64):
+    for concurrency in () if args.skip_llm else (1, 8, 64):
         n, rate = llm_throughput(args.database_url, concurrency, args.llm_delay)
         print(f"LLM drafting via local stub ({args.llm_delay:.0f} s per call), concurrency "
               f"{concurrency:>2}: {n} drafts, {rate:.1f} drafts/s "
               f"(ideal {concurrency / args.llm_delay:.0f}/s)")
+
+
+    if args.drop:
+        admin = create_engine(make_url(args.database_url), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f"DROP DATABASE IF EXISTS {args.db_name} WITH (FORCE)"))
+        admin.dispose()
 
 
 if __name__ == "__main__":

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from noki.app.context import Clock
 from noki.llm.settings import LLMSettings
 from noki.settings import Settings
 
@@ -23,3 +25,11 @@ def make_settings(database_url: str, tmp_path: Path, **overrides: object) -> Set
     }
     return Settings(**values)
 
+
+
+SAMPLE_DAY = date(2026, 11, 25)  # the day the sample orders are written (their as_of)
+
+
+def clock_on(day: date) -> Clock:
+    """A clock stopped at noon in Tokyo on `day` (a simulated day, independent of the date)."""
+    return Clock(lambda: datetime(day.year, day.month, day.day, 3, 0, tzinfo=UTC))

@@ -54,11 +54,12 @@ def make_llm(stub: StubServer, **overrides) -> OpenAICompatibleLLM:
 
 
 def draft_via_stub(stub: StubServer, order: Order, decision: Decision, *,
-                   channel: str = "email", **settings) -> Draft:
+                   channel: str = "email", notice=None, **settings) -> Draft:
     """Run the guarded LLM drafter once against the stub, closing the client in its loop."""
 
     async def go() -> Draft:
         async with make_llm(stub, **settings) as llm:
-            return await draft_with_llm(order, decision, llm=llm, channel=channel)
+            return await draft_with_llm(order, decision, llm=llm, channel=channel,
+                                        notice=notice)
 
     return asyncio.run(go())

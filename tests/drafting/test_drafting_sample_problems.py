@@ -8,12 +8,14 @@ from collections import Counter
 
 import pytest
 from draft_helpers import decided
+from lifecycle_helpers import step_notices
 
 from noki.domain.decision import Decision
 from noki.domain.order import Order
 from noki.drafting import draft_notice
 from noki.drafting.dates import customer_window, effective_eta
 from noki.drafting.jatext import format_date, format_range
+from noki.drafting.lifecycle_notice import LifecycleNotice
 from noki.drafting.settings import DEFAULT_SETTINGS
 
 SEEDS = (7, 2026)
@@ -77,18 +79,46 @@ def independent_problems(order: Order, decision: Decision, email: str, sms: str)
     return found
 
 
+def step_problems(step: LifecycleNotice, email: str, sms: str) -> list[str]:
+    """Plain string checks of a lifecycle notice, written without the checker."""
+    found = []
+    if step.tracking_number and step.tracking_number not in email + sms:
+        found.append("step tracking number missing")
+    if step.kind == "cancelled" and step.refund_jpy and f"{step.refund_jpy:,}円" not in sms:
+        found.append("step refund amount missing")
+    if step.kind in ("shipped", "cancelled") and re.search(r"入荷予定|お届け予定|見込み", email):
+        found.append("step arrival promised after closing")
+    menu = re.search(r"お選びください|お選びいただけます", email)
+    if step.kind == "choice_confirmation" and menu:
+        found.append("step choice as a menu")
+    if len(sms.encode("utf-16-le")) // 2 > 70:
+        found.append("step sms over one segment")
+    if step.nothing_new and "変更はございません" not in email:
+        found.append("step nothing-new does not say so")
+    return found
+
+
 @pytest.mark.parametrize("seed", SEEDS)
 def test_no_template_draft_has_any_problem(seed):
     checker: Counter[str] = Counter()
     independent: Counter[str] = Counter()
     written = 0
-    for order, decision in decided(1000, seed=seed):
+    for i, (order, decision) in enumerate(decided(1000, seed=seed)):
         if decision.notice_purpose == "none":
             assert decision.delay_days == 0 and order.eta.latest <= order.promised_date
             continue
         email = draft_notice(order, decision, channel="email")
         sms = draft_notice(order, decision, channel="sms")
         written += 1
+        # The lifecycle notices too (issue 11): one step kind per order, in turn, both channels.
+        steps = step_notices(order, decision)
+        step = steps[i % len(steps)]
+        step_email = draft_notice(order, decision, channel="email", notice=step)
+        step_sms = draft_notice(order, decision, channel="sms", notice=step)
+        for v in [*step_email.check.violations, *step_sms.check.violations]:
+            checker[f"{step.kind}:{v.code}"] += 1
+        for problem in step_problems(step, step_email.body, step_sms.body):
+            independent[problem] += 1
         for v in [*email.check.violations, *sms.check.violations]:
             checker[v.code] += 1
         for problem in independent_problems(order, decision, f"{email.subject}\n{email.body}",

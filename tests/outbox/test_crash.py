@@ -27,7 +27,8 @@ def test_killed_worker_loses_nothing(database_url, engine, smtp_server, approved
         "NOKI_OUTBOX_BATCH_SIZE": "10",
         "NOKI_OUTBOX_BACKOFF_SECONDS": "0",
     }
-    proc = subprocess.Popen([*NOKI, "send"], env=env)
+    # The sample orders are written on 2026-11-25: they are sent on that (simulated) day.
+    proc = subprocess.Popen([*NOKI, "send", "--today", "2026-11-25"], env=env)
     deadline = time.monotonic() + 60
     while len(smtp_server.messages) < 5 and time.monotonic() < deadline:
         time.sleep(0.01)
@@ -36,7 +37,8 @@ def test_killed_worker_loses_nothing(database_url, engine, smtp_server, approved
     assert 5 <= len(smtp_server.messages) < 25, "the worker should die mid-batch"
     time.sleep(1.2)  # the dead worker's lease expires
     smtp_server.delay = 0
-    done = subprocess.run([*NOKI, "send", "--workers", "2"], env=env, timeout=120)
+    done = subprocess.run([*NOKI, "send", "--workers", "2", "--today", "2026-11-25"], env=env,
+                          timeout=120)
     assert done.returncode == 0
     seen = collections.Counter(m["X-Noki-Outbox-Id"] for m in smtp_server.messages)
     assert len(seen) == len(drafts)  # nothing lost

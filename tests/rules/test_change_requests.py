@@ -13,6 +13,7 @@ from noki.cli.main import app
 from noki.rules.engine import Engine
 from noki.rules.lint import lint
 from noki.rules.loader import load_ruleset
+from noki.rules.messages import localize
 from noki.rules.model import RuleFileError
 from tests.rules.conftest import RULES_DIR, make_order
 
@@ -216,7 +217,7 @@ def test_amount_written_3_000_gets_a_hint(tmp_path):
          "then: {compensation.type: coupon, compensation.amount_jpy: 3,000}")])
     with pytest.raises(RuleFileError) as info:
         load_ruleset(rules)
-    assert any("3000" in e.message and "カンマ" in e.message for e in info.value.errors), \
+    assert any("カンマ" in localize(e) and "3000" in localize(e) for e in info.value.errors), \
         info.value.errors
 
 

@@ -63,7 +63,7 @@ def test_rules_check_reports_file_and_line(tmp_path):
     p.write_text(p.read_text().replace("then: {lane: expedite}", "then: {lane: fast}", 1))
     result = runner.invoke(app, ["rules", "check", "--dir", str(target)])
     assert result.exit_code == 1
-    assert "rules/20_lane.yaml:" in result.stderr and "unknown value 'fast'" in result.stderr
+    assert "rules/20_lane.yaml:" in result.stderr and "値 'fast' は使えません" in result.stderr
     ok = runner.invoke(app, ["rules", "check", "--dir", str(RULES_DIR)])
     assert ok.exit_code == 0 and "rules_version" in ok.stdout
 
@@ -78,7 +78,7 @@ def test_rules_test_fails_on_a_wrong_example(tmp_path):
                                        "compensation.amount_jpy: 20000}"))
     result = runner.invoke(app, ["rules", "test", "--dir", str(target)])
     assert result.exit_code == 1
-    assert "FAIL rules/30_compensation.yaml:" in result.stdout
+    assert f"FAIL {target / '30_compensation.yaml'}:" in result.stdout
     assert "expected 20000, got 30000" in result.stdout
     assert runner.invoke(app, ["rules", "test", "--dir", str(RULES_DIR)]).exit_code == 0
 

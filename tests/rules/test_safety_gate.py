@@ -54,7 +54,7 @@ def test_check_refuses(tmp_path, edit):
     assert result.exit_code == 1, result.output
     if edit is RUNTIME_BROKEN:
         assert "rules/30_compensation.yaml:" in result.stderr
-        assert "order EC-" in result.stderr and "rule ec-coupon-8d" in result.stderr
+        assert "注文 EC-" in result.stderr and "rule ec-coupon-8d" in result.stderr
         assert "sample orders" in result.stderr
     else:
         assert "rules/60_update_schedule.yaml:" in result.stderr

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
+from tests.support import SAMPLE_DAY, clock_on
 
 from noki.app import AppContext
 from noki.services import users
@@ -28,6 +29,9 @@ def settings(app_ctx: AppContext) -> Settings:
 
 @pytest.fixture
 def app_engine(engine: Engine, app_ctx) -> Engine:
+    # The console runs on the sample orders' day: opening or approving a draft judges its text
+    # on the context's day (stale drafts are re-decided), so the real date must not leak in.
+    app_ctx.clock = clock_on(SAMPLE_DAY)
     for role in ROLES:
         users.create_user(engine, username=role, password=PASSWORD, role=role)
     ingest(app_ctx, sample_records(30), actor="test")

@@ -11,7 +11,7 @@ from noki.services import users
 PAGES = ["/queue", "/outbox", "/audit", "/rules", "/voc"]
 ALLOWED = {
     "agent": {"/queue", "/outbox"},
-    "supervisor": {"/queue", "/outbox", "/audit"},
+    "supervisor": {"/queue", "/outbox", "/audit", "/rules"},  # approves rule changes
     "rule_author": {"/rules"},
     "marketing": {"/queue", "/outbox", "/audit", "/voc"},
     "admin": set(PAGES),

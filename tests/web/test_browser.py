@@ -13,6 +13,7 @@ import pytest
 import uvicorn
 from sqlalchemy import Engine
 from sqlmodel import Session, select
+from tests.support import SAMPLE_DAY, clock_on
 
 from noki.app import AppContext
 from noki.db.models import DraftRow
@@ -64,7 +65,9 @@ def live_url(settings: Settings, app_engine: Engine) -> Iterator[str]:
     )
     server = uvicorn.Server(
         uvicorn.Config(
-            create_app(AppContext(live, engine=app_engine)),
+            # The sample orders are written on 2026-11-25: the console runs on that day, so
+            # opening and sending judge the drafts on it (not on the real date).
+            create_app(AppContext(live, engine=app_engine, clock=clock_on(SAMPLE_DAY))),
             host="127.0.0.1",
             port=port,
             log_level="warning",

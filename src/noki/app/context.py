@@ -21,6 +21,10 @@ if TYPE_CHECKING:
     from noki.services.faq_source import FaqSource
 
 
+# How often a process asks the database which rule version is live (one small SELECT).
+RULES_PROBE_SECONDS = 5.0
+
+
 class Clock:
     """The time source services ask (tests pass a fixed one)."""
 
@@ -86,13 +90,62 @@ class AppContext:
 
     @cached_property
     def rules(self) -> RuleStore:
-        """The rule store over settings.rules_dir (reloads gated by lint and a smoke run)."""
+        """The rule store serving the approved live version stored in the database.
+
+        Before any version is stored, the files in settings.rules_dir serve (and the console
+        stores them as the first version when it starts); from then on only an approved change
+        (noki.services.rule_changes) goes live, and every process follows the live version
+        within a few seconds. Without a database (a CLI
+        command on a fresh checkout) the store serves rules_dir. Reloads are gated by lint and
+        a smoke run on the sample orders.
+        """
         from noki.rules.lint import lint_gate
+        from noki.rules.loader import read_rule_files
         from noki.rules.store import RuleStore
         from noki.rules.verify import smoke_gate
+        from noki.services import rule_versions
 
-        # A reload must also decide the sample orders without error (the safety gate).
-        return RuleStore(self.settings.rules_dir, gates=(lint_gate, smoke_gate()))
+        directory = self.settings.rules_dir
+        gates = (lint_gate, smoke_gate())
+        if not self._database_exists():
+            return RuleStore(directory, gates=gates)
+        engine = self.engine
+
+        def source() -> dict[str, bytes]:
+            stored = rule_versions.live_files(engine)
+            return stored if stored is not None else read_rule_files(directory)
+
+        # No write here: the first use may come inside a caller's transaction (bulk ingest),
+        # and SQLite would wait for it. The console stores version 1 when it starts
+        # (store_first_rules) and every workflow step does before it changes anything.
+        return RuleStore(directory, gates=gates, source=source,
+                         probe=lambda: rule_versions.live_version(engine),
+                         probe_every=RULES_PROBE_SECONDS)
+
+    def store_first_rules(self) -> None:
+        """Store the files in rules_dir as the live version when the database holds none."""
+        from noki.rules.loader import read_rule_files
+        from noki.rules.model import RuleFileError
+        from noki.services import rule_versions
+
+        try:
+            files = read_rule_files(self.settings.rules_dir)
+        except RuleFileError:
+            return  # nothing to store; the store reports the folder when it loads
+        rule_versions.bootstrap(self.engine, files)
+
+    def _database_exists(self) -> bool:
+        """False for a SQLite file not created yet (reading rules must not create one)."""
+        if self._engine is not None:
+            return True
+        from sqlalchemy.engine import make_url
+
+        url = make_url(self.settings.database_url)
+        if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+            return True
+        from pathlib import Path
+
+        return Path(url.database).is_file()
 
     @cached_property
     def drafter(self) -> DraftingPort:

@@ -6,8 +6,12 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
+
+if TYPE_CHECKING:
+    from noki.drafting.lifecycle_notice import LifecycleNotice
 
 from noki.app import AppContext
 from noki.cli.context import app_context
@@ -124,6 +128,9 @@ def register(app: typer.Typer) -> None:
         today: str | None = typer.Option(
             None, "--today", help="The day the customer reads it (YYYY-MM-DD; default: as_of)."
         ),
+        notice_path: Path | None = typer.Option(
+            None, "--notice", help="Lifecycle facts JSON (kind, tracking_number, refund_jpy...)."
+        ),
     ) -> None:
         """Check a draft against the order's decision; exit 0 when ok, 1 otherwise."""
         from datetime import date
@@ -144,8 +151,9 @@ def register(app: typer.Typer) -> None:
         except ValueError as exc:
             typer.echo(f"--today: expected YYYY-MM-DD, got {today!r}", err=True)
             raise typer.Exit(2) from exc
+        notice = _load_notice(notice_path) if notice_path else None
         result = check_text(order, decision, channel=chosen, subject=subject, body=body,
-                            today=sent_on)
+                            today=sent_on, notice=notice)
         violations = [{"code": v.code, "detail": v.detail} for v in result.violations]
         del as_json  # the result is always JSON; --json is accepted for scripts that pass it
         typer.echo(json.dumps({"ok": result.ok, "violations": violations}, ensure_ascii=False))
@@ -172,3 +180,20 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"(routed to a person: {answer.route_reason})", err=True)
         elif answer.faq_id:
             typer.echo(f"(FAQ: {answer.faq_id})", err=True)
+
+
+def _load_notice(path: Path) -> LifecycleNotice:
+    """A LifecycleNotice from JSON; a bad file exits 2 naming the field and what is expected."""
+    from noki.drafting.lifecycle_notice import LifecycleNotice
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            raise ValueError("expected a JSON object with kind, tracking_number, refund_jpy ...")
+        return LifecycleNotice.from_dict(data)
+    except OSError as exc:
+        typer.echo(f"{path}: {exc.strerror}", err=True)
+        raise typer.Exit(2) from exc
+    except (ValueError, TypeError) as exc:  # JSON errors carry line and column
+        typer.echo(f"{path}: {exc}", err=True)
+        raise typer.Exit(2) from exc

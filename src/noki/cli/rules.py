@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from noki.rules.model import RuleFileError, RuleSet
+from noki.rules.model import RuleError, RuleFileError, RuleSet
 
 rules_app = typer.Typer(help="Check, test and inspect the rule files in rules/.",
                         no_args_is_help=True)
@@ -14,18 +14,30 @@ rules_app = typer.Typer(help="Check, test and inspect the rule files in rules/."
 DirOption = typer.Option(
     None, "--dir", help="Rule directory (default: NOKI_RULES_DIR, else the shipped rules)."
 )
+LangOption = typer.Option("ja", "--lang", help="Message language: ja (default) or en.")
 
 
-def _load(directory: Path | None) -> RuleSet:
+def echo_errors(errors: list[RuleError], lang: str) -> None:
+    """Print `file:line: message` per error in the rule author's language."""
+    from noki.rules.messages import localize
+
+    for error in errors:
+        typer.echo(localize(error, lang), err=True)
+    typer.echo(f"{len(errors)} 件のエラー" if lang == "ja" else f"{len(errors)} error(s)",
+               err=True)
+
+
+def _load(directory: Path | None, lang: str = "ja") -> RuleSet:
     from noki.cli.context import load_settings
     from noki.rules.loader import load_ruleset
 
+    if lang not in ("ja", "en"):
+        typer.echo("--lang は ja か en です (--lang is ja or en)", err=True)
+        raise typer.Exit(2)
     try:
         return load_ruleset(directory or load_settings().rules_dir)
     except RuleFileError as exc:
-        for error in exc.errors:
-            typer.echo(str(error), err=True)
-        typer.echo(f"{len(exc.errors)} error(s)", err=True)
+        echo_errors(exc.errors, lang)
         raise typer.Exit(1) from exc
 
 
@@ -36,9 +48,10 @@ def check_cmd(
         None, "--orders", help="Orders JSONL to smoke-run (default: stored, else sample)."),
     smoke: bool = typer.Option(True, "--smoke/--no-smoke",
                                help="Decide stored (or sample) orders with the rules."),
+    lang: str = LangOption,
 ) -> None:
     """Validate every rule file and type-check every expression; then decide real orders."""
-    ruleset = _load(directory)
+    ruleset = _load(directory, lang)
     rules = sum(len(t.rules) for t in ruleset.tables)
     smoked = ""
     if smoke and ruleset.kind == "sales_control":
@@ -48,7 +61,7 @@ def check_cmd(
     elif smoke:
         from noki.cli.rules_verify import smoke_or_exit
 
-        smoked = smoke_or_exit(ruleset, orders)
+        smoked = smoke_or_exit(ruleset, orders, lang=lang)
     typer.echo(f"ok: {len(ruleset.files)} files, {len(ruleset.tables)} tables, {rules} rules, "
                f"rules_version {ruleset.version}")
     if smoked:
@@ -56,11 +69,11 @@ def check_cmd(
 
 
 @rules_app.command("test")
-def test_cmd(directory: Path | None = DirOption) -> None:
+def test_cmd(directory: Path | None = DirOption, lang: str = LangOption) -> None:
     """Run the given/expect examples embedded in the rule files."""
     from noki.rules.examples import run_examples
 
-    ruleset = _load(directory)
+    ruleset = _load(directory, lang)
     results = run_examples(ruleset)
     failed = [r for r in results if not r.ok]
     for r in results:
@@ -84,11 +97,14 @@ def version_cmd(directory: Path | None = DirOption) -> None:
 
 
 def _register_diff() -> None:
+    from noki.cli import rules_changes, rules_tables
     from noki.cli.rules_diff import diff_cmd
     from noki.cli.rules_verify import verify_cmd
 
     rules_app.command("diff")(diff_cmd)
     rules_app.command("verify")(verify_cmd)
+    rules_changes.register(rules_app)
+    rules_tables.register(rules_app)
 
 
 _register_diff()
@@ -98,20 +114,23 @@ _register_diff()
 def lint_cmd(
     directory: Path | None = DirOption,
     as_json: bool = typer.Option(False, "--json", help="Print the findings as a JSON list."),
+    lang: str = LangOption,
 ) -> None:
     """Find rows that never fire, gaps in complete tables and collect contradictions."""
     import json
 
     from noki.rules.lint import ERROR, lint
 
-    ruleset = _load(directory)
+    ruleset = _load(directory, lang)
     findings = lint(ruleset)
     errors = sum(f.severity == ERROR for f in findings)
     if as_json:
         typer.echo(json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=2))
     else:
+        from noki.rules.messages import localize_finding
+
         for finding in findings:
-            typer.echo(str(finding))
+            typer.echo(localize_finding(str(finding), lang))
         typer.echo(f"{errors} error(s), {len(findings) - errors} warning(s) in "
                    f"{len(ruleset.tables)} tables")
     if errors:

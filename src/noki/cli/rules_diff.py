@@ -49,6 +49,7 @@ def diff_cmd(
     as_of: str | None = typer.Option(
         None, "--as-of", help="Decide as if on this date (YYYY-MM-DD): effective-dated rows."),
     csv_path: Path | None = typer.Option(None, "--csv", help="Also write the changes as CSV."),
+    lang: str = typer.Option("ja", "--lang", help="Message language: ja (default) or en."),
 ) -> None:
     """Decide the same orders with the base and the working rules; report what changes."""
     from noki.cli.context import load_settings
@@ -63,8 +64,9 @@ def diff_cmd(
         base_set = load_base(base, work_dir)
         head_set = load_ruleset(work_dir)
     except RuleFileError as exc:
-        for error in exc.errors:
-            typer.echo(str(error), err=True)
+        from noki.cli.rules import echo_errors
+
+        echo_errors(exc.errors, lang)
         raise typer.Exit(2) from exc
     if head_set.kind == "sales_control" or base_set.kind == "sales_control":
         from noki.cli.rules_sales import diff as sku_diff

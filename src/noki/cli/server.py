@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import socket
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import typer
@@ -118,12 +118,15 @@ def tick(today: str = typer.Option(None, "--today", help=TODAY_HELP)) -> None:
 def send(
     workers: int = typer.Option(1, help="Sender threads in this process."),
     forever: bool = typer.Option(False, "--forever", help="Keep polling instead of draining."),
-    today: str = typer.Option(None, "--today", help=TODAY_HELP),
+    today: datetime | None = typer.Option(
+        None, "--today", formats=["%Y-%m-%d"],
+        help="Simulate the sending day (texts are judged as read on it; sent_at, ledger)."),
 ) -> None:
     """Deliver due outbox messages and webhooks (drain and exit, or poll with --forever)."""
     from noki.outbox.senders import build_senders
 
-    ctx = app_context(_day(today))
+    # A simulated day (Tokyo, the real time of day) for every clock in the flow.
+    ctx = app_context(None if today is None else today.date())
     settings = ctx.settings
     host = f"{socket.gethostname()}-{os.getpid()}"
     totals = run_pool(

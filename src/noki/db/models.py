@@ -326,4 +326,5 @@ from noki.db.models_lifecycle import (  # noqa: E402,F401
     OrderEventRow,
     TimelineEntry,
 )
+from noki.db.models_rules import RulesLiveRow, RuleVersionRow  # noqa: E402,F401
 from noki.db.models_webhooks import WebhookMessage  # noqa: E402,F401

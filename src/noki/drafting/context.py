@@ -13,7 +13,7 @@ from noki.drafting import wording
 from noki.drafting.dates import customer_window, effective_eta, lead_kind
 from noki.drafting.jatext import format_date, format_range, format_yen
 from noki.drafting.lifecycle_notice import LifecycleNotice
-from noki.drafting.lifecycle_words import lifecycle_facts
+from noki.drafting.lifecycle_words import lifecycle_facts, with_ledger
 from noki.drafting.names import company_core
 from noki.drafting.settings import DEFAULT_SETTINGS, NoticeSettings
 
@@ -71,7 +71,7 @@ def notice_facts(
     kind = lead_kind(order)
     previous = order.previous_eta
     promised_past = order.promised_date < as_of
-    return {
+    facts = {
         "channel": channel,
         "order_id": order.order_id,
         "industry": order.industry,
@@ -136,6 +136,10 @@ def notice_facts(
                              else settings.link_for(order.order_id)),
         **(lifecycle_facts(order, decision, notice) if notice is not None else _NO_STEP),
     }
+    if notice is not None and notice.granted and not notice.is_lifecycle:
+        facts["compensation"] = with_ledger(facts["compensation"], notice.granted,
+                                            refund=comp.type == "refund_full")
+    return facts
 
 
 def notice_context(

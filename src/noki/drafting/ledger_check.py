@@ -26,6 +26,16 @@ def granted_kinds(granted: Mapping[str, int | None]) -> dict[str, int | None]:
     return {lx.DECIDED_KIND[t]: v for t, v in granted.items() if t in lx.DECIDED_KIND}
 
 
+def _amount_of(part: Any, pos: int, first: int, last: int) -> int | None:
+    """The amount a compensation word at `pos` speaks of: the nearest one before it in its
+    sentence (「500円分のクーポン」), else the first after it (「クーポン500円分」)."""
+    before = [a for a in part.amounts if first <= a.start and a.end <= pos]
+    if before:
+        return int(max(before, key=lambda a: a.end).value)
+    after = [a for a in part.amounts if pos <= a.start < last]
+    return int(after[0].value) if after else None
+
+
 def apply_ledger(violations: list[Violation], parts: list[Any], decision: Decision,
                  granted: Mapping[str, int | None]) -> list[Violation]:
     """The checker's violations with the ledger applied (earlier grants excused, repeats
@@ -50,8 +60,7 @@ def apply_ledger(violations: list[Violation], parts: list[Any], decision: Decisi
                 if EARLIER.search(sentence):
                     excused.append((part.name, start, end))
                     continue
-                if kind == now_kind and any(a.value == now.amount_jpy and first <= a.start < last
-                                            for a in part.amounts):
+                if kind == now_kind and _amount_of(part, m.start(), first, last) == now.amount_jpy:
                     continue  # the additional amount granted now
                 s, e = part.norm.span(*m.span())
                 repeated.append((part.name, start, end))

@@ -10,6 +10,8 @@ NoticeKind = Literal[
     "initial", "eta_change", "followup", "choice_confirmation", "partially_shipped", "shipped",
     "cancelled", "overdue", "answer",
 ]
+KINDS: tuple[str, ...] = ("initial", "eta_change", "followup", "choice_confirmation",
+                          "partially_shipped", "shipped", "cancelled", "overdue", "answer")
 # Kinds whose text is about a step of the order's life, not a (new) delay.
 LIFECYCLE_KINDS: frozenset[str] = frozenset(
     {"choice_confirmation", "partially_shipped", "shipped", "cancelled", "overdue"}
@@ -68,10 +70,21 @@ class LifecycleNotice:
         """The notice back from to_dict(); unknown keys are ignored."""
         known = {f.name for f in fields(cls)}
         values = {k: v for k, v in data.items() if k in known}
-        if values.get("refund_by"):
-            values["refund_by"] = date.fromisoformat(values["refund_by"])
-        if values.get("previous_eta"):
-            first, last = values["previous_eta"]
-            values["previous_eta"] = (date.fromisoformat(first), date.fromisoformat(last))
+        if values.get("kind", "followup") not in KINDS:
+            raise ValueError(f"kind: expected one of {', '.join(KINDS)}, got {values['kind']!r}")
+        try:
+            if values.get("refund_by"):
+                values["refund_by"] = date.fromisoformat(str(values["refund_by"]))
+        except ValueError as exc:
+            raise ValueError(
+                f"refund_by: expected YYYY-MM-DD, got {values['refund_by']!r}") from exc
+        try:
+            if values.get("previous_eta"):
+                first, last = values["previous_eta"]
+                values["previous_eta"] = (date.fromisoformat(str(first)),
+                                          date.fromisoformat(str(last)))
+        except ValueError as exc:
+            raise ValueError("previous_eta: expected [YYYY-MM-DD, YYYY-MM-DD], got "
+                             f"{values['previous_eta']!r}") from exc
         values["granted"] = dict(values.get("granted") or {})
         return cls(**values)

@@ -89,6 +89,16 @@ def granted_line(granted: dict[str, int | None]) -> str:
     return "".join(lines)
 
 
+def with_ledger(text: str, granted: dict[str, int | None], refund: bool) -> str:
+    """The compensation sentence with what was granted before told as earlier (issue 11)."""
+    earlier = granted_text(granted)
+    if not earlier or refund:
+        return text
+    if not text:
+        return granted_line(granted)
+    return f"{earlier}に加えて、{text.removeprefix('お詫びとして、')}"
+
+
 def lifecycle_facts(order: Order, decision: Decision, notice: LifecycleNotice) -> dict[str, Any]:
     """Facts of the step, as display strings (no personal data: safe for the prompt)."""
     as_of = order.as_of

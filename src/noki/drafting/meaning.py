@@ -47,7 +47,8 @@ _ABOUT_ARRIVAL = re.compile(r"お届け|入荷|納品|納車|お渡し|到着|�
 _APPROX = re.compile(r"^\s*(?:\([^)]*\))?\s*(?:ごろ|頃|前後|以降|まで)")
 _TITLE_SAMA = re.compile(r"(?:部長|課長|社長|係長|主任|専務|常務|店長|所長|支店長|取締役|次長)様")
 _DOUBLE_GO = re.compile(r"ご購買|ご[^\s、。ご]{1,6}ご担当者")
-_ONCHU_SAMA = re.compile(r"御中[ \u3000]*\n?[^\n。]{0,20}様")
+# 仕様/模様/同様 are not an addressee's 様.
+_ONCHU_SAMA = re.compile(r"御中[ \u3000]*\n?[^\n。]{0,20}(?<![仕模同多異各])様")
 _PRIORITY = re.compile(r"最優先")
 _EXPEDITE = re.compile(r"優先して|優先的に")
 _PHONE_PROMISE = re.compile(

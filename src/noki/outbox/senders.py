@@ -41,7 +41,9 @@ class Senders(BatchWorker[int]):
 
 def build_senders(ctx: AppContext, *, name: str) -> Senders:
     """The notice sender (channels from settings) and the webhook sender, for one thread."""
+    from noki.services.stale_drafts import handoff_check  # services import the outbox
+
     notices = Worker(ctx.engine, ctx.channels(), name=name, policy=policy_from(ctx.settings),
-                     clock=ctx.clock)
+                     verify=handoff_check(ctx), clock=ctx.clock)  # the (simulated) day
     hooks = WebhookWorker(ctx.engine, WebhookConfig.from_settings(ctx.settings), name=name)
     return Senders(notices, hooks, name=name)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import Engine, insert, update
+from sqlalchemy import Engine, insert, select, update
 from sqlmodel import col
 
 from noki.app.context import Clock
@@ -44,8 +45,12 @@ class Worker(BatchWorker[int]):
     """
 
     def __init__(self, engine: Engine, channels: Channels, *, name: str, policy: Policy,
+                 verify: Callable[[Claimed], list[str]] | None = None,
                  clock: Clock | None = None) -> None:
         self.engine, self.channels, self.name, self.policy = engine, channels, name, policy
+        # Judges the text on the sending day (services.stale_drafts.handoff_check): reasons
+        # given -> the message is not handed over and its draft goes back to review.
+        self.verify = verify
         # Business time (sent_at, the ledger): a simulated day when `noki send --today` runs.
         # Leases and retries stay on the real clock: they are about processes, not days.
         self.clock = clock or Clock()
@@ -78,6 +83,11 @@ class Worker(BatchWorker[int]):
         self.channels.close()
 
     def _deliver(self, msg: Claimed) -> None:
+        if self.verify is not None:
+            reasons = self.verify(msg)
+            if reasons:
+                self._held(msg, reasons)
+                return
         # Compare-and-set right before the hand-off: the lease must still be ours (renewed for
         # this one send); if it ran out and another sender took the message, leave it to them.
         if not renew(self.engine, OUTBOX, msg.id, msg.token, self.policy.lease_seconds):
@@ -160,6 +170,38 @@ class Worker(BatchWorker[int]):
                     )
                 )
             )
+
+    def _held(self, msg: Claimed, reasons: list[str]) -> None:
+        """Not handed over: the text became untrue; the draft goes back to review with why."""
+        reason = "送信日に内容が古くなっていました: " + "; ".join(reasons)
+        with self.engine.begin() as conn:
+            hit = conn.execute(
+                update(OutboxMessage)
+                .where(col(OutboxMessage.id) == msg.id, col(OutboxMessage.claimed_by) == msg.token,
+                       col(OutboxMessage.status) == "sending")
+                .values(status="cancelled", lease_until=None, last_error=reason[:2000])
+            )
+            if hit.rowcount != 1:
+                return  # our lease expired and another worker took over
+            draft = conn.execute(
+                select(col(DraftRow.row_version), col(DraftRow.violations), col(DraftRow.meta))
+                .where(col(DraftRow.id) == msg.draft_id)
+            ).first()
+            if draft is not None:
+                stale = {"code": "stale_on_send_day", "detail": reason, "start": None,
+                         "end": None, "part": None}
+                # Compare-and-set: only the approved version we saw goes back to review.
+                conn.execute(
+                    update(DraftRow)
+                    .where(col(DraftRow.id) == msg.draft_id, col(DraftRow.status) == "approved",
+                           col(DraftRow.row_version) == draft.row_version)
+                    .values(status="pending", check_ok=False,
+                            violations=[*(draft.violations or []), stale],
+                            meta={**(draft.meta or {}), "held_stale": reasons},
+                            row_version=draft.row_version + 1)
+                )
+            conn.execute(insert(AuditEvent).values(
+                _event(msg, self.name, "held_stale", reasons=reasons)))
 
     def _failed(self, msg: Claimed, error: str) -> None:
         dead = msg.attempts >= self.policy.max_attempts

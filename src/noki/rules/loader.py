@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from noki.rules.parse import parse_table
 from noki.rules.parse_fields import Errors
 from noki.rules.schema import FileSpec, validate_spec
 from noki.rules.schemas import SCHEMAS
+from noki.rules.suggest import fullwidth_space_lines
 from noki.rules.vocab_file import apply_vocabulary, parse_vocabulary
 from noki.rules.vocabulary import ORDER_SCHEMA, FactType, RuleSchema, Vocabulary
 from noki.rules.yaml_lines import LineDict, LineList, load_yaml
@@ -24,11 +26,29 @@ DEFAULT_RULES_DIR = shipped("rules")
 
 
 def rules_version(files: dict[str, bytes]) -> str:
-    """Hash of the rule files' names and bytes: the `rules_version` on every decision."""
+    """Hash of the rule files' names and bytes: the `rules_version` on every decision.
+
+    Only the file name counts, not the folder: the same files give the same version wherever
+    they are read from (a checkout, a copy, a git revision, the database).
+    """
     digest = hashlib.sha256()
-    for name in sorted(files):
-        digest.update(name.encode() + b"\0" + files[name] + b"\0")
+    for name in sorted(files, key=base_name):
+        digest.update(base_name(name).encode() + b"\0" + files[name] + b"\0")
     return digest.hexdigest()[:16]
+
+
+def base_name(name: str) -> str:
+    """The file name of a display name (`/x/rules/10_segment.yaml` -> `10_segment.yaml`)."""
+    return name.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def display_path(path: Path) -> str:
+    """The path as the rule author typed it or relative to here when shorter: the file read."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive (Windows)
+        return str(path)
+    return relative if not relative.startswith("..") else str(path)
 
 
 def _read_docs(sources: dict[str, bytes], errors: list[RuleError]) -> dict[str, Any]:
@@ -40,6 +60,11 @@ def _read_docs(sources: dict[str, bytes], errors: list[RuleError]) -> dict[str, 
             errors.append(RuleError(name, 1, f"not UTF-8 text: {exc}"))
             continue
         except yaml.MarkedYAMLError as exc:
+            wide = fullwidth_space_lines(data.decode("utf-8"))
+            if wide:  # the parser's own words ("cannot start any token") do not say why
+                errors.extend(RuleError(name, n, "YAML: indentation uses a full-width space "
+                                        "(U+3000)") for n in wide)
+                continue
             line = exc.problem_mark.line + 1 if exc.problem_mark else 1
             errors.append(RuleError(name, line, f"YAML: {exc.problem or exc}"))
             continue
@@ -100,8 +125,11 @@ def _order_tables(tables: list[Table], errors: list[RuleError]) -> list[Table]:
         sorter.prepare()
     except CycleError as exc:
         cycle = " -> ".join(exc.args[1])
-        errors.append(RuleError(tables[0].file, 1, f"tables depend on each other in a cycle: "
-                                f"{cycle}"))
+        by_name = {t.name: t for t in tables}
+        # Point at a table of the cycle (the last one written), not at the first file read.
+        last = max((by_name[n] for n in exc.args[1]), key=lambda t: position[t.name])
+        errors.append(RuleError(last.file, last.line, f"tables depend on each other in a "
+                                f"cycle: {cycle}"))
         return tables
     ordered: list[str] = []
     ready: list[str] = []
@@ -133,6 +161,14 @@ def _check_amounts(tables: list[Table], vocab: Vocabulary, errors: list[RuleErro
                 errors.append(RuleError(rule.file, rule.line, f"rule {rule.id}: "
                                         f"compensation.type {kind} has no amount (vocabulary "
                                         "amount: false); set compensation.amount_jpy: null"))
+
+
+def _knock_on(message: str) -> bool:
+    """An error another, unreadable, file may have caused (an undeclared name)."""
+    return (message.startswith(("unknown input", "example ")) and "unknown fact" in message
+            or message.startswith("unknown input")
+            or "is not a declared input" in message or "is not an output of" in message
+            or "depend on each other" in message)
 
 
 def _schema(docs: dict[str, Any], errors: list[RuleError]) -> RuleSchema:
@@ -193,6 +229,10 @@ def build_ruleset(sources: dict[str, bytes]) -> RuleSet:
         errors.append(RuleError(next(iter(sources), "rules"), 1,
                                 f"no table decides {missing!r}: every decision field needs one"))
     ordered = _order_tables(tables, errors) if tables else []
+    if len(docs) < len(sources):
+        # A file that could not be read declares nothing: names it would have declared are
+        # "unknown" elsewhere. Report the broken file, not those knock-on errors.
+        errors = [e for e in errors if e.file not in docs or not _knock_on(e.message)]
     if errors:
         raise RuleFileError(sorted(set(errors), key=lambda e: (e.file, e.line, e.message)))
     return RuleSet(tuple(ordered), rules_version(sources), tuple(sorted(sources)), vocab,
@@ -200,11 +240,11 @@ def build_ruleset(sources: dict[str, bytes]) -> RuleSet:
 
 
 def read_rule_files(directory: Path) -> dict[str, bytes]:
-    """{`rules/FILE.yaml`: bytes} for every YAML file in directory."""
+    """{path of FILE.yaml as read: bytes} for every YAML file in directory."""
     files = sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml"))
     if not files:
         raise RuleFileError([RuleError(str(directory), 0, "no rule files (*.yaml) found")])
-    return {f"{directory.name}/{f.name}": f.read_bytes() for f in files}
+    return {display_path(f): f.read_bytes() for f in files}
 
 
 def load_ruleset(directory: Path = DEFAULT_RULES_DIR) -> RuleSet:

@@ -49,14 +49,14 @@ def _parse_then(
         if name.isdigit() and isinstance(previous, int) and not isinstance(previous, bool):
             # YAML reads `amount: 3,000` in {...} as `amount: 3` plus a key `000`.
             amount = previous * 1000 + int(name)
-            err.add(vline, f"then: 金額にカンマがあります: {amount} と書いてください "
-                    f"(amount written with a comma: write {amount})")
-            result = [(n, v) for n, v in result if v is not previous]
+            err.add(vline, f"then: amount written with a comma: write {amount}")
+            # Keep the meant amount, so the one slip is not reported again as a missing amount.
+            result = [(n, amount if v is previous else v) for n, v in result]
             continue
         previous = value
         if name not in outputs:
             err.add(vline, f"then: {name!r} is not an output of this table; declare it under "
-                    "outputs (known: " + ", ".join(outputs) + ")")
+                    "outputs (known: " + ", ".join(outputs) + ")" + did_you_mean(name, outputs))
             continue
         otype = outputs[name]
         if isinstance(value, dict):
@@ -119,7 +119,7 @@ def _parse_rule(
         fline = line_of_key(when, field)
         if field not in inputs:
             err.add(fline, f"rule {spec.id}: {field!r} is not a declared input of table "
-                    f"{table} (inputs: {', '.join(inputs)})")
+                    f"{table} (inputs: {', '.join(inputs)})" + did_you_mean(field, inputs))
             continue
         conditions.extend(parse_condition(field, test, inputs[field].type, fline, err))
     then = _parse_then(raw["then"], outputs, known, spec.id, err)
@@ -136,6 +136,20 @@ def _parse_example(raw: Any, line: int, table: str, err: Errors) -> Example | No
         return None
     return Example(spec.name or f"line {line}", dict(spec.given), dict(spec.expect), err.file,
                    line)
+
+
+def _once_per_field(err: Errors, start: int) -> None:
+    """One "not a declared input" error per field and table, not one per row using it."""
+    seen: set[str] = set()
+    kept = []
+    for item in err.items[start:]:
+        if "is not a declared input of table" in item.message:
+            field = item.message.split("'")[1]
+            if field in seen:
+                continue
+            seen.add(field)
+        kept.append(item)
+    err.items[start:] = kept
 
 
 def parse_table(
@@ -164,6 +178,7 @@ def parse_table(
         inputs["as_of"] = InputDomain("as_of", known["as_of"])
     rules: list[Rule] = []
     seen: dict[str, int] = {}
+    reported = len(err.items)
     for i, item in enumerate(rules_node):
         rule = _parse_rule(item, i, rules_node.item_lines[i], name, inputs, outputs, known, err,
                            table_validity)
@@ -175,6 +190,7 @@ def parse_table(
             continue
         seen[rule.id] = rule.line
         rules.append(rule)
+    _once_per_field(err, reported)
     examples_node = raw.get("examples") or LineList()
     examples = []
     for i, item in enumerate(examples_node):

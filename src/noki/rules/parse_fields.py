@@ -185,7 +185,7 @@ def parse_inputs(
         if name not in known:
             err.add(line, f"unknown input {name!r}; inputs are facts of the order such as "
                     "industry, delay_days, customer.rank, or outputs of other tables "
-                    "(see docs/rules.md)")
+                    "(see docs/rules.md)" + did_you_mean(name, known))
             continue
         ftype = known[name]
         spec = spec or {}

@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr, ValidationError
 
+from noki.rules.suggest import did_you_mean
 from noki.rules.yaml_lines import line_of
 
 IntermediateKind = Literal["enum", "int", "number", "bool", "string", "date"]
@@ -97,7 +98,8 @@ def _describe(model: SpecT, err: dict[str, Any], where: str) -> str:
     if kind == "extra_forbidden":
         owner = _owner(model, loc)
         allowed = ", ".join(owner.model_fields) if owner else ""
-        return f"unknown field {field!r} in {where}; expected one of: {allowed}"
+        close = did_you_mean(field, owner.model_fields) if owner else ""
+        return f"unknown field {field!r} in {where}; expected one of: {allowed}{close}"
     if kind == "missing":
         return f"{where}: missing {field!r}"
     if kind == "literal_error":

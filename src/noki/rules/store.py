@@ -9,6 +9,7 @@ host is freed once the last decision that started on it has finished.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,11 +24,17 @@ from noki.rules.model import RuleError, RuleFileError, RuleSet
 
 # A hook for extra checks before a swap (the linter registers its errors here).
 Gate = Callable[[RuleSet], list[RuleError]]
+# Where the rule files come from ({display name: bytes}): a directory, or the approved version
+# stored in the database (wired by the AppContext; the store itself does no database I/O).
+Source = Callable[[], dict[str, bytes]]
+# The live version's hash as another process may have changed it (None: nothing stored).
+Probe = Callable[[], str | None]
 
 
 @dataclass
 class _Lease:
     engine: Engine
+    files: dict[str, bytes]
     users: int = 0
     retired: bool = False
 
@@ -44,9 +51,16 @@ class ReloadResult:
 class RuleStore:
     """Holds the serving rule set; thread-safe; swaps only to versions that pass every check."""
 
-    def __init__(self, directory: Path = DEFAULT_RULES_DIR, gates: tuple[Gate, ...] = ()):
+    def __init__(self, directory: Path = DEFAULT_RULES_DIR, gates: tuple[Gate, ...] = (),
+                 source: Source | None = None, probe: Probe | None = None,
+                 probe_every: float = 5.0):
         self.directory = Path(directory)
         self.gates = gates
+        self._source = source or (lambda: read_rule_files(self.directory))
+        self._probe = probe
+        self._probe_every = probe_every
+        self._probed = time.monotonic()
+        self._refused: str | None = None
         self._lock = threading.Lock()
         self._reload_lock = threading.Lock()  # one reload at a time; decisions never wait on it
         self._current: _Lease | None = None
@@ -54,9 +68,10 @@ class RuleStore:
         if not result.ok:
             raise RuleFileError(list(result.errors))
 
-    def _validate(self) -> tuple[RuleSet | None, Engine | None, list[RuleError]]:
+    def _validate(self, files: dict[str, bytes]) -> tuple[
+            RuleSet | None, Engine | None, list[RuleError]]:
         try:
-            ruleset = build_ruleset(read_rule_files(self.directory))
+            ruleset = build_ruleset(files)
         except RuleFileError as exc:
             return None, None, exc.errors
         errors = [e for gate in self.gates for e in gate(ruleset)]
@@ -71,13 +86,46 @@ class RuleStore:
             return ruleset, None, errors
         return ruleset, engine, []
 
-    def reload(self) -> ReloadResult:
-        """Load rules/ again; swap only when everything passes, else keep serving."""
-        with self._reload_lock:
-            return self._reload()
+    def check(self, files: dict[str, bytes]) -> list[RuleError]:
+        """Every reason these files would be refused (check, gates, examples); no swap."""
+        _, engine, errors = self._validate(files)
+        if engine is not None:
+            engine.close()
+        return errors
 
-    def _reload(self) -> ReloadResult:
-        ruleset, engine, errors = self._validate()
+    def reload(self) -> ReloadResult:
+        """Load the source again; swap only when everything passes, else keep serving."""
+        with self._reload_lock:
+            try:
+                files = self._source()
+            except RuleFileError as exc:
+                version = self._current.engine.version if self._current else ""
+                return ReloadResult(False, version, tuple(exc.errors))
+            return self._reload(files)
+
+    def sync(self) -> bool:
+        """Reload when the probe says another process made a different version live."""
+        self._probed = time.monotonic()
+        if self._probe is None:
+            return False
+        live = self._probe()
+        if live is None or live == self._refused or (
+                self._current and live == self._current.engine.version):
+            return False
+        if not self._reload_lock.acquire(blocking=False):
+            return False  # a reload is already under way
+        try:
+            result = self._reload(self._source())
+        except RuleFileError:
+            result = ReloadResult(False, "")
+        finally:
+            self._reload_lock.release()
+        if not result.ok:
+            self._refused = live  # keep serving; do not retry the same version on every probe
+        return result.ok
+
+    def _reload(self, files: dict[str, bytes]) -> ReloadResult:
+        ruleset, engine, errors = self._validate(files)
         with self._lock:
             current = self._current
             if engine is None or ruleset is None:
@@ -86,7 +134,7 @@ class RuleStore:
             if current is not None and current.engine.version == ruleset.version:
                 engine.close()  # unchanged files: keep the warm engine and its caches
                 return ReloadResult(True, ruleset.version)
-            self._current = _Lease(engine)
+            self._current = _Lease(engine, dict(files))
             if current is not None:
                 current.retired = True
                 if current.users == 0:
@@ -96,6 +144,8 @@ class RuleStore:
     @contextmanager
     def engine(self) -> Iterator[Engine]:
         """The current engine, kept alive until the caller is done with it."""
+        if self._probe is not None and time.monotonic() - self._probed > self._probe_every:
+            self.sync()
         with self._lock:
             lease = self._current
             assert lease is not None
@@ -113,6 +163,12 @@ class RuleStore:
         """The rule set currently serving."""
         assert self._current is not None
         return self._current.engine.ruleset
+
+    @property
+    def files(self) -> dict[str, bytes]:
+        """The files of the version currently serving ({display name: bytes})."""
+        assert self._current is not None
+        return dict(self._current.files)
 
     @property
     def version(self) -> str:

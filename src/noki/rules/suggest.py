@@ -27,13 +27,12 @@ def value_hint(value: Any) -> str:
     if not isinstance(value, str):
         return ""
     if _FULLWIDTH_DIGITS.search(value):
-        return " (全角数字が含まれています: 半角で書いてください / full-width digits: use 0-9)"
+        return " (full-width digits: use 0-9)"
     if _GROUPED.match(value.strip()):
         plain = value.replace(",", "")
-        return (f" (金額はカンマなしで {plain} と書いてください / write amounts without commas:"
-                f" {plain})")
+        return f" (write amounts without commas: {plain})"
     if "\u3000" in value:
-        return " (全角スペースが含まれています / contains a full-width space)"
+        return " (contains a full-width space)"
     return ""
 
 

@@ -99,6 +99,8 @@ def apply_vocabulary(vocab: Vocabulary, err: Errors, *, lenient: bool = False,
         values = vocab.values(schema.fact_values_from.get(name, name))
         if values:
             facts[name] = FactType("enum", values, ftype.nullable)
+        elif lenient and ftype.kind == "enum" and not ftype.values:
+            facts[name] = FactType("string", (), ftype.nullable)  # values unknown: accept any
     outputs = dict(schema.outputs)
     for name in schema.listed:
         values = vocab.values(name)

@@ -76,6 +76,7 @@ def new_version(
             drafter="agent",
             check=check,
             rules_version=str(prev.meta.get("rules_version", "")),
+            notice=prev.meta.get("notice"),  # an edited step notice keeps its facts
         )
     row = DraftRow(
         **_text_fields(made),

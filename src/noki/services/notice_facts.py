@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -18,6 +19,7 @@ from noki.app import AppContext
 from noki.db import session_scope
 from noki.db.models import OrderRow
 from noki.db.models_lifecycle import CompensationGrantRow, OrderEventRow
+from noki.domain.order import Order
 from noki.drafting.lifecycle_notice import LIFECYCLE_KINDS, LifecycleNotice
 from noki.services.draft_jobs import ClaimedJob
 
@@ -89,6 +91,22 @@ def notices_for(ctx: AppContext, jobs: Sequence[ClaimedJob]) -> dict[int, Lifecy
             url=self_service_link(ctx, job.order_id),
         )
     return out
+
+
+def notice_for(ctx: AppContext, order: Order, kind: str,
+               old: LifecycleNotice | None = None) -> LifecycleNotice:
+    """The notice of one order now (re-drafting a stale draft): ledger and link re-read."""
+    kinds = {EVENT_OF[kind]} if kind in EVENT_OF else set()
+    rows, events, ledger = _read(ctx.engine, [order.order_id], kinds)
+    granted = ledger.get(order.order_id, {})
+    url = self_service_link(ctx, order.order_id)
+    if old is not None and old.kind == kind:
+        return replace(old, granted=granted, self_service_url=url)
+    row = rows.get(order.order_id)
+    if row is None:
+        return LifecycleNotice(kind=kind, granted=granted, self_service_url=url)
+    return notice_from(kind, row, events.get((order.order_id, EVENT_OF.get(kind, ""))),
+                       granted, ordered_qty=order.quantity, url=url)
 
 
 def _read(engine: Engine, order_ids: list[str], kinds: set[str]) -> tuple[

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -22,6 +23,7 @@ from noki.services.bulk_approve import approve_page
 from noki.services.drafts import approve_row, new_version
 from noki.services.errors import Conflict, Invalid, NotFound
 from noki.services.roles import Actor, require
+from noki.services.stale_drafts import StaleDraft, notice_of, refresh_if_stale
 from noki.services.transitions import load_draft, lock_orders, move_draft, retrying
 
 
@@ -49,10 +51,17 @@ def _facts(s: Session, row: DraftRow) -> tuple[Order, Decision]:
 
 
 def approve(
-    engine: Engine, *, draft_id: int, actor: Actor, override_reason: str | None = None
+    engine: Engine, *, draft_id: int, actor: Actor, override_reason: str | None = None,
+    ctx: AppContext | None = None,
 ) -> int | None:
-    """Approve a draft; returns the outbox message id (None when it was already approved)."""
+    """Approve a draft; returns the outbox message id (None when it was already approved).
+
+    With `ctx`, the draft is first judged on ctx's day (the sending day): a stale draft is
+    re-decided into a new version and StaleDraft is raised (the agent reviews that version).
+    """
     require(actor, "draft.write")
+    if ctx is not None:
+        _refresh_or_raise(ctx, draft_id, actor)
 
     def run() -> int | None:
         with session_scope(engine) as s:
@@ -84,6 +93,7 @@ def approve_as_shown(
     subject: str | None = None,
     override_reason: str | None = None,
     allowed_domains: tuple[str, ...] = DEFAULT_DOMAINS,
+    ctx: AppContext | None = None,
 ) -> Approval:
     """Approve exactly the text the agent sees: save it, re-check it, approve it in one step.
 
@@ -93,11 +103,12 @@ def approve_as_shown(
     """
     require(actor, "draft.write")
     edited = checked_edit(
-        engine, draft_id=draft_id, body=body, subject=subject, allowed_domains=allowed_domains
+        engine, draft_id=draft_id, body=body, subject=subject, allowed_domains=allowed_domains,
+        today=ctx.clock.today() if ctx is not None else None,  # read on the sending day
     )
     if edited is None:
         message_id = approve(
-            engine, draft_id=draft_id, actor=actor, override_reason=override_reason
+            engine, draft_id=draft_id, actor=actor, override_reason=override_reason, ctx=ctx
         )
         return Approval(draft_id, True, message_id, saved=False)
     subject, body, check = edited
@@ -186,6 +197,7 @@ def checked_edit(
     body: str,
     subject: str | None,
     allowed_domains: tuple[str, ...] = DEFAULT_DOMAINS,
+    today: date | None = None,
 ) -> tuple[str | None, str, CheckResult] | None:
     """The edited text (newlines as stored) and its check; None when nothing changed.
 
@@ -214,6 +226,8 @@ def checked_edit(
         subject=subject,
         body=body,
         allowed_domains=allowed_domains,
+        notice=notice_of(row),  # a step notice (shipped, cancelled...) keeps its own checks
+        today=max(today, order.as_of) if today else None,
     )
     return subject, body, check
 
@@ -231,7 +245,8 @@ def regenerate(ctx: AppContext, *, draft_id: int, actor: Actor) -> DraftRow:
 
         made = regenerated(engine, row, ctx.faq.index())
     else:
-        made = ctx.drafter.draft(order, decision, channel=row.channel)  # type: ignore[arg-type]
+        made = ctx.drafter.draft(order, decision, channel=row.channel,  # type: ignore[arg-type]
+                                 notice=notice_of(row))
 
     def run() -> DraftRow:
         with session_scope(engine) as s:
@@ -246,6 +261,13 @@ def bulk_approve(engine: Engine, *, draft_ids: list[int], actor: Actor) -> tuple
     """Approve every eligible draft of the list (set-based, audited per draft)."""
     require(actor, "draft.bulk")
     return approve_page(engine, draft_ids, actor=actor.name)
+
+
+def _refresh_or_raise(ctx: AppContext, draft_id: int, actor: Actor) -> None:
+    """Re-decide a draft that became untrue by today; the agent then reviews the new version."""
+    done = refresh_if_stale(ctx, draft_id, actor=actor.name)
+    if done is not None:
+        raise StaleDraft(done.new_id, done.reasons, ctx.clock.today())
 
 
 def _still_pending(row: DraftRow, verb: str) -> None:

@@ -21,9 +21,13 @@ _GRANTS: dict[str, frozenset[str]] = {
             "contact.read",
             "kpi.read",
             "sales_control.approve",
+            "rules.read",
+            "rules.reload",
+            "rules.approve",
         }
     ),
-    "rule_author": frozenset({"rules.read", "rules.reload"}),
+    # A rule author proposes changes; a supervisor or an admin approves them (issue 15).
+    "rule_author": frozenset({"rules.read", "rules.reload", "rules.propose"}),
     "marketing": frozenset({"voc.read", "queue.read", "audit.read", "kpi.read"}),
     "admin": frozenset(
         {
@@ -35,6 +39,8 @@ _GRANTS: dict[str, frozenset[str]] = {
             "outbox.retry",
             "rules.read",
             "rules.reload",
+            "rules.propose",
+            "rules.approve",
             "voc.read",
             "users.admin",
             "orders.write",

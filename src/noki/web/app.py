@@ -18,7 +18,7 @@ from noki.web.deps import CsrfFailed, LoginRequired, PermissionDenied
 from noki.web.guard import Guard
 from noki.web.login_throttle import LoginThrottle
 from noki.web.render import render
-from noki.web.routes import api, auth, console, inquiries, kpi, pages
+from noki.web.routes import api, auth, console, inquiries, kpi, pages, rule_changes
 from noki.web.session_secret import session_secret
 
 
@@ -33,6 +33,7 @@ def create_app(ctx: AppContext, *, background: bool | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, Any]]:
         ctx.engine  # noqa: B018 - create and migrate before the first request
+        ctx.store_first_rules()  # rule changes go live only by approval from now on
         bg = Background(ctx) if run_background else None
         if bg:
             bg.start()
@@ -55,7 +56,7 @@ def create_app(ctx: AppContext, *, background: bool | None = None) -> FastAPI:
         max_age=settings.session_max_age_seconds,
     )
     app.add_middleware(Guard, max_body_bytes=settings.max_body_bytes)
-    for module in (api, auth, console, inquiries, pages, kpi, openapi):
+    for module in (api, auth, console, inquiries, pages, kpi, rule_changes, openapi):
         app.include_router(module.router)
     openapi.install(app)
 

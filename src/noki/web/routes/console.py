@@ -9,9 +9,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from noki.services import masking, queries, review
+from noki.services import masking, queries, review, stale_drafts
 from noki.services.errors import ServiceError
-from noki.services.roles import home_for
+from noki.services.roles import can, home_for
+from noki.services.stale_drafts import StaleDraft
 from noki.web import masked_views
 from noki.web.deps import Csrf, CtxDep, CurrentUser, EngineDep, SettingsDep, UserDep, need
 from noki.web.render import flash, render
@@ -35,16 +36,18 @@ def home(user: UserDep) -> Response:
 @router.get("/queue")
 def queue_page(
     request: Request,
-    engine: EngineDep,
+    ctx: CtxDep,
     user: Reader,
     f: Annotated[queries.QueueFilter, Depends()],
 ) -> Response:
     """Pending drafts with filters and counts, priority lane first, oldest first."""
-    page = queries.queue(engine, f)
+    page = queries.queue(ctx.engine, f)
+    stale = stale_drafts.stale_for_page(ctx, page.rows)  # untrue if sent today: badge
     return render(
         request,
         "queue.html",
-        {"user": user, "page": page, "f": f, "pages": max(1, -(-page.total // queries.PAGE))},
+        {"user": user, "page": page, "f": f, "pages": max(1, -(-page.total // queries.PAGE)),
+         "stale": stale},
     )
 
 
@@ -68,8 +71,19 @@ def _bulk_message(approved: int, skipped: int) -> str:
 
 
 @router.get("/drafts/{draft_id}")
-def draft_page(request: Request, engine: EngineDep, user: Reader, draft_id: int) -> Response:
-    """The draft beside the order facts and the decision trace."""
+def draft_page(request: Request, ctx: CtxDep, user: Reader, draft_id: int) -> Response:
+    """The draft beside the order facts and the decision trace.
+
+    A pending draft that became untrue by today is re-decided first when the viewer may write
+    (a new version, with the reasons shown on it).
+    """
+    if can(user.role, "draft.write"):
+        done = stale_drafts.refresh_if_stale(ctx, draft_id, actor=user.actor.name)
+        if done is not None:
+            flash(request, "送信日には内容が古くなっていたため、判断をやり直して新しい版を"
+                  "作りました: " + "; ".join(done.reasons))
+            return RedirectResponse(f"/drafts/{done.new_id}", status_code=303)
+    engine = ctx.engine
     view = queries.draft_view(engine, draft_id)
     if view is None:
         raise HTTPException(404, "draft not found")
@@ -116,7 +130,7 @@ def edit(
 @router.post("/drafts/{draft_id}/approve", dependencies=[Csrf])
 def approve(
     request: Request,
-    engine: EngineDep,
+    ctx: CtxDep,
     user: Writer,
     draft_id: int,
     settings: SettingsDep,
@@ -124,13 +138,26 @@ def approve(
     body: Annotated[str | None, Form(max_length=BODY_MAX)] = None,
     subject: Annotated[str | None, Form(max_length=SUBJECT_MAX)] = None,
 ) -> Response:
-    """Approve the text the editor shows (saved and re-checked first when it was changed)."""
+    """Approve the text the editor shows (saved and re-checked first when it was changed).
+
+    The text is judged on today's date first: a stale draft is re-decided into a new version
+    that the agent reviews before approving.
+    """
     target: dict[str, Any] = {}
+    engine = ctx.engine
 
     def run() -> str:
+        try:
+            return approve_now()
+        except StaleDraft as exc:
+            target["id"] = exc.draft_id
+            raise
+
+    def approve_now() -> str:
         if body is None:  # a form without the editor: the stored text is what was shown
             msg = review.approve(
-                engine, draft_id=draft_id, actor=user.actor, override_reason=override_reason or None
+                engine, draft_id=draft_id, actor=user.actor,
+                override_reason=override_reason or None, ctx=ctx,
             )
             return "承認しました。送信キューに入りました。" if msg else "承認済みです。"
         done = review.approve_as_shown(
@@ -141,6 +168,7 @@ def approve(
             subject=subject,
             override_reason=override_reason or None,
             allowed_domains=settings.company_domain_list,
+            ctx=ctx,
         )
         target["id"] = done.draft_id
         if not done.approved:

@@ -13,7 +13,7 @@ from noki.db import session_scope
 from noki.services import masking, queries
 from noki.services import outbox as outbox_service
 from noki.services.errors import ServiceError
-from noki.web import masked_views, rules_view
+from noki.web import masked_views, rules_grid, rules_view
 from noki.web.deps import Csrf, CtxDep, CurrentUser, EngineDep, SettingsDep, need
 from noki.web.render import flash, render
 
@@ -134,8 +134,10 @@ def simulate(
 def reload(
     request: Request, ctx: CtxDep, user: Annotated[CurrentUser, Depends(need("rules.reload"))]
 ) -> Response:
-    """Reload the rule files."""
-    flash(request, rules_view.reload_rules(ctx.rules))
+    """Load the approved live version again (edited files go live only through approval)."""
+    from noki.services import rule_changes
+
+    flash(request, rule_changes.reload(ctx, actor=user.actor).message)
     return RedirectResponse("/rules", status_code=303)
 
 
@@ -151,6 +153,7 @@ def _rules(
             "user": user,
             "version": rules_view.rules_version(store),
             "files": rules_view.rule_files(ctx.settings.rules_dir),
+            "grids": rules_grid.grids(store.ruleset),
             "lint": rules_view.lint_findings(store),
             "order_json": order_json,
             "decision": decision,
