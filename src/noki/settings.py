@@ -71,6 +71,8 @@ class Settings(BaseSettings):
     inbound_spool_dir: Path = Path("var/inbound")
     inbound_max_bytes: int = 50 * 1024 * 1024  # refused at SMTP above this
     inbound_max_attachment_bytes: int = 10 * 1024 * 1024  # kept but held as too_large
+    # The first-response target for an inquiry (the SLA clock on the queue and inquiries page).
+    inquiry_first_response_minutes: int = Field(default=240, ge=1)
 
     outbox_max_attempts: int = 5
     outbox_backoff_seconds: float = 30.0

@@ -24,11 +24,13 @@ _GRANTS: dict[str, frozenset[str]] = {
             "rules.read",
             "rules.reload",
             "rules.approve",
+            "faq.review",
         }
     ),
     # A rule author proposes changes; a supervisor or an admin approves them (issue 15).
     "rule_author": frozenset({"rules.read", "rules.reload", "rules.propose"}),
-    "marketing": frozenset({"voc.read", "queue.read", "audit.read", "kpi.read"}),
+    "marketing": frozenset({"voc.read", "queue.read", "audit.read", "kpi.read",
+                            "faq.review"}),
     "admin": frozenset(
         {
             "queue.read",
@@ -42,6 +44,7 @@ _GRANTS: dict[str, frozenset[str]] = {
             "rules.propose",
             "rules.approve",
             "voc.read",
+            "faq.review",
             "users.admin",
             "orders.write",
             "contact.read",

@@ -18,7 +18,7 @@ from noki.web.deps import CsrfFailed, LoginRequired, PermissionDenied
 from noki.web.guard import Guard
 from noki.web.login_throttle import LoginThrottle
 from noki.web.render import render
-from noki.web.routes import api, auth, console, inquiries, kpi, pages, rule_changes
+from noki.web.routes import api, auth, console, faq, inquiries, kpi, pages, rule_changes
 from noki.web.session_secret import session_secret
 
 
@@ -56,7 +56,7 @@ def create_app(ctx: AppContext, *, background: bool | None = None) -> FastAPI:
         max_age=settings.session_max_age_seconds,
     )
     app.add_middleware(Guard, max_body_bytes=settings.max_body_bytes)
-    for module in (api, auth, console, inquiries, pages, kpi, rule_changes, openapi):
+    for module in (api, auth, console, faq, inquiries, pages, kpi, rule_changes, openapi):
         app.include_router(module.router)
     openapi.install(app)
 

@@ -39,6 +39,7 @@ LABELS = {
     "initial": "初回",
     "eta_change": "入荷予定変更",
     "followup": "定期連絡",
+    "answer": "問い合わせ回答",
     "template": "テンプレート",
     "llm": "LLM",
     "agent": "担当者編集",

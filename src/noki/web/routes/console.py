@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from importlib.resources import files
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
+from noki.db.clock import utcnow
 from noki.services import masking, queries, review, stale_drafts
 from noki.services.errors import ServiceError
 from noki.services.roles import can, home_for
@@ -43,10 +45,15 @@ def queue_page(
     """Pending drafts with filters and counts, priority lane first, oldest first."""
     page = queries.queue(ctx.engine, f)
     stale = stale_drafts.stale_for_page(ctx, page.rows)  # untrue if sent today: badge
+    from noki.services import inquiry_views
+
+    engine, target = ctx.engine, ctx.settings.inquiry_first_response_minutes
     return render(
         request,
         "queue.html",
         {"user": user, "page": page, "f": f, "pages": max(1, -(-page.total // queries.PAGE)),
+         "slas": inquiry_views.queue_slas(engine, page.rows, now=utcnow(), target=target),
+         "unmatched": inquiry_views.unmatched_count(engine),
          "stale": stale},
     )
 
@@ -72,7 +79,8 @@ def _bulk_message(approved: int, skipped: int) -> str:
 
 @router.get("/drafts/{draft_id}")
 def draft_page(request: Request, ctx: CtxDep, user: Reader, draft_id: int) -> Response:
-    """The draft beside the order facts and the decision trace.
+    """The draft beside the order facts and the decision trace (an answer: beside the
+    customer's message, the order's thread and the SLA clock).
 
     A pending draft that became untrue by today is re-decided first when the viewer may write
     (a new version, with the reasons shown on it).
@@ -87,9 +95,21 @@ def draft_page(request: Request, ctx: CtxDep, user: Reader, draft_id: int) -> Re
     view = queries.draft_view(engine, draft_id)
     if view is None:
         raise HTTPException(404, "draft not found")
+    inquiry = None
+    if view.draft.kind == "answer":
+        from noki.services import inquiry_views
+
+        inquiry = inquiry_views.panel(engine, view.draft, now=ctx.clock.now(),
+                                      target=ctx.settings.inquiry_first_response_minutes)
     if not masking.sees_contacts(user.role):
         view = masked_views.draft_view(view)
-    return render(request, "draft.html", {"user": user, "v": view, "d": view.draft})
+        if inquiry is not None:  # the message without who wrote it; no thread
+            masked_views.inquiries([inquiry.inquiry])
+            inquiry = replace(inquiry, thread=[])
+    from noki.inbound.models import INTENT_LABELS
+
+    return render(request, "draft.html", {"user": user, "v": view, "d": view.draft,
+                                          "inq": inquiry, "intents": INTENT_LABELS})
 
 
 @router.post("/drafts/{draft_id}/edit", dependencies=[Csrf])
