@@ -118,6 +118,8 @@ class Settings(BaseSettings):
     webhook_max_attempts: int = Field(default=8, ge=1)
     webhook_backoff_seconds: float = Field(default=30.0, ge=0)
     webhook_backoff_max_seconds: float = Field(default=3600.0, ge=0)
+    # Follow-ups (noki tick) to one customer per 7 days, unless something changed (issue 11).
+    notice_max_per_customer_week: int = Field(default=2, ge=1, le=50)
     notice_lead_days_ec: int = Field(default=2, ge=0)
     notice_lead_days_btob: int = Field(default=1, ge=0)
     notice_lead_days_vehicle: int = Field(default=7, ge=0)

@@ -212,12 +212,15 @@ def reject(
     engine: EngineDep,
     user: Writer,
     draft_id: int,
+    ctx: CtxDep,
     reason: Annotated[str, Form(max_length=REASON_MAX)] = "",
+    next_step: Annotated[str, Form(max_length=40)] = "not_this_time",
 ) -> Response:
-    """Reject with a reason."""
+    """Reject with a reason and what happens next."""
 
     def run() -> str:
-        review.reject(engine, draft_id=draft_id, actor=user.actor, reason=reason)
+        review.reject(engine, draft_id=draft_id, actor=user.actor, reason=reason,
+                      next_step=next_step, clock=ctx.clock)
         return "却下しました。"
 
     return _act(request, f"/drafts/{draft_id}", run)
