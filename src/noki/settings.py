@@ -71,6 +71,8 @@ class Settings(BaseSettings):
     inbound_spool_dir: Path = Path("var/inbound")
     inbound_max_bytes: int = 50 * 1024 * 1024  # refused at SMTP above this
     inbound_max_attachment_bytes: int = 10 * 1024 * 1024  # kept but held as too_large
+    # The first-response target for an inquiry (the SLA clock on the queue and inquiries page).
+    inquiry_first_response_minutes: int = Field(default=240, ge=1)
 
     outbox_max_attempts: int = 5
     outbox_backoff_seconds: float = 30.0
@@ -99,9 +101,9 @@ class Settings(BaseSettings):
 
     llm: LLMSettings = Field(default_factory=LLMSettings)
     # Notices (drafting): SMS segment limit, replies, the self-service link, delivery lead days.
-    notice_sms_max_segments: int = Field(default=1, ge=1, le=10)
+    notice_sms_max_segments: int = Field(default=2, ge=1, le=10)
     notice_replies_handled: bool = False
-    notice_self_service_url: str = "https://nk.example/s/{token}"
+    notice_self_service_url: str = "http://127.0.0.1:8000/b/{token}"
     # Self-service page /b/{token}: signing secret (empty: the session secret), link validity,
     # choices allowed per token and per client address (`limits` syntax).
     self_service_secret: str = ""
@@ -116,6 +118,8 @@ class Settings(BaseSettings):
     webhook_max_attempts: int = Field(default=8, ge=1)
     webhook_backoff_seconds: float = Field(default=30.0, ge=0)
     webhook_backoff_max_seconds: float = Field(default=3600.0, ge=0)
+    # Follow-ups (noki tick) to one customer per 7 days, unless something changed (issue 11).
+    notice_max_per_customer_week: int = Field(default=2, ge=1, le=50)
     notice_lead_days_ec: int = Field(default=2, ge=0)
     notice_lead_days_btob: int = Field(default=1, ge=0)
     notice_lead_days_vehicle: int = Field(default=7, ge=0)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -38,6 +38,16 @@ class Clock:
     def today(self) -> date:
         """Today's date in Tokyo, the business calendar's zone."""
         return self._now().astimezone(TOKYO).date()
+
+    @classmethod
+    def on_day(cls, day: date) -> Clock:
+        """A clock on a simulated Tokyo day (`--today`): the real time of day, on that day."""
+
+        def now() -> datetime:
+            real = utcnow().astimezone(TOKYO)
+            return datetime.combine(day, real.timetz()).astimezone(UTC)
+
+        return cls(now)
 
 
 class AppContext:

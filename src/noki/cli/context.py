@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import typer
 from pydantic import ValidationError
 
 from noki.app import AppContext
+from noki.app.context import Clock
 from noki.settings import Settings
 
 
@@ -20,6 +23,10 @@ def load_settings() -> Settings:
         raise typer.Exit(2) from exc
 
 
-def app_context() -> AppContext:
-    """The command's application context (close it, or use it in a with block)."""
-    return AppContext(load_settings())
+def app_context(today: date | None = None) -> AppContext:
+    """The command's application context (close it, or use it in a with block).
+
+    `today` simulates a day: every clock of the flow (decisions, timeline, sent_at, tokens)
+    reads it.
+    """
+    return AppContext(load_settings(), clock=None if today is None else Clock.on_day(today))

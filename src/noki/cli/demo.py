@@ -113,6 +113,19 @@ def _faq_proposal(report_json: Path) -> str:
             f"  customers said:\n{quotes}\n")
 
 
+def _store_faq_proposal(ctx: AppContext, report_json: Path) -> str:
+    """One FAQ proposal of the VOC report for review on the console (/faq)."""
+    from noki.services.faq_review import import_proposals
+    from noki.voc.models import FaqProposal
+
+    if not report_json.exists():
+        return "no VOC report: no FAQ proposal on the console"
+    doc = json.loads(report_json.read_text(encoding="utf-8"))
+    proposals = [FaqProposal.model_validate(p) for p in (doc.get("faq_proposals") or [])[:1]]
+    added = import_proposals(ctx.engine, proposals)
+    return f"FAQ proposals for review on the console (/faq, marketing): {added} new"
+
+
 def _serve(ctx: AppContext, host: str, port: int, orders: int, seed: int) -> None:
     import uvicorn
 
@@ -131,12 +144,21 @@ def _serve(ctx: AppContext, host: str, port: int, orders: int, seed: int) -> Non
     typer.echo(f"KPI demo: {kpi.get('events', 0)} lifecycle events applied (every state); "
                f"SKU {kpi.get('sku')} slipped 3 times -> {kpi.get('pending', 0)} sales-control "
                "recommendations await approval on /sales-control; KPIs on /kpi")
-    from noki.faq import FaqIndex, load_faq
     from noki.services.inquiries import seed_demo_inquiries
 
-    received = seed_demo_inquiries(ctx.engine, faq=FaqIndex(load_faq(settings.faq_path)))
+    received = seed_demo_inquiries(ctx.engine, faq=ctx.faq.index())
     typer.echo(f"inquiries: {sum(r.created for r in received)} customer replies stored "
-               f"(table inquiries, one per intent, with their answer drafts)")
+               f"(one per intent; their answer drafts wait in the review queue, kind answer)")
+    typer.echo(_store_faq_proposal(ctx, settings.voc_dir / "voc-report.json"))
+    from noki.services.demo_lifecycle import seed_lifecycle
+
+    moved, link = seed_lifecycle(ctx)
+    typer.echo("lifecycle: " + ", ".join(f"{state} {oid}" for state, oid in moved.items()))
+    if link:
+        default = "http://127.0.0.1:8000/"
+        if link.startswith(default):  # the default base follows the port served here
+            link = f"http://{host}:{port}/" + link[len(default):]
+        typer.echo(f"customer self-service page (no login): {link}")
     typer.echo(f"\nconsole: http://{host}:{port}/   (Ctrl-C to stop)")
     typer.echo("demo accounts (user / password / role):")
     for a in accounts:

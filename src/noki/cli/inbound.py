@@ -12,17 +12,19 @@ from sqlalchemy import Engine
 
 from noki.app import AppContext
 from noki.cli.context import app_context
-from noki.faq import FaqIndex, load_faq
 from noki.inbound.screen import Limits
+from noki.services.faq_source import FaqSource
 
 
-def _inbound(ctx: AppContext) -> tuple[Engine, FaqIndex, set[str], Limits]:
-    """Engine, FAQ index, our own addresses (loop guard) and size limits from the context."""
+def _inbound(ctx: AppContext) -> tuple[Engine, FaqSource, set[str], Limits]:
+    """Engine, FAQ (file + accepted entries), our own addresses (loop guard: every From noki
+    sends with) and size limits from the context."""
     settings = ctx.settings
-    own = {parseaddr(settings.mail_from)[1], *settings.inbound_addresses}
+    own = {parseaddr(settings.mail_from)[1], *settings.inbound_addresses,
+           *(str(v.get("address")) for v in settings.mail_identities.values() if v.get("address"))}
     limits = Limits(max_message_bytes=settings.inbound_max_bytes,
                     max_attachment_bytes=settings.inbound_max_attachment_bytes)
-    return ctx.engine, FaqIndex(load_faq(settings.faq_path)), own, limits
+    return ctx.engine, ctx.faq, own, limits
 
 
 def inbound(
@@ -46,7 +48,7 @@ def _serve(ctx: AppContext, drain_only: bool) -> None:
     spool = Spool(settings.inbound_spool_dir)
 
     def process(path: Path, raw: bytes) -> None:
-        got = receive_mail(engine, raw, faq=faq, own_addresses=own, limits=limits,
+        got = receive_mail(engine, raw, faq=faq.index(), own_addresses=own, limits=limits,
                            spool_name=path.name)
         typer.echo(f"inquiry {got.inquiry_id}{'' if got.created else ' (duplicate)'} "
                    f"from {path.name}")
@@ -92,7 +94,7 @@ def ingest_inquiries(
             if isinstance(row, LineError):
                 typer.echo(f"{row} (skipped)", err=True)
                 continue
-            got = receive_record(engine, row.value, faq=faq)
+            got = receive_record(engine, row.value, faq=faq.index())
             created += got.created
             duplicates += not got.created
     bad = len({r.line for r in rows if isinstance(r, LineError)})

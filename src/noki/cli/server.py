@@ -5,14 +5,13 @@ from __future__ import annotations
 import os
 import socket
 import sys
-from datetime import datetime, time
+from datetime import date, datetime
 from pathlib import Path
 
 import typer
 
 from noki.cli.context import app_context
 from noki.cli.threads import run_pool
-from noki.domain.order import TOKYO
 
 ingest_app = typer.Typer(help="Load data into the database.", no_args_is_help=True)
 users_app = typer.Typer(help="Manage console accounts and API tokens.", no_args_is_help=True)
@@ -68,12 +67,52 @@ def ingest_orders(
         raise typer.Exit(1)
 
 
-def tick() -> None:
-    """Draft follow-up notices for orders whose next update date has come."""
-    from noki.services.tick import tick as run_tick
+@ingest_app.command("events")
+def ingest_events(
+    file: Path = typer.Argument(..., help="JSONL or CSV of lifecycle events ('-' for stdin)."),
+    csv_format: bool = typer.Option(None, "--csv/--jsonl", help="Force the format."),
+) -> None:
+    """Apply lifecycle events (eta, allocated, partially_shipped, shipped, cancelled, choice)."""
+    from noki.services.event_input import read_events
+    from noki.services.lifecycle_events import apply_events
+    from noki.services.order_input import decode
 
+    data = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
+    if csv_format is None and file.suffix.lower() in (".csv", ".tsv"):
+        csv_format = True
+    docs, line_errors = read_events(decode(data), csv_format=csv_format)
     with app_context() as ctx:
-        typer.echo(f"follow-ups drafted: {run_tick(ctx, auto_send=ctx.settings.auto_send)}")
+        result = apply_events(ctx, [d for _, d in docs], actor="cli", source="cli")
+    lines = [n for n, _ in docs]
+    messages = [(e.line, str(e)) for e in line_errors]
+    messages += [(lines[e.index], f"line {lines[e.index]}: {e}") for e in result.errors]
+    for _, text in sorted(messages):
+        typer.echo(text, err=True)
+    typer.echo(f"applied {len(result.applied)}, duplicates {len(result.duplicates)}, "
+               f"drafted {result.drafted}, rejected lines {len({n for n, _ in messages})}")
+    if messages:
+        raise typer.Exit(1)
+
+
+TODAY_HELP = "Simulate this day (YYYY-MM-DD, Tokyo) for every clock in the flow."
+
+
+def _day(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date; expected YYYY-MM-DD") from None
+
+
+def tick(today: str = typer.Option(None, "--today", help=TODAY_HELP)) -> None:
+    """Draft follow-ups for open orders whose next update date has come; escalate overdue ones."""
+    from noki.services.tick import tick_report as run_tick
+
+    with app_context(_day(today)) as ctx:
+        report = run_tick(ctx, auto_send=ctx.settings.auto_send)
+        typer.echo(report.summary())
 
 
 def send(
@@ -81,16 +120,13 @@ def send(
     forever: bool = typer.Option(False, "--forever", help="Keep polling instead of draining."),
     today: datetime | None = typer.Option(
         None, "--today", formats=["%Y-%m-%d"],
-        help="Simulate the sending day (texts are judged as read on it)."),
+        help="Simulate the sending day (texts are judged as read on it; sent_at, ledger)."),
 ) -> None:
     """Deliver due outbox messages and webhooks (drain and exit, or poll with --forever)."""
-    from noki.app.context import Clock
     from noki.outbox.senders import build_senders
 
-    ctx = app_context()
-    if today is not None:  # a simulated day: noon in Tokyo, for every clock in the flow
-        noon = datetime.combine(today.date(), time(12), TOKYO)
-        ctx.clock = Clock(lambda: noon)
+    # A simulated day (Tokyo, the real time of day) for every clock in the flow.
+    ctx = app_context(None if today is None else today.date())
     settings = ctx.settings
     host = f"{socket.gethostname()}-{os.getpid()}"
     totals = run_pool(

@@ -89,6 +89,13 @@ def report_cmd(
                f"{', '.join(not_working) or 'none'}; proposals: {len(report.faq_proposals)} FAQ, "
                f"{len(report.wording_proposals)} wording")
     typer.echo(f"wrote {json_out} and {html_out}")
+    if from_db:  # reviewed on the console's FAQ page (marketing / CS supervisors)
+        from noki.app import AppContext
+        from noki.services.faq_review import import_proposals
+
+        with AppContext(settings) as ctx:
+            added = import_proposals(ctx.engine, report.faq_proposals)
+        typer.echo(f"{added} new FAQ proposals stored for review (console: /faq)")
 
 
 @voc_app.command("evaluate")
@@ -141,6 +148,31 @@ def evaluate_cmd(
             f"{n} {r.none_false_positive_rate:.1%}" for n, r in zip(names, results, strict=True)))
 
 
+faq_app = typer.Typer(help="The FAQ answers are drafted from.", no_args_is_help=True)
+
+
+@faq_app.command("export")
+def faq_export(
+    output: Path | None = typer.Option(None, "--output", "-o",
+                                       help="Write here (default: print to stdout)."),
+) -> None:
+    """data/faq.yaml with the entries accepted on the console (newest version of each id)."""
+    from noki.cli.context import app_context
+    from noki.faq.store import load_faq
+    from noki.services.faq_review import export_yaml
+
+    with app_context() as ctx:
+        entries = ctx.faq.entries()
+    text = export_yaml(entries)
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    output.write_text(text, encoding="utf-8")
+    load_faq(output)  # what we wrote loads back as a valid FAQ file
+    typer.echo(f"wrote {len(entries)} FAQ entries to {output}", err=True)
+
+
 def register(app: typer.Typer) -> None:
-    """Add `noki voc` to the app."""
+    """Add `noki voc` and `noki faq` to the app."""
     app.add_typer(voc_app, name="voc")
+    app.add_typer(faq_app, name="faq")

@@ -44,6 +44,6 @@ def build_senders(ctx: AppContext, *, name: str) -> Senders:
     from noki.services.stale_drafts import handoff_check  # services import the outbox
 
     notices = Worker(ctx.engine, ctx.channels(), name=name, policy=policy_from(ctx.settings),
-                     verify=handoff_check(ctx))  # judged on the (simulated) sending day
+                     verify=handoff_check(ctx), clock=ctx.clock)  # the (simulated) day
     hooks = WebhookWorker(ctx.engine, WebhookConfig.from_settings(ctx.settings), name=name)
     return Senders(notices, hooks, name=name)

@@ -10,12 +10,13 @@ from datetime import timedelta
 from sqlalchemy import Engine, insert, select, update
 from sqlmodel import col
 
+from noki.app.context import Clock
 from noki.app.worker_loop import BatchWorker
 from noki.db.clock import utcnow
 from noki.db.lease import renew
 from noki.db.models import AuditEvent, DeliveryAttempt, DraftRow, OutboxMessage
 from noki.messaging import Channels, Outgoing, Receipt, SendError
-from noki.outbox import threading_ids
+from noki.outbox import ledger, threading_ids
 from noki.outbox.claim import OUTBOX, Claimed, claim
 
 log = logging.getLogger(__name__)
@@ -44,11 +45,15 @@ class Worker(BatchWorker[int]):
     """
 
     def __init__(self, engine: Engine, channels: Channels, *, name: str, policy: Policy,
-                 verify: Callable[[Claimed], list[str]] | None = None) -> None:
+                 verify: Callable[[Claimed], list[str]] | None = None,
+                 clock: Clock | None = None) -> None:
         self.engine, self.channels, self.name, self.policy = engine, channels, name, policy
         # Judges the text on the sending day (services.stale_drafts.handoff_check): reasons
         # given -> the message is not handed over and its draft goes back to review.
         self.verify = verify
+        # Business time (sent_at, the ledger): a simulated day when `noki send --today` runs.
+        # Leases and retries stay on the real clock: they are about processes, not days.
+        self.clock = clock or Clock()
         self.report = 0
 
     def new_report(self) -> int:
@@ -94,6 +99,8 @@ class Worker(BatchWorker[int]):
                        references=msg.references,
                        sender=identity.from_header() if identity else None,
                        reply_to=identity.reply_to if identity else None)
+        if not self._hand_off(msg):
+            return  # cancelled after the claim (a closing event) or taken over: never sent
         try:
             receipt = self.channels.for_channel(msg.channel).send(out)
         except SendError as exc:
@@ -103,6 +110,27 @@ class Worker(BatchWorker[int]):
             self._failed(msg, f"{type(exc).__name__}: {exc}")
         else:
             self._sent(msg, receipt)
+
+    def _hand_off(self, msg: Claimed) -> bool:
+        """The compare-and-set right before the transport: still ours, still sending.
+
+        A closing event cancels claimed messages too, but never one marked handed_at: either
+        the cancel commits first (this finds `cancelled` and sends nothing) or this does
+        (the message is in flight and is sent).
+        """
+        with self.engine.begin() as conn:
+            hit = conn.execute(
+                update(OutboxMessage)
+                .where(col(OutboxMessage.id) == msg.id,
+                       col(OutboxMessage.claimed_by) == msg.token,
+                       col(OutboxMessage.status) == "sending")
+                .values(handed_at=utcnow())
+            )
+            if hit.rowcount == 1:
+                return True
+            conn.execute(insert(AuditEvent).values(
+                _event(msg, self.name, "not_handed_off", reason="cancelled or taken over")))
+            return False
 
     def _sent(self, msg: Claimed, receipt: Receipt) -> None:
         # The one place a message becomes "sent". Its result is committed right after its send:
@@ -114,7 +142,7 @@ class Worker(BatchWorker[int]):
                 .where(col(OutboxMessage.id) == msg.id, OUTBOX.held(msg.token))
                 .values(
                     status="sent",
-                    sent_at=utcnow(),
+                    sent_at=(sent_at := self.clock.now()),
                     lease_until=None,
                     last_error=None,
                     segments=receipt.segments,
@@ -124,6 +152,7 @@ class Worker(BatchWorker[int]):
             if hit.rowcount != 1:
                 return  # our lease expired and another worker took over
             threading_ids.record_sent(conn, msg)  # reply linking; an answer stops its SLA clock
+            ledger.record_sent(conn, msg, at=sent_at, worker=self.name)
             conn.execute(
                 update(DraftRow)
                 .where(col(DraftRow.id) == msg.draft_id, col(DraftRow.status) == "approved")
@@ -187,6 +216,7 @@ class Worker(BatchWorker[int]):
                     status="dead" if dead else "pending",
                     last_error=error[:2000],
                     lease_until=None,
+                    handed_at=None,
                     next_attempt_at=utcnow() + timedelta(seconds=self.policy.delay(msg.attempts)),
                 )
             )

@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from noki.app import AppContext
+from noki.app.context import Clock
 from noki.db import session_scope
 from noki.db.clock import utcnow
 from noki.db.models import DecisionRow, DraftRow, OrderRow, Review
@@ -17,7 +18,7 @@ from noki.domain.draft import CheckResult
 from noki.domain.order import Order
 from noki.drafting import check_text
 from noki.drafting.safety import DEFAULT_DOMAINS
-from noki.services import audit
+from noki.services import audit, rejections
 from noki.services.bulk_approve import approve_page
 from noki.services.drafts import approve_row, new_version
 from noki.services.errors import Conflict, Invalid, NotFound
@@ -128,11 +129,16 @@ def approve_as_shown(
     return retrying(run)
 
 
-def reject(engine: Engine, *, draft_id: int, actor: Actor, reason: str) -> None:
-    """Reject a pending draft; the reason is required and recorded."""
+def reject(
+    engine: Engine, *, draft_id: int, actor: Actor, reason: str,
+    next_step: str = "not_this_time", clock: Clock | None = None,
+) -> None:
+    """Reject a pending draft with a reason and what happens next (kept on the timeline)."""
     require(actor, "draft.write")
     if not reason.strip():
         raise Invalid("a rejection needs a reason")
+    step = rejections.check(next_step)
+    clock = clock or Clock()
     with session_scope(engine) as s:
         row = _locked(s, draft_id)
         if row.status != "pending":
@@ -146,7 +152,10 @@ def reject(engine: Engine, *, draft_id: int, actor: Actor, reason: str) -> None:
             order_id=row.order_id,
             draft_id=draft_id,
             reason=reason.strip(),
+            next_step=step,
         )
+        rejections.record(s, row, next_step=step, reason=reason.strip(), actor=actor.name,
+                          today=clock.today(), now=clock.now())
 
 
 def edit(

@@ -19,16 +19,19 @@ _GRANTS: dict[str, frozenset[str]] = {
             "audit.read",
             "outbox.retry",
             "contact.read",
+            "orders.events",
             "kpi.read",
             "sales_control.approve",
             "rules.read",
             "rules.reload",
             "rules.approve",
+            "faq.review",
         }
     ),
     # A rule author proposes changes; a supervisor or an admin approves them (issue 15).
     "rule_author": frozenset({"rules.read", "rules.reload", "rules.propose"}),
-    "marketing": frozenset({"voc.read", "queue.read", "audit.read", "kpi.read"}),
+    "marketing": frozenset({"voc.read", "queue.read", "audit.read", "kpi.read",
+                            "faq.review"}),
     "admin": frozenset(
         {
             "queue.read",
@@ -42,8 +45,10 @@ _GRANTS: dict[str, frozenset[str]] = {
             "rules.propose",
             "rules.approve",
             "voc.read",
+            "faq.review",
             "users.admin",
             "orders.write",
+            "orders.events",
             "contact.read",
             "kpi.read",
             "sales_control.approve",

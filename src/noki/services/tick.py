@@ -1,71 +1,141 @@
-"""Due work: a follow-up notice when an order's next update date comes and nothing was sent."""
+"""Due work for open orders: one overdue escalation, or a follow-up when its date comes.
+
+Only open orders are looked at (a shipped or cancelled order is never written to again).
+An order past its latest ETA without news goes to a person once (rules/70_escalation.yaml),
+never as a daily repeat of the old window. A follow-up respects rejections (their next step)
+and the weekly cap per customer unless something changed; with nothing new it is marked so
+the drafter writes the short text.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from dataclasses import dataclass, field
+from datetime import date
 
-from sqlalchemy import func
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from noki.app import AppContext
 from noki.db import session_scope
-from noki.db.models import DraftJob, DraftRow, OrderRow, OutboxMessage
-from noki.domain.order import TOKYO, Order
-from noki.services import audit, draft_jobs
+from noki.db.models import OrderRow
+from noki.domain.decision import Decision
+from noki.domain.lifecycle.states import WAITING_STATES
+from noki.domain.order import Order
+from noki.services import audit, draft_jobs, tick_checks, timeline
 from noki.services.draft_jobs import NewJob
 from noki.services.draft_worker import draft_inline
-from noki.services.drafts import OPEN, SYSTEM, store_decision
-from noki.services.orders import payload_digest
+from noki.services.drafts import SYSTEM, store_decision, supersede_open
+from noki.services.redecide import decide, payload_digest
 from noki.services.transitions import lock_orders
 
 
+@dataclass
+class TickReport:
+    """What one tick did."""
+
+    followups: int = 0
+    escalated: int = 0
+    capped: int = 0
+    held: int = 0
+    job_ids: list[int] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """One line for the CLI."""
+        return (f"follow-ups drafted: {self.followups}, overdue escalated: {self.escalated}, "
+                f"held by the weekly cap: {self.capped}, held by a rejection: {self.held}")
+
+
 def tick(ctx: AppContext, *, today: date | None = None, auto_send: bool = False) -> int:
-    """Queue a follow-up for every due order (drafted inline with templates); returns how many."""
-    engine = ctx.engine
+    """Queue follow-ups and escalations (drafted inline with templates); returns how many."""
+    report = tick_report(ctx, today=today, auto_send=auto_send)
+    return len(report.job_ids)
+
+
+def tick_report(ctx: AppContext, *, today: date | None = None,
+                auto_send: bool = False) -> TickReport:
+    """One pass over the open orders whose next update date has come."""
     today = today or ctx.clock.today()
-    job_ids: list[int] = []
-    with session_scope(engine) as s:
+    report = TickReport()
+    with session_scope(ctx.engine) as s:
         due = s.exec(
             select(OrderRow.order_id).where(
-                OrderRow.status == "open", col(OrderRow.next_update_date) <= today
-            )
+                OrderRow.status == "open", col(OrderRow.next_update_date) <= today)
+            .order_by(col(OrderRow.order_id))
         ).all()
     for order_id in due:
-        with session_scope(engine) as s:
+        with session_scope(ctx.engine) as s:
             lock_orders(s, [order_id])
             row = s.get(OrderRow, order_id, populate_existing=True)
-            if row is None or row.next_update_date is None or row.next_update_date > today:
-                continue  # another ticker got here first
-            waiting = s.exec(
-                select(func.count()).where(
-                    DraftRow.order_id == order_id, col(DraftRow.status).in_(OPEN)
-                )
-            ).one() + s.exec(
-                select(func.count()).where(
-                    DraftJob.order_id == order_id, col(DraftJob.status).in_(draft_jobs.ACTIVE)
-                )
-            ).one()
-            since = datetime.combine(row.next_update_date, time(0), TOKYO).astimezone(UTC)
-            sent = s.exec(
-                select(func.count()).where(
-                    OutboxMessage.order_id == order_id,
-                    OutboxMessage.status == "sent",
-                    col(OutboxMessage.sent_at) >= since,
-                )
-            ).one()
-            if waiting or sent:
-                continue
-            order = Order.model_validate(row.payload).model_copy(update={"as_of": today})
-            row.payload = order.model_dump(mode="json")
-            row.payload_hash = payload_digest(row.payload)
-            decision = ctx.rules.decide(order)
-            drow = store_decision(s, row, decision, actor=SYSTEM)
-            audit.record(s, actor=SYSTEM, action="follow_up_due", order_id=order_id)
-            assert drow.id is not None
-            if decision.notice_purpose == "none":
-                continue  # on time again: no follow-up notice to write
-            job_ids += draft_jobs.enqueue(
-                s, [NewJob(order_id, drow.id, "followup", auto_send=auto_send)]
-            )
-    draft_inline(ctx, job_ids)
-    return len(job_ids)
+            if (row is None or row.status != "open" or row.next_update_date is None
+                    or row.next_update_date > today):
+                continue  # closed meanwhile, or another ticker got here first
+            _one(ctx, s, row, today, auto_send, report)
+    draft_inline(ctx, report.job_ids)
+    return report
+
+
+def _one(ctx: AppContext, s: Session, row: OrderRow, today: date, auto_send: bool,
+         report: TickReport) -> None:
+    order = Order.model_validate(row.payload).model_copy(update={"as_of": today})
+    decision = decide(ctx, s, row, order)
+    if decision.escalation == "person":
+        if row.overdue_escalated_on is None:
+            _escalate(ctx, s, row, order, decision, today, auto_send, report)
+        return  # escalated once: a person follows up, not a daily repeat of the old window
+    if row.state not in WAITING_STATES:
+        # Allocated (shipment comes next) or substituted (no ETA follow-ups): nothing to repeat.
+        row.next_update_date = None
+        s.add(row)
+        return
+    assert row.next_update_date is not None
+    if tick_checks.work_waiting(s, row.order_id) or tick_checks.sent_since(
+            s, row.order_id, row.next_update_date):
+        return
+    if tick_checks.held_by_rejection(s, row.order_id, today):
+        report.held += 1
+        return
+    news = tick_checks.news_since(s, row.order_id, tick_checks.last_sent_at(s, row.order_id))
+    changed = news or decision.compensation.type != "none"
+    week = tick_checks.notices_this_week(s, row.customer_id, ctx.clock.now())
+    if not changed and week >= ctx.settings.notice_max_per_customer_week:
+        report.capped += 1
+        audit.record(s, actor=SYSTEM, action="follow_up_capped", order_id=row.order_id,
+                     sent_this_week=week)
+        return
+    _keep(row, order)
+    drow = store_decision(s, row, decision, actor=SYSTEM)
+    audit.record(s, actor=SYSTEM, action="follow_up_due", order_id=row.order_id)
+    assert drow.id is not None
+    if decision.notice_purpose == "none":
+        return  # on time again: no follow-up notice to write
+    report.followups += 1
+    report.job_ids += draft_jobs.enqueue(s, [NewJob(row.order_id, drow.id, "followup",
+                                                    auto_send=auto_send, nothing_new=not changed)])
+
+
+def _escalate(ctx: AppContext, s: Session, row: OrderRow, order: Order, decision: Decision,
+              today: date, auto_send: bool, report: TickReport) -> None:
+    """The one overdue escalation: a draft for a person, recorded on the order."""
+    draft_jobs.drop_for_orders(s, [row.order_id])
+    supersede_open(s, row.order_id, actor=SYSTEM, reason="overdue: escalated to a person")
+    _keep(row, order)
+    drow = store_decision(s, row, decision, actor=SYSTEM)
+    assert drow.id is not None
+    row.overdue_escalated_on = today
+    row.next_update_date = None  # a person follows up now; the next event re-decides
+    s.add(row)
+    latest = order.eta.latest.isoformat()
+    timeline.add(s, row.order_id, "escalation",
+                 f"入荷予定の最終日（{latest}）を過ぎても知らせがないため、担当者へ回しました",
+                 at=ctx.clock.now(), ref=drow.id, detail={"eta_latest": latest,
+                                                        "day": today.isoformat()})
+    audit.record(s, actor=SYSTEM, action="overdue_escalated", order_id=row.order_id,
+                 eta_latest=latest)
+    report.escalated += 1
+    report.job_ids += draft_jobs.enqueue(s, [NewJob(row.order_id, drow.id, "overdue",
+                                                    auto_send=auto_send)])
+
+
+def _keep(row: OrderRow, order: Order) -> None:
+    """Store the order as of the tick's day (the decision was made on it)."""
+    row.payload = order.model_dump(mode="json")
+    row.payload_hash = payload_digest(row.payload)

@@ -18,7 +18,20 @@ from noki.web.deps import CsrfFailed, LoginRequired, PermissionDenied
 from noki.web.guard import Guard
 from noki.web.login_throttle import LoginThrottle
 from noki.web.render import render
-from noki.web.routes import api, auth, console, inquiries, kpi, pages, rule_changes, workspace
+from noki.web.routes import (
+    api,
+    auth,
+    console,
+    faq,
+    inquiries,
+    kpi,
+    orders,
+    pages,
+    rule_changes,
+    self_service,
+    workspace,
+)
+from noki.web.self_service_throttle import SelfServiceThrottle
 from noki.web.session_secret import session_secret
 
 
@@ -46,6 +59,7 @@ def create_app(ctx: AppContext, *, background: bool | None = None) -> FastAPI:
     )
     app.state.settings = settings  # the schema generator reads the batch bound from it
     app.state.login_throttle = LoginThrottle(settings)
+    app.state.self_service_throttle = SelfServiceThrottle(settings)
     app.add_middleware(
         SessionMiddleware,
         secret_key=session_secret(settings),
@@ -55,7 +69,8 @@ def create_app(ctx: AppContext, *, background: bool | None = None) -> FastAPI:
         max_age=settings.session_max_age_seconds,
     )
     app.add_middleware(Guard, max_body_bytes=settings.max_body_bytes)
-    for module in (api, auth, console, inquiries, pages, kpi, rule_changes, openapi, workspace):
+    for module in (api, auth, console, faq, inquiries, orders, pages, kpi, rule_changes,
+                   self_service, openapi, workspace):
         app.include_router(module.router)
     openapi.install(app)
 

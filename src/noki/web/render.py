@@ -37,6 +37,11 @@ def labels_for(request: Request) -> Labels:
         return _DEFAULT_LABELS
 
 
+# The order page and its timeline partial name their labels by group.
+templates.env.globals["timeline_label"] = lambda kind: _DEFAULT_LABELS(kind, "timeline")
+templates.env.globals["option_label"] = lambda name: _DEFAULT_LABELS(name, "option")
+
+
 def flash(
     request: Request, message: str, kind: str = "ok", link: tuple[str, str] | None = None
 ) -> None:

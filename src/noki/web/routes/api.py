@@ -11,6 +11,7 @@ from sqlalchemy import text
 
 from noki.services import queries
 from noki.services.eta_scope import ScopeTooLarge
+from noki.services.lifecycle_events import apply_events
 from noki.services.order_input import validate_batch
 from noki.services.orders import eta_event, ingest
 from noki.web.deps import CtxDep, CurrentUser, EngineDep, need
@@ -116,6 +117,24 @@ def post_eta(
         "superseded": report.superseded,
         "order_ids": report.order_ids,
     }
+
+
+@router.post("/api/events")
+def post_events(
+    ctx: CtxDep,
+    user: OrdersWriter,
+    payload: Annotated[dict[str, Any] | list[Any], Body()],
+) -> JSONResponse:
+    """Lifecycle events (one or a list): applied once per event_id; bad ones named by field."""
+    items = payload if isinstance(payload, list) else [payload]
+    if len(items) > ctx.settings.max_batch_orders:
+        limit = ctx.settings.max_batch_orders
+        detail = f"{len(items)} events in one request; send at most {limit}"
+        return JSONResponse({"detail": detail}, status_code=413)
+    result = apply_events(ctx, items, actor=user.username, source="api")
+    nothing_good = not result.applied and not result.duplicates
+    return JSONResponse(result.as_json(),
+                        status_code=422 if result.errors and nothing_good else 200)
 
 
 @router.get("/api/queue")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from importlib.resources import files
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -11,7 +12,17 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import Engine
 
-from noki.services import masking, order_story, queries, queue_view, review, stale_drafts, workspace
+from noki.db.clock import utcnow
+from noki.services import (
+    inquiry_views,
+    masking,
+    order_story,
+    queries,
+    queue_view,
+    review,
+    stale_drafts,
+    workspace,
+)
 from noki.services.errors import ServiceError
 from noki.services.roles import can, home_for
 from noki.web import masked_views
@@ -48,13 +59,16 @@ def queue_page(
     """Pending drafts with search, filters and counts; most urgent first by default."""
     page = queries.queue(engine, f, username=user.username,
                          contacts=masking.sees_contacts(user.role))
+    target = ctx.settings.inquiry_first_response_minutes
     return render(
         request,
         "queue.html",
         {"user": user, "page": page, "f": f, "pages": max(1, -(-page.total // queries.PAGE)),
          "sla_hours": settings.queue_sla_hours, "sla": queue_view.sla_state,
          "today": local_today(), "back": _queue_url(f),
-         "stale": stale_drafts.stale_for_page(ctx, page.rows)},
+         "stale": stale_drafts.stale_for_page(ctx, page.rows),
+         "slas": inquiry_views.queue_slas(engine, page.rows, now=utcnow(), target=target),
+         "unmatched": inquiry_views.unmatched_count(engine)},
     )
 
 
@@ -97,7 +111,8 @@ def _bulk_message(approved: int, skipped: int) -> str:
 def draft_page(
     request: Request, ctx: CtxDep, settings: SettingsDep, user: Reader, draft_id: int
 ) -> Response:
-    """The draft beside the order facts, the decision trace and the order's whole story.
+    """The draft beside the order facts, the trace and the order's whole story (an answer:
+    beside the customer's message, the order's thread and the SLA clock).
 
     A pending draft that became untrue by today is re-decided first when the viewer may write
     (a new version, with the reasons shown on it).
@@ -112,8 +127,17 @@ def draft_page(
     view = queries.draft_view(engine, draft_id)
     if view is None:
         raise HTTPException(404, "draft not found")
+    inquiry = None
+    if view.draft.kind == "answer":
+        inquiry = inquiry_views.panel(engine, view.draft, now=ctx.clock.now(),
+                                      target=ctx.settings.inquiry_first_response_minutes)
     if not masking.sees_contacts(user.role):
         view = masked_views.draft_view(view)
+        if inquiry is not None:  # the message without who wrote it; no thread
+            masked_views.inquiries([inquiry.inquiry])
+            inquiry = replace(inquiry, thread=[])
+    from noki.inbound.models import INTENT_LABELS
+
     d = view.draft
     assert d.root_id is not None
     mode = "edit" if d.status == "pending" and user.can("draft.write") else "view"
@@ -124,6 +148,7 @@ def draft_page(
         "story": order_story.story(engine, d.order_id),
         "next_id": queue_view.next_pending(engine, exclude=draft_id),
         "sms_limit": settings.notice_sms_max_segments,
+        "inq": inquiry, "intents": INTENT_LABELS,
     })
 
 
@@ -212,12 +237,15 @@ def reject(
     engine: EngineDep,
     user: Writer,
     draft_id: int,
+    ctx: CtxDep,
     reason: Annotated[str, Form(max_length=REASON_MAX)] = "",
+    next_step: Annotated[str, Form(max_length=40)] = "not_this_time",
 ) -> Response:
-    """Reject with a reason."""
+    """Reject with a reason and what happens next."""
 
     def run() -> str:
-        review.reject(engine, draft_id=draft_id, actor=user.actor, reason=reason)
+        review.reject(engine, draft_id=draft_id, actor=user.actor, reason=reason,
+                      next_step=next_step, clock=ctx.clock)
         return "却下しました。"
 
     return _act(request, f"/drafts/{draft_id}", run, engine, draft_id)

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi import APIRouter, Body, Depends, Form, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from noki.faq import FaqIndex, load_faq
 from noki.inbound.models import INTENT_LABELS, STATUS_LABELS
 from noki.inbound.records import validate_batch
+from noki.services.answers import match_inquiry
+from noki.services.errors import ServiceError
 from noki.services.inquiries import list_inquiries, receive_record
+from noki.services.inquiry_choice import record_choice
+from noki.services.inquiry_views import sla
 from noki.web import masked_views
-from noki.web.deps import CtxDep, CurrentUser, PermissionDenied, UserDep, need
-from noki.web.render import render
+from noki.web.deps import Csrf, CtxDep, CurrentUser, PermissionDenied, UserDep, need
+from noki.web.render import flash, render
 
 router = APIRouter()
 QueueReader = Annotated[CurrentUser, Depends(need("queue.read"))]
+Writer = Annotated[CurrentUser, Depends(need("draft.write"))]
 MAX_ITEMS = 500
 
 
@@ -37,7 +41,7 @@ def post_inquiries(ctx: CtxDep, user: Annotated[CurrentUser, Depends(_writer)],
         return JSONResponse({"detail": f"at most {MAX_ITEMS} inquiries per request"},
                             status_code=413)
     good, errors = validate_batch(items)
-    faq = FaqIndex(load_faq(ctx.settings.faq_path))
+    faq = ctx.faq.index()
     stored = []
     for record in good:
         got = receive_record(ctx.engine, record, faq=faq)
@@ -49,9 +53,38 @@ def post_inquiries(ctx: CtxDep, user: Annotated[CurrentUser, Depends(_writer)],
 @router.get("/inquiries")
 def inquiries_page(request: Request, ctx: CtxDep, user: QueueReader, state: str = "") -> Response:
     """Customers' replies and questions: intent, link, proposed choice, answer draft, SLA."""
-    lines = list_inquiries(ctx.engine, now=ctx.clock.now(), state=state)
+    now, target = ctx.clock.now(), ctx.settings.inquiry_first_response_minutes
+    lines = list_inquiries(ctx.engine, now=now, state=state)
     if not user.can("contact.read"):  # marketing reads voices, not who wrote them
         masked_views.inquiries([line.row for line in lines])
     return render(request, "inquiries.html", {
         "user": user, "lines": lines, "state": state, "intents": INTENT_LABELS,
-        "statuses": STATUS_LABELS})
+        "statuses": STATUS_LABELS,
+        "slas": {line.row.id: sla(line.row, now=now, target=target) for line in lines}})
+
+
+@router.post("/inquiries/{inquiry_id}/match", dependencies=[Csrf])
+def match(request: Request, ctx: CtxDep, user: Writer, inquiry_id: int,
+          order_id: Annotated[str, Form(max_length=64)]) -> Response:
+    """A person links an unlinked inquiry to an order; its answer goes to the review queue."""
+    try:
+        draft_id = match_inquiry(ctx.engine, inquiry_id=inquiry_id, order_id=order_id,
+                                 actor=user.actor, faq=ctx.faq.index())
+    except ServiceError as exc:
+        flash(request, str(exc), "error")
+        return RedirectResponse(f"/inquiries#inquiry-{inquiry_id}", status_code=303)
+    flash(request, f"注文 {order_id.strip()} と照合しました。回答案を承認キューに入れました。")
+    return RedirectResponse(f"/drafts/{draft_id}" if draft_id else "/inquiries",
+                            status_code=303)
+
+
+@router.post("/inquiries/{inquiry_id}/choice", dependencies=[Csrf])
+def choice(request: Request, ctx: CtxDep, user: Writer, inquiry_id: int,
+           back: Annotated[str, Form(max_length=200)] = "") -> Response:
+    """Record the customer's proposed choice as an agent's choice event (never automatic)."""
+    try:
+        flash(request, record_choice(ctx, inquiry_id=inquiry_id, actor=user.actor))
+    except ServiceError as exc:
+        flash(request, str(exc), "error")
+    safe = back if back.startswith("/drafts/") else f"/inquiries#inquiry-{inquiry_id}"
+    return RedirectResponse(safe, status_code=303)
