@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -160,5 +161,10 @@ class Settings(BaseSettings):
 
     @property
     def company_domain_list(self) -> tuple[str, ...]:
-        """The configured company web domains, lower-case."""
-        return tuple(d.strip().lower() for d in self.company_domains.split(",") if d.strip())
+        """The configured company web domains, lower-case, with the self-service link's host."""
+        domains = [d.strip().lower() for d in self.company_domains.split(",") if d.strip()]
+        # The link noki itself puts into every notice is the company's by definition.
+        host = urlsplit(self.notice_self_service_url.replace("{token}", "t")).hostname
+        if host and host.lower() not in domains:
+            domains.append(host.lower())
+        return tuple(domains)

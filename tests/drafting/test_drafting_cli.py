@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from noki.cli.main import app
 from noki.domain.order import Order
+from noki.drafting.settings import NoticeSettings
 from noki.rules.store import RuleStore
 from noki.sample.orders import sample_orders
 
@@ -82,7 +83,9 @@ def test_llm_drafter_from_environment(order_file, monkeypatch):
     with StubServer() as stub:
         stub.queue(StubReply(content=model_reply_for(order, decision, channel="email")))
         env = {"NOKI_LLM_BASE_URL": stub.url, "NOKI_LLM_MODEL": "stub-model",
-               "NOKI_LLM_API_KEY": "sk-test", "NOKI_LLM_MAX_RETRIES": "0"}
+               "NOKI_LLM_API_KEY": "sk-test", "NOKI_LLM_MAX_RETRIES": "0",
+               # model_reply_for writes the drafting defaults' link: the app must know its host.
+               "NOKI_NOTICE_SELF_SERVICE_URL": NoticeSettings().self_service_url}
         result = runner.invoke(app, ["draft", "--order", str(order_file), "--drafter", "llm",
                                      "--channel", "email", "--json"], env=env)
     doc = json.loads(result.stdout)

@@ -139,6 +139,7 @@ def register(app: typer.Typer) -> None:
 
         with app_context() as ctx:
             order, decision = _load_order(ctx, order_path)
+            domains = ctx.settings.company_domain_list  # incl. the self-service link's host
         try:
             text = _read(text_path)
         except OSError as exc:
@@ -153,7 +154,7 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(2) from exc
         notice = _load_notice(notice_path) if notice_path else None
         result = check_text(order, decision, channel=chosen, subject=subject, body=body,
-                            today=sent_on, notice=notice)
+                            today=sent_on, notice=notice, allowed_domains=domains)
         violations = [{"code": v.code, "detail": v.detail} for v in result.violations]
         del as_json  # the result is always JSON; --json is accepted for scripts that pass it
         typer.echo(json.dumps({"ok": result.ok, "violations": violations}, ensure_ascii=False))

@@ -177,7 +177,10 @@ def check_text(
     for part in parts:
         text = part.norm.text
         if "http" in text:
-            has_link = has_link or any(u.startswith("https://") for u in jatext.find_urls(text))
+            # Any link counts here; a foreign host is flagged by the safety check (foreign_url).
+            has_link = has_link or any(
+                u.startswith(("https://", "http://")) for u in jatext.find_urls(text)
+            )
             part.masked = jatext.mask_urls(text)
         else:
             part.masked = text
