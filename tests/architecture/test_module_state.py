@@ -39,6 +39,9 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("services/users.py", "_hasher"): "argon2 parameters only; hashing keeps no state",
     ("web/render.py", "templates"): "the console's own templates, shipped in the package",
     ("web/routes/console.py", "DRAFT_JS"): "a shipped static file read once (constant text)",
+    ("web/routes/workspace.py", "WORKSPACE_JS"): "a shipped static file read once (constant)",
+    ("web/render.py", "_DEFAULT_LABELS"): "labels over the built-in vocabulary; read only",
+    ("web/messages.py", "_L"): "labels over the built-in vocabulary; read only",
     # VOC: the shipped data files and the models trained from them are read once per process.
     # Not yet moved into the AppContext (the report, evaluation and tests call these defaults).
     ("voc/resources.py", "stopwords"): "shipped data file (package data), read once",

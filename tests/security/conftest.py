@@ -17,7 +17,7 @@ from noki.services.orders import ingest
 from noki.services.roles import ROLES
 from noki.settings import Settings
 from noki.web.app import create_app
-from tests.support import make_settings
+from tests.support import SAMPLE_DAY, clock_on, make_settings
 
 PASSWORD = "correct-horse-1"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -33,7 +33,8 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def ctx(settings: Settings, engine: Engine) -> Iterator[AppContext]:
-    with AppContext(settings, engine=engine) as context:
+    # The sample's day: its next-update dates stay in the future whatever the real date is.
+    with AppContext(settings, engine=engine, clock=clock_on(SAMPLE_DAY)) as context:
         yield context
 
 

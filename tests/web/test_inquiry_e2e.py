@@ -20,6 +20,7 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 from tests.outbox.conftest import SmtpSink, free_port
+from tests.support import SAMPLE_DAY, clock_on
 from tests.web.test_browser import ARGS, CHROMIUM, _need_chromium
 
 from noki.app import AppContext
@@ -62,8 +63,8 @@ def live(settings: Settings, app_engine: Engine, sink: SmtpSink) -> Iterator[tup
         "background_workers": True, "sender_interval_seconds": 0.2,
         "tick_interval_seconds": 3600, "mail_transport": "smtp", "smtp_host": "127.0.0.1",
         "smtp_port": sink.port, "inbound_addresses": [INBOX]})
-    server = uvicorn.Server(uvicorn.Config(create_app(AppContext(live, engine=app_engine)),
-                                           host="127.0.0.1", port=port, log_level="warning"))
+    app = create_app(AppContext(live, engine=app_engine, clock=clock_on(SAMPLE_DAY)))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     _wait(lambda: server.started, "uvicorn")

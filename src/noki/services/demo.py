@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import secrets
 from dataclasses import dataclass
+from datetime import date
 
 from noki.app import AppContext
 from noki.io.jsonl import Parsed
@@ -31,9 +32,10 @@ class DemoAccount:
     role: str
 
 
-def sample_records(n: int, seed: int = 1) -> list[OrderIn]:
-    """n sample orders as ingest records."""
-    text = "\n".join(json.dumps(d, ensure_ascii=False) for d in sample_orders(n, seed=seed))
+def sample_records(n: int, seed: int = 1, as_of: date | None = None) -> list[OrderIn]:
+    """n sample orders as ingest records (written on as_of; the sample's own day by default)."""
+    docs = sample_orders(n, seed=seed) if as_of is None else sample_orders(n, seed, as_of)
+    text = "\n".join(json.dumps(d, ensure_ascii=False) for d in docs)
     return [p.value for p in parse_orders(text) if isinstance(p, Parsed)]
 
 
@@ -57,6 +59,8 @@ def seed_demo(
         )
         accounts.append(DemoAccount(username, password, role))
     report = ingest(
-        ctx, sample_records(n_orders, seed), actor="demo", auto_send=ctx.settings.auto_send
+        # Written today, so the demo's ETAs and next-contact dates are true on the day it runs.
+        ctx, sample_records(n_orders, seed, as_of=ctx.clock.today()), actor="demo",
+        auto_send=ctx.settings.auto_send,
     )
     return accounts, report

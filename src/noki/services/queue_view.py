@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, func, nulls_last, or_
+from sqlalchemy import Engine, false, func, nulls_last, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -36,6 +36,9 @@ PHONE = re.compile(r"[0-9+()\- ]+")
 FACET_FILTERS = ("lane", "industry", "compensation", "approval")
 
 
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 @dataclass
 class QueueFilter:
     """Queue filters as they come from the query string ('' = any)."""
@@ -57,6 +60,9 @@ class QueueFilter:
     def __post_init__(self) -> None:
         # An offset past any real queue (or below 1) would only cost a scan or overflow a bigint.
         self.page = min(max(self.page, 1), MAX_PAGE)
+        for name, value in vars(self).items():  # NUL and other controls match nothing anywhere
+            if isinstance(value, str):
+                setattr(self, name, CONTROL.sub("", value))
         self.q = self.q.strip()[:100]
         if self.sort not in SORTS:
             self.sort = "urgency"
@@ -104,7 +110,8 @@ class QueueFilter:
         if self.age in AGES:
             conds.append(col(DraftRow.created_at) <= utcnow() - AGES[self.age])
         if self.mine:
-            conds.append(col(DraftRow.assigned_to) == (username or "\0"))
+            # Nobody signed in is assigned nothing (a NUL sentinel would break PostgreSQL).
+            conds.append(col(DraftRow.assigned_to) == username if username else false())
         orders = []
         if self.state:
             orders.append(col(OrderRow.state) == self.state)

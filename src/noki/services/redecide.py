@@ -127,7 +127,8 @@ def apply_eta(
     row.overdue_escalated_on = None  # a new window: overdue is judged again against it
     s.add(row)
     s.add(EtaHistory(order_id=row.order_id, earliest=eta.earliest, latest=eta.latest,
-                     confidence=eta.confidence, source=f"event:{actor}"))
+                     confidence=eta.confidence, source=f"event:{actor}",
+                     recorded_at=ctx.clock.now()))  # a simulated day records on that day
     audit.record(s, actor=actor, action="eta_changed", order_id=row.order_id,
                  earliest=eta.earliest.isoformat(), latest=eta.latest.isoformat())
     timeline.add(

@@ -28,7 +28,8 @@ LABELS: dict[str, dict[str, str]] = {
     "kind": {
         "initial": "初回", "eta_change": "入荷予定変更", "followup": "定期連絡",
         "choice_confirmation": "ご選択内容の確認", "partially_shipped": "部分出荷",
-        "shipped": "出荷", "cancelled": "取消・返金", "overdue": "予定超過", "answer": "回答",
+        "shipped": "出荷", "cancelled": "取消・返金", "overdue": "予定超過",
+        "answer": "問い合わせ回答",
     },
     "drafter": {"template": "テンプレート", "llm": "LLM", "agent": "担当者編集"},
     "confidence": {"high": "高", "medium": "中", "low": "低"},

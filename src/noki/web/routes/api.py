@@ -144,7 +144,7 @@ def api_queue(
     f: Annotated[queries.QueueFilter, Depends()],
 ) -> dict[str, Any]:
     """Pending drafts (one page) and counts."""
-    page = queries.queue(engine, f)
+    page = queries.queue(engine, f, username=user.username)
     rows = [
         {
             "id": d.id,
