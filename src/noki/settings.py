@@ -102,7 +102,7 @@ class Settings(BaseSettings):
 
     llm: LLMSettings = Field(default_factory=LLMSettings)
     # Notices (drafting): SMS segment limit, replies, the self-service link, delivery lead days.
-    notice_sms_max_segments: int = Field(default=2, ge=1, le=10)
+    notice_sms_max_segments: int = Field(default=1, ge=1, le=10)
     notice_replies_handled: bool = False
     notice_self_service_url: str = "http://127.0.0.1:8000/b/{token}"
     # Self-service page /b/{token}: signing secret (empty: the session secret), link validity,

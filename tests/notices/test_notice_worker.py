@@ -13,8 +13,8 @@ from noki.db.models_lifecycle import CompensationGrantRow, OrderEventRow
 from noki.services import draft_jobs
 from noki.services.demo import sample_records
 from noki.services.draft_worker import DraftWorker
-from noki.services.notice_facts import self_service_link
 from noki.services.orders import ingest
+from noki.services.self_service import self_service_url
 from tests.support import make_settings
 
 
@@ -59,7 +59,7 @@ def test_shipped_notice_carries_tracking_number_ledger_and_link(database_url, en
             s.commit()
         _enqueue(engine, order_id, decision_id, "shipped")
         assert DraftWorker(ctx, name="w").drain().stored == 1
-        link = self_service_link(ctx, order_id)  # the signed link of the self-service page
+        link = self_service_url(ctx, order_id)  # the short link of the self-service page
     with Session(engine) as s:
         draft = s.exec(select(DraftRow).where(DraftRow.kind == "shipped")).one()
     assert "4821-0937-5561" in draft.body and "ヤマト運輸" in draft.body

@@ -334,6 +334,7 @@ from noki.db.models_kpi import KpiOrderFact, KpiRefreshMark, SalesControlRow  # 
 from noki.db.models_lifecycle import (  # noqa: E402,F401
     CompensationGrantRow,
     OrderEventRow,
+    SelfServiceLinkRow,
     TimelineEntry,
 )
 from noki.db.models_rules import RulesLiveRow, RuleVersionRow  # noqa: E402,F401

@@ -1,8 +1,8 @@
-"""Lifecycle tables: applied events, the order timeline and the compensation ledger."""
+"""Lifecycle tables: applied events, the order timeline, the compensation ledger, short links."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
@@ -68,3 +68,13 @@ class CompensationGrantRow(SQLModel, table=True):
     draft_id: int | None = None
     message_id: int | None = None
     granted_at: datetime = Field(default_factory=utcnow)
+
+
+class SelfServiceLinkRow(SQLModel, table=True):
+    """A short self-service link: an unguessable random code that opens one order until a day."""
+
+    __tablename__ = "self_service_links"
+    code: str = Field(primary_key=True, max_length=16)
+    order_id: str = Field(foreign_key="orders.order_id", index=True, max_length=64)
+    expires_on: date  # the last Tokyo day the link opens the page
+    created_at: datetime = Field(default_factory=utcnow)

@@ -38,7 +38,7 @@ _TRACKING = re.compile(
 _ETA_WORDS = re.compile(r"入荷予定|お届け予定|納品予定|納車予定|お渡し予定|見込み|頃に?お届け")
 _MENU = re.compile(r"お選びください|お選びいただけます|お選びいただける|いずれか|ご希望の対応を")
 _NO_CHANGE = re.compile(r"変更はございません|変わりはございません|変わりありません|変更はありません"
-                        r"|新しい情報はございません|進展はございません|動きはございません")
+                        r"|変更なし|新しい情報はございません|進展はございません|動きはございません")
 _QTY_UNIT = r"(?:点|個|台|本|セット|枚|箱|ケース|式|冊|組)"
 NOTHING_NEW_MAX = 300  # characters of an e-mail body with nothing new to say
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 SMS_SEGMENT_CHARS = 70  # one UCS-2 segment
 SMS_PART_CHARS = 67  # each part of a concatenated message
+_BASE62 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
 
 def _lead_days() -> dict[str, int]:
@@ -34,9 +35,16 @@ class NoticeSettings:
         return SMS_PART_CHARS * self.sms_max_segments
 
     def link_for(self, order_id: str) -> str:
-        """The self-service link of an order (an opaque token, not the order id)."""
-        digest = hashlib.sha256(f"{self.link_salt}:{order_id}".encode()).hexdigest()
-        token = format(int(digest[:12], 16), "x")[:8]
+        """A stand-in link of the real one's shape (12 opaque characters, never the order id).
+
+        The service puts the order's stored short link into every notice; this one serves the
+        pure drafter alone (`noki draft`, tests).
+        """
+        number = int.from_bytes(hashlib.sha256(f"{self.link_salt}:{order_id}".encode()).digest())
+        token = ""
+        for _ in range(12):
+            number, digit = divmod(number, 62)
+            token += _BASE62[digit]
         return self.self_service_url.format(token=token)
 
 

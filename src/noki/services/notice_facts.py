@@ -6,13 +6,12 @@ drafter receives a pure `LifecycleNotice` and never reads the database or signs 
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Engine, func
+from sqlalchemy import func
 from sqlmodel import col, select
 
 from noki.app import AppContext
@@ -21,23 +20,13 @@ from noki.db.models import OrderRow
 from noki.db.models_lifecycle import CompensationGrantRow, OrderEventRow
 from noki.domain.order import Order
 from noki.drafting.lifecycle_notice import LIFECYCLE_KINDS, LifecycleNotice
+from noki.services import short_links
 from noki.services.draft_jobs import ClaimedJob
+from noki.services.self_service import link_url
 
 # Which event kind carries the facts of each notice kind.
 EVENT_OF = {"choice_confirmation": "choice", "partially_shipped": "partially_shipped",
             "shipped": "shipped", "cancelled": "cancelled"}
-
-
-def self_service_link(ctx: AppContext, order_id: str) -> str:
-    """The customer's self-service link (signed by branch `self` once its service lands)."""
-    try:  # the signed link of the self-service page, when that module is present
-        module = importlib.import_module("noki.services.self_service")
-    except ModuleNotFoundError:
-        module = None
-    make = getattr(module, "self_service_url", None)
-    if make is None:
-        return ctx.drafter.template.settings.link_for(order_id)
-    return str(make(ctx, order_id))
 
 
 def _date(value: Any) -> date | None:
@@ -75,8 +64,8 @@ def notices_for(ctx: AppContext, jobs: Sequence[ClaimedJob]) -> dict[int, Lifecy
     if not jobs:
         return {}
     order_ids = sorted({j.order_id for j in jobs})
-    rows, events, ledger = _read(ctx.engine, order_ids,
-                                 {EVENT_OF[j.kind] for j in jobs if j.kind in EVENT_OF})
+    rows, events, ledger, links = _read(ctx, order_ids,
+                                        {EVENT_OF[j.kind] for j in jobs if j.kind in EVENT_OF})
     out: dict[int, LifecycleNotice] = {}
     for job in jobs:
         row = rows.get(job.order_id)
@@ -88,7 +77,7 @@ def notices_for(ctx: AppContext, jobs: Sequence[ClaimedJob]) -> dict[int, Lifecy
             ordered_qty=job.order.quantity,
             nothing_new=bool(getattr(job, "nothing_new", False)) and job.kind not in
             LIFECYCLE_KINDS,
-            url=self_service_link(ctx, job.order_id),
+            url=link_url(ctx.settings, links[job.order_id]),
         )
     return out
 
@@ -97,9 +86,9 @@ def notice_for(ctx: AppContext, order: Order, kind: str,
                old: LifecycleNotice | None = None) -> LifecycleNotice:
     """The notice of one order now (re-drafting a stale draft): ledger and link re-read."""
     kinds = {EVENT_OF[kind]} if kind in EVENT_OF else set()
-    rows, events, ledger = _read(ctx.engine, [order.order_id], kinds)
+    rows, events, ledger, links = _read(ctx, [order.order_id], kinds)
     granted = ledger.get(order.order_id, {})
-    url = self_service_link(ctx, order.order_id)
+    url = link_url(ctx.settings, links[order.order_id])
     if old is not None and old.kind == kind:
         return replace(old, granted=granted, self_service_url=url)
     row = rows.get(order.order_id)
@@ -109,10 +98,13 @@ def notice_for(ctx: AppContext, order: Order, kind: str,
                        granted, ordered_qty=order.quantity, url=url)
 
 
-def _read(engine: Engine, order_ids: list[str], kinds: set[str]) -> tuple[
-        dict[str, Any], dict[tuple[str, str], dict[str, Any]], dict[str, dict[str, int | None]]]:
-    """Order rows, the latest event per (order, kind), and the ledger totals per order."""
-    with session_scope(engine) as s:
+def _read(ctx: AppContext, order_ids: list[str], kinds: set[str]) -> tuple[
+        dict[str, Any], dict[tuple[str, str], dict[str, Any]], dict[str, dict[str, int | None]],
+        dict[str, str]]:
+    """Order rows, the latest event per (order, kind), ledger totals and link per order."""
+    with session_scope(ctx.engine) as s:
+        links = short_links.links_for(s, order_ids, today=ctx.clock.today(),
+                                      valid_days=ctx.settings.self_service_valid_days)
         rows = {r.order_id: r for r in s.execute(
             select(OrderRow.order_id, OrderRow.state, OrderRow.shipped_qty, OrderRow.choice)
             .where(col(OrderRow.order_id).in_(order_ids))).all()}
@@ -136,4 +128,4 @@ def _read(engine: Engine, order_ids: list[str], kinds: set[str]) -> tuple[
         ).all():
             if count:
                 ledger.setdefault(oid, {})[typ] = int(total) if total is not None else None
-    return rows, events, ledger
+    return rows, events, ledger, links

@@ -16,9 +16,10 @@ from noki.db.models import DecisionRow, OrderRow
 from noki.db.models_lifecycle import CompensationGrantRow, OrderEventRow
 from noki.domain.decision import Compensation
 from noki.domain.lifecycle.states import STATE_LABELS
-from noki.domain.lifecycle.tokens import SelfServiceToken, issue_token, read_token
+from noki.domain.lifecycle.tokens import SelfServiceToken, read_token
 from noki.drafting import wording
 from noki.drafting.jatext import format_date, format_range, format_yen
+from noki.services import short_links
 from noki.settings import Settings
 
 FORM_MAX_AGE = 2 * 3600  # a confirmation form older than this is refused (reload the page)
@@ -41,16 +42,26 @@ def token_secret(settings: Settings) -> str:
 
 
 def self_service_url(ctx: AppContext, order_id: str) -> str:
-    """The signed link to one order's page (NOKI_NOTICE_SELF_SERVICE_URL with {token})."""
-    s = ctx.settings
-    token = issue_token(token_secret(s), order_id, today=ctx.clock.today(),
-                        valid_days=s.self_service_valid_days)
-    return s.notice_self_service_url.format(token=token)
+    """The order's short link (NOKI_NOTICE_SELF_SERVICE_URL with {token}), made when needed."""
+    code = short_links.link_code(ctx.engine, order_id, today=ctx.clock.today(),
+                                 valid_days=ctx.settings.self_service_valid_days)
+    return link_url(ctx.settings, code)
+
+
+def link_url(settings: Settings, code: str) -> str:
+    """The page's address for a code or token."""
+    return settings.notice_self_service_url.format(token=code)
 
 
 def open_token(ctx: AppContext, token: str) -> SelfServiceToken:
-    """The order a link opens (TokenInvalid / TokenExpired otherwise)."""
-    return read_token(token_secret(ctx.settings), token, today=ctx.clock.today())
+    """The order a link opens (TokenInvalid / TokenExpired otherwise).
+
+    A short code is looked up; a signed token (links sent before short links) still opens.
+    """
+    today = ctx.clock.today()
+    if short_links.is_code(token):
+        return short_links.open_code(ctx.engine, token, today=today)
+    return read_token(token_secret(ctx.settings), token, today=today)
 
 
 def _form_serializer(ctx: AppContext) -> URLSafeTimedSerializer:
