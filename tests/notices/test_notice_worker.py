@@ -36,10 +36,33 @@ def _prepare(ctx: AppContext, engine: Engine) -> tuple[str, int]:
         return row.order_id, row.decision_id
 
 
-def _enqueue(engine: Engine, order_id: str, decision_id: int, kind: str) -> None:
+def _enqueue(engine: Engine, order_id: str, decision_id: int, kind: str,
+             event_id: str | None = None) -> None:
     with Session(engine) as s:
-        draft_jobs.enqueue(s, [draft_jobs.NewJob(order_id, decision_id, kind)])
+        draft_jobs.enqueue(s, [draft_jobs.NewJob(order_id, decision_id, kind,
+                                                 event_id=event_id)])
         s.commit()
+
+
+def test_a_partial_shipment_notice_tells_its_own_shipment(database_url, engine, tmp_path):
+    with _ctx(database_url, engine, tmp_path) as ctx:
+        order_id, decision_id = _prepare(ctx, engine)
+        with Session(engine) as s:
+            for n, tracking in ((1, "1111-2222-3333"), (2, "4444-5555-6666")):
+                s.add(OrderEventRow(event_id=f"part-{n}", kind="partially_shipped",
+                                    order_id=order_id,
+                                    payload={"quantity": 1, "tracking_number": tracking}))
+            s.execute(update(OrderRow).where(col(OrderRow.order_id) == order_id)
+                      .values(state="partially_shipped", shipped_qty=2))
+            s.commit()
+        # The first shipment's job is drafted only after the second shipment was recorded
+        # (a worker held it when the second event came): it still tells the first shipment.
+        _enqueue(engine, order_id, decision_id, "partially_shipped", event_id="part-1")
+        assert DraftWorker(ctx, name="w").drain().stored == 1
+    with Session(engine) as s:
+        draft = s.exec(select(DraftRow).where(DraftRow.kind == "partially_shipped")).one()
+    assert draft.meta["notice"]["tracking_number"] == "1111-2222-3333"
+    assert "1111-2222-3333" in draft.body and "4444-5555-6666" not in draft.body
 
 
 def test_shipped_notice_carries_tracking_number_ledger_and_link(database_url, engine, tmp_path):

@@ -1,4 +1,4 @@
-"""The facts of each notice to draft: order row, its latest event of that kind, the ledger.
+"""The facts of each notice to draft: order row, the event it is about, the ledger, the link.
 
 Read in one short transaction before drafting (no transaction is open while drafting); the
 drafter receives a pure `LifecycleNotice` and never reads the database or signs a link.
@@ -7,7 +7,7 @@ drafter receives a pure `LifecycleNotice` and never reads the database or signs 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -64,16 +64,17 @@ def notices_for(ctx: AppContext, jobs: Sequence[ClaimedJob]) -> dict[int, Lifecy
     if not jobs:
         return {}
     order_ids = sorted({j.order_id for j in jobs})
-    rows, events, ledger, links = _read(ctx, order_ids,
-                                        {EVENT_OF[j.kind] for j in jobs if j.kind in EVENT_OF})
+    facts = _read(ctx, order_ids, {EVENT_OF[j.kind] for j in jobs if j.kind in EVENT_OF},
+                  {j.event_id for j in jobs if j.event_id and j.kind in EVENT_OF})
+    rows, ledger, links = facts.rows, facts.ledger, facts.links
     out: dict[int, LifecycleNotice] = {}
     for job in jobs:
         row = rows.get(job.order_id)
         if row is None:
             continue
-        event = events.get((job.order_id, EVENT_OF.get(job.kind, "")))
         out[job.id] = notice_from(
-            job.kind, row, event, ledger.get(job.order_id, {}),
+            job.kind, row, facts.event_of(job.order_id, job.kind, job.event_id),
+            ledger.get(job.order_id, {}),
             ordered_qty=job.order.quantity,
             nothing_new=bool(getattr(job, "nothing_new", False)) and job.kind not in
             LIFECYCLE_KINDS,
@@ -86,38 +87,64 @@ def notice_for(ctx: AppContext, order: Order, kind: str,
                old: LifecycleNotice | None = None) -> LifecycleNotice:
     """The notice of one order now (re-drafting a stale draft): ledger and link re-read."""
     kinds = {EVENT_OF[kind]} if kind in EVENT_OF else set()
-    rows, events, ledger, links = _read(ctx, [order.order_id], kinds)
-    granted = ledger.get(order.order_id, {})
-    url = link_url(ctx.settings, links[order.order_id])
+    facts = _read(ctx, [order.order_id], kinds)
+    rows, granted = facts.rows, facts.ledger.get(order.order_id, {})
+    url = link_url(ctx.settings, facts.links[order.order_id])
     if old is not None and old.kind == kind:
         return replace(old, granted=granted, self_service_url=url)
     row = rows.get(order.order_id)
     if row is None:
         return LifecycleNotice(kind=kind, granted=granted, self_service_url=url)
-    return notice_from(kind, row, events.get((order.order_id, EVENT_OF.get(kind, ""))),
-                       granted, ordered_qty=order.quantity, url=url)
+    return notice_from(kind, row, facts.event_of(order.order_id, kind), granted,
+                       ordered_qty=order.quantity, url=url)
 
 
-def _read(ctx: AppContext, order_ids: list[str], kinds: set[str]) -> tuple[
-        dict[str, Any], dict[tuple[str, str], dict[str, Any]], dict[str, dict[str, int | None]],
-        dict[str, str]]:
-    """Order rows, the latest event per (order, kind), ledger totals and link per order."""
+@dataclass
+class _Facts:
+    """What the notices of a batch read: order rows, events, ledger totals, links."""
+
+    rows: dict[str, Any]
+    latest: dict[tuple[str, str], dict[str, Any]]  # (order, event kind) -> newest payload
+    by_id: dict[str, tuple[str, str, dict[str, Any]]]  # event_id -> (order, kind, payload)
+    ledger: dict[str, dict[str, int | None]]
+    links: dict[str, str]
+
+    def event_of(self, order_id: str, kind: str, event_id: str | None = None) -> dict[str, Any]:
+        """The event a notice is about: the job's own event, else the newest of its kind."""
+        # Two partial shipments drafted late must each tell their own quantity and tracking.
+        want = EVENT_OF.get(kind, "")
+        found = self.by_id.get(event_id or "")
+        if found is not None and found[:2] == (order_id, want):
+            return found[2]
+        return self.latest.get((order_id, want), {})
+
+
+def _read(ctx: AppContext, order_ids: list[str], kinds: set[str],
+          event_ids: set[str] | None = None) -> _Facts:
+    """Order rows, events (by id and newest per kind), ledger totals and link per order."""
     with session_scope(ctx.engine) as s:
         links = short_links.links_for(s, order_ids, today=ctx.clock.today(),
                                       valid_days=ctx.settings.self_service_valid_days)
         rows = {r.order_id: r for r in s.execute(
             select(OrderRow.order_id, OrderRow.state, OrderRow.shipped_qty, OrderRow.choice)
             .where(col(OrderRow.order_id).in_(order_ids))).all()}
-        events: dict[tuple[str, str], dict[str, Any]] = {}
+        latest: dict[tuple[str, str], dict[str, Any]] = {}
         if kinds:
-            latest = (select(func.max(OrderEventRow.id))
+            newest = (select(func.max(OrderEventRow.id))
                       .where(col(OrderEventRow.order_id).in_(order_ids),
                              col(OrderEventRow.kind).in_(sorted(kinds)))
                       .group_by(col(OrderEventRow.order_id), col(OrderEventRow.kind)))
             for oid, kind, payload in s.execute(
                     select(OrderEventRow.order_id, OrderEventRow.kind, OrderEventRow.payload)
-                    .where(col(OrderEventRow.id).in_(latest))).all():
-                events[(str(oid), kind)] = dict(payload or {})
+                    .where(col(OrderEventRow.id).in_(newest))).all():
+                latest[(str(oid), kind)] = dict(payload or {})
+        by_id: dict[str, tuple[str, str, dict[str, Any]]] = {}
+        if event_ids:
+            for eid, oid, kind, payload in s.execute(
+                    select(OrderEventRow.event_id, OrderEventRow.order_id, OrderEventRow.kind,
+                           OrderEventRow.payload)
+                    .where(col(OrderEventRow.event_id).in_(sorted(event_ids)))).all():
+                by_id[eid] = (str(oid), kind, dict(payload or {}))
         ledger: dict[str, dict[str, int | None]] = {}
         for oid, typ, total, count in s.execute(
                 select(CompensationGrantRow.order_id, CompensationGrantRow.type,
@@ -128,4 +155,4 @@ def _read(ctx: AppContext, order_ids: list[str], kinds: set[str]) -> tuple[
         ).all():
             if count:
                 ledger.setdefault(oid, {})[typ] = int(total) if total is not None else None
-    return rows, events, ledger, links
+    return _Facts(rows, latest, by_id, ledger, links)
