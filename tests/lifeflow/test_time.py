@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from noki.app.context import Clock
-from noki.db.models import DraftJob, DraftRow, OutboxMessage
+from noki.db.models import DraftJob, DraftRow, OrderRow, OutboxMessage
 from noki.db.models_lifecycle import TimelineEntry
 from noki.services import review
 from noki.services.lifecycle_events import apply_events
@@ -109,3 +109,23 @@ def test_a_rejection_says_what_happens_next_and_tick_respects_it(
                                 "eta": {"earliest": "2026-12-20", "latest": "2026-12-26"}}],
                      actor="erp", source="api")
     assert r.errors == [] and len(r.job_ids) == 1
+
+
+def test_an_order_past_its_window_escalates_even_when_its_next_update_is_later(
+    engine: Engine, app_ctx: Any
+) -> None:
+    # A long follow-up interval (a rule author's choice) or a held follow-up must not hide it.
+    ingest(app_ctx, [order_in()], actor="test")  # eta.latest 2026-12-05
+    with Session(engine) as s:
+        row = s.get(OrderRow, "EC-L1")
+        assert row is not None
+        row.next_update_date = date(2026, 12, 31)
+        s.add(row)
+        s.commit()
+    assert tick_report(app_ctx, today=date(2026, 12, 5)).escalated == 0  # last day of window
+    report = tick_report(app_ctx, today=date(2026, 12, 6))
+    assert report.escalated == 1 and report.followups == 0
+    assert order_row(engine, "EC-L1").overdue_escalated_on == date(2026, 12, 6)
+    for n in range(7, 20):  # once, not daily
+        assert tick_report(app_ctx, today=date(2026, 12, n)).escalated == 0
+    assert count(engine, TimelineEntry, TimelineEntry.kind == "escalation") == 1

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
+from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from noki.app import AppContext
 from noki.db import session_scope
-from noki.db.models import OrderRow
+from noki.db.models import EtaHistory, OrderRow
 from noki.domain.decision import Decision
 from noki.domain.lifecycle.states import WAITING_STATES
 from noki.domain.order import Order
@@ -58,29 +60,54 @@ def tick_report(ctx: AppContext, *, today: date | None = None,
     with session_scope(ctx.engine) as s:
         due = s.exec(
             select(OrderRow.order_id).where(
-                OrderRow.status == "open", col(OrderRow.next_update_date) <= today)
+                OrderRow.status == "open",
+                or_(col(OrderRow.next_update_date) <= today,
+                    col(OrderRow.order_id).in_(_past_their_window(today))))
             .order_by(col(OrderRow.order_id))
         ).all()
     for order_id in due:
         with session_scope(ctx.engine) as s:
             lock_orders(s, [order_id])
             row = s.get(OrderRow, order_id, populate_existing=True)
-            if (row is None or row.status != "open" or row.next_update_date is None
-                    or row.next_update_date > today):
-                continue  # closed meanwhile, or another ticker got here first
-            _one(ctx, s, row, today, auto_send, report)
+            if row is None or row.status != "open":
+                continue  # closed meanwhile
+            followup_due = row.next_update_date is not None and row.next_update_date <= today
+            if not followup_due and not _overdue_unescalated(row, today):
+                continue  # another ticker got here first
+            _one(ctx, s, row, today, auto_send, report, followup_due=followup_due)
     draft_inline(ctx, report.job_ids)
     return report
 
 
+def _past_their_window(today: date) -> Any:
+    """Open waiting orders never escalated whose current ETA window ended before today."""
+    # Found whatever the next update date says: a rule author's long interval, or a rejection
+    # holding the follow-up, must not hide an order whose window has passed.
+    newest = select(func.max(EtaHistory.id)).group_by(col(EtaHistory.order_id))
+    return (select(EtaHistory.order_id)
+            .join(OrderRow, col(OrderRow.order_id) == col(EtaHistory.order_id))
+            .where(col(EtaHistory.id).in_(newest), col(EtaHistory.latest) < today,
+                   col(OrderRow.overdue_escalated_on).is_(None),
+                   col(OrderRow.state).in_(sorted(WAITING_STATES))))
+
+
+def _overdue_unescalated(row: OrderRow, today: date) -> bool:
+    """The row (read under its lock) is waiting, past its window and not escalated yet."""
+    latest = Order.model_validate(row.payload).eta.latest
+    return (row.state in WAITING_STATES and row.overdue_escalated_on is None
+            and latest < today)
+
+
 def _one(ctx: AppContext, s: Session, row: OrderRow, today: date, auto_send: bool,
-         report: TickReport) -> None:
+         report: TickReport, *, followup_due: bool = True) -> None:
     order = Order.model_validate(row.payload).model_copy(update={"as_of": today})
     decision = decide(ctx, s, row, order)
     if decision.escalation == "person":
         if row.overdue_escalated_on is None:
             _escalate(ctx, s, row, order, decision, today, auto_send, report)
         return  # escalated once: a person follows up, not a daily repeat of the old window
+    if not followup_due:
+        return  # looked at for its passed window only; the rules did not escalate it
     if row.state not in WAITING_STATES:
         # Allocated (shipment comes next) or substituted (no ETA follow-ups): nothing to repeat.
         row.next_update_date = None
