@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
-from tests.servers import serve_app
+from tests.servers import serve_app, wait_for
 from tests.support import SAMPLE_DAY, clock_on
 
 from noki.app import AppContext
@@ -180,21 +180,21 @@ def test_approve_sends_the_text_in_the_editor_without_saving_first(
     page.get_by_label("本文").fill(edited)
     page.get_by_role("button", name="承認して送信").click()
     expect(page.get_by_role("status")).to_contain_text("承認しました")
-    files: list[Path] = []
-    for _ in range(100):  # the server's sender delivers within a second or so
-        files = list(Path(settings.outbox_dir).glob("*.eml"))
-        if files:
-            break
-        time.sleep(0.1)
+
+    def versions() -> list[tuple[str, bool]]:
+        with Session(app_engine) as s:
+            rows = s.exec(select(DraftRow).where(DraftRow.order_id == draft.order_id)
+                          .order_by(DraftRow.version)).all()  # type: ignore[arg-type]
+        return [(v.status, v.body == edited) for v in rows]
+
+    # The sink writes the file just before the sender commits "sent": wait for the commit.
+    wait_for(lambda: versions()[-1][0] == "sent", "the sender to record the send", seconds=10)
+    files = list(Path(settings.outbox_dir).glob("*.eml"))
     assert len(files) == 1
     mail = message_from_bytes(files[0].read_bytes())
     sent = mail.get_payload(decode=True).decode("utf-8")  # type: ignore[union-attr]
     assert sent == edited
-    with Session(app_engine) as s:
-        versions = s.exec(
-            select(DraftRow).where(DraftRow.order_id == draft.order_id).order_by(DraftRow.version)  # type: ignore[arg-type]
-        ).all()
-    assert [(v.status, v.body == edited) for v in versions] == [("replaced", False), ("sent", True)]
+    assert versions() == [("replaced", False), ("sent", True)]
 
 
 def test_an_edit_that_fails_the_check_is_saved_not_approved(
