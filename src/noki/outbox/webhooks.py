@@ -29,6 +29,17 @@ log = logging.getLogger(__name__)
 _RETRYABLE_4XX = frozenset({408, 409, 425, 429})
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A 3xx is the answer, not a hop: urllib re-sends a POST as a GET without its body."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        """Follow nothing: the status reaches post_signed as an HTTPError (retried, then dead)."""
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
 @dataclass(frozen=True)
 class WebhookConfig:
     """Targets, secret and retry policy for the webhook sender."""
@@ -110,7 +121,7 @@ def post_signed(url: str, secret: str, hook: ClaimedHook, timeout: float) -> int
         "User-Agent": "noki-webhooks/1",
     })
     try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 - configured URL
+        with _OPENER.open(req, timeout=timeout) as resp:  # configured URL
             return int(resp.status or 0)
     except urllib.error.HTTPError as exc:
         return int(exc.code)
