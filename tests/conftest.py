@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,14 @@ PG_ENV = "NOKI_TEST_DATABASE_URL"
 # tests/rules/test_shipped_rules.py).
 SAMPLE_RULES_DIR = Path(__file__).resolve().parent / "fixtures" / "rules"
 os.environ.setdefault("NOKI_RULES_DIR", str(SAMPLE_RULES_DIR))
+
+
+@pytest.fixture
+def rules_copy(tmp_path: Path) -> Path:
+    """A writable copy of the fixture rules (for tests that edit, propose or reload them)."""
+    target = tmp_path / "rules"
+    shutil.copytree(SAMPLE_RULES_DIR, target)
+    return target
 
 
 def _backends() -> list[object]:

@@ -1,3 +1,3 @@
 """Real local SMTP for the lifecycle flow tests (shared with tests/outbox)."""
 
-from tests.outbox.conftest import smtp_server  # noqa: F401
+from tests.servers import smtp_server  # noqa: F401

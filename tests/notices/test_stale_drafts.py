@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, select
 
-from noki.db.models import AuditEvent, DraftRow, OutboxMessage
+from noki.db.models import AuditEvent, DecisionRow, DraftRow, OutboxMessage
+from noki.db.models_lifecycle import CompensationGrantRow
 from noki.services import review, stale_drafts
 from noki.services.roles import Actor
 from noki.services.stale_drafts import StaleDraft
@@ -52,3 +53,23 @@ def test_opening_is_harmless_for_a_fresh_draft(database_url, engine, tmp_path):
         row = draft_promising_1126(ctx, engine)
         assert stale_drafts.refresh_if_stale(ctx, row.id, actor="aoki") is None  # type: ignore[arg-type]
         assert review.approve(engine, draft_id=row.id, actor=AGENT, ctx=ctx) is not None  # type: ignore[arg-type]
+
+
+def test_a_re_decided_draft_does_not_grant_again_what_the_ledger_holds(database_url, engine,
+                                                                        tmp_path):
+    with ctx_on(WRITTEN, database_url, engine, tmp_path) as ctx:
+        row = draft_promising_1126(ctx, engine)
+    assert row.compensation == "free_shipping"  # granted once, never again (rules' ledger)
+    with Session(engine) as s:  # an earlier notice of this order was sent: it is on the ledger
+        s.add(CompensationGrantRow(order_id=row.order_id, type="free_shipping",
+                                   decision_id=row.decision_id))
+        s.commit()
+    with ctx_on(SENT, database_url, engine, tmp_path) as late:
+        refresh = stale_drafts.refresh_if_stale(late, row.id, actor="aoki")  # type: ignore[arg-type]
+    assert refresh is not None
+    with Session(engine) as s:
+        new = s.get(DraftRow, refresh.new_id)
+        assert new is not None and new.compensation == "none"
+        decision = s.get(DecisionRow, new.decision_id)
+        assert decision is not None
+        assert decision.payload["compensation"]["type"] == "none"

@@ -1,72 +1,27 @@
-"""Real local servers for the sender tests: aiosmtpd SMTP and an HTTP SMS gateway."""
+"""Local servers for the sender tests: SMTP (tests.servers) and an HTTP SMS gateway."""
 
 from __future__ import annotations
 
 import json
-import socket
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from email import message_from_bytes, policy
-from email.message import EmailMessage
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import Engine
 from sqlmodel import Session, select
+from tests.servers import (  # noqa: F401  (fixtures of the sender tests)
+    http_server,
+    smtp_server,
+    unused_port,
+)
 
 from noki.db.models import DraftRow
 from noki.services import review
 from noki.services.demo import sample_records
 from noki.services.orders import ingest
 from noki.services.roles import Actor
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture
-def unused_port() -> int:
-    """A local port nothing listens on (a server that is down)."""
-    return free_port()
-
-
-@dataclass
-class SmtpSink:
-    """Collects what the SMTP server accepted; `refuse` makes it answer 550."""
-
-    messages: list[EmailMessage] = field(default_factory=list)
-    refuse: bool = False
-    delay: float = 0.0
-    port: int = 0
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
-        if self.refuse:
-            return "550 5.7.1 refused by test"
-        if self.delay:
-            import asyncio
-
-            await asyncio.sleep(self.delay)
-        msg = message_from_bytes(
-            envelope.original_content or envelope.content, policy=policy.default
-        )
-        self.messages.append(msg)  # type: ignore[arg-type]
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[SmtpSink]:
-    """An aiosmtpd server on 127.0.0.1 at a free port."""
-    sink = SmtpSink(port=free_port())
-    controller = Controller(sink, hostname="127.0.0.1", port=sink.port)
-    controller.start()
-    yield sink
-    controller.stop()
 
 
 @dataclass
@@ -95,13 +50,9 @@ def sms_gateway() -> Iterator[Gateway]:
         def log_message(self, *args: Any) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    gw.url = f"http://127.0.0.1:{server.server_address[1]}/send"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield gw
-    server.shutdown()
-    server.server_close()
+    with http_server(Handler) as url:
+        gw.url = url + "/send"
+        yield gw
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import threading
 from pathlib import Path
 
@@ -15,19 +14,11 @@ from noki.rules.loader import read_rule_files
 from noki.services import rule_changes, rule_versions
 from noki.services.errors import Conflict, Forbidden
 from noki.services.roles import Actor
-from tests.conftest import SAMPLE_RULES_DIR
 from tests.support import make_settings
 
 AUTHOR = Actor("aki", "rule_author")
 SUPERVISOR = Actor("sato", "supervisor")
 ADMIN = Actor("root", "admin")
-
-
-@pytest.fixture
-def rules_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "rules"
-    shutil.copytree(SAMPLE_RULES_DIR, target)
-    return target
 
 
 @pytest.fixture

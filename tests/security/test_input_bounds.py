@@ -118,6 +118,9 @@ def test_batch_over_the_limit_is_413(client: TestClient, token) -> None:
     batch = [{"order_id": str(i)} for i in range(1001)]
     r = _post(client, token("admin"), batch)
     assert r.status_code == 413 and "at most 1000" in r.json()["detail"]
+    events = [{"event_id": str(i), "kind": "shipped"} for i in range(1001)]
+    r = client.post("/api/events", json=events, headers=token("admin"))
+    assert r.status_code == 413 and r.json()["detail"].startswith("1001 events")
 
 
 def test_long_form_fields_are_422(client: TestClient, login) -> None:

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
+from tests.servers import smtp_server  # noqa: F401  (fixture of the end-to-end tests)
 from tests.support import SAMPLE_DAY, clock_on
 
 from noki.app import AppContext

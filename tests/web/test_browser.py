@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import os
 import re
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-import uvicorn
 from sqlalchemy import Engine
 from sqlmodel import Session, select
+from tests.servers import serve_app, wait_for
 from tests.support import SAMPLE_DAY, clock_on
 
 from noki.app import AppContext
@@ -51,11 +51,6 @@ def _shot(folder: Path, name: str) -> Path:
 @pytest.fixture
 def live_url(settings: Settings, app_engine: Engine) -> Iterator[str]:
     """The console served by a real uvicorn on a free port, sender running every 0.2 s."""
-    from socket import socket
-
-    with socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
     live = settings.model_copy(
         update={
             "background_workers": True,
@@ -63,25 +58,19 @@ def live_url(settings: Settings, app_engine: Engine) -> Iterator[str]:
             "tick_interval_seconds": 3600,
         }
     )
-    server = uvicorn.Server(
-        uvicorn.Config(
-            # The sample orders are written on 2026-11-25: the console runs on that day, so
-            # opening and sending judge the drafts on it (not on the real date).
-            create_app(AppContext(live, engine=app_engine, clock=clock_on(SAMPLE_DAY))),
-            host="127.0.0.1",
-            port=port,
-            log_level="warning",
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
+    # The sample orders are written on 2026-11-25: the console runs on that day, so
+    # opening and sending judge the drafts on it (not on the real date).
+    with serve_app(create_app(AppContext(live, engine=app_engine,
+                                         clock=clock_on(SAMPLE_DAY)))) as url:
+        yield url
+
+
+def launch(pw: Any, url: str) -> tuple[Any, Any]:
+    """Headless Chromium and a desktop page (Japanese locale) on the console at `url`."""
+    browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="ja-JP",
+                                  base_url=url)
+    return browser, context.new_page()
 
 
 @pytest.fixture
@@ -90,12 +79,8 @@ def page(live_url: str) -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        context = browser.new_context(
-            viewport={"width": 1400, "height": 1000}, locale="ja-JP", base_url=live_url
-        )
-        yield context.new_page()
-        context.close()
+        browser, page = launch(pw, live_url)
+        yield page
         browser.close()
 
 
@@ -168,7 +153,8 @@ def _sendable_email_draft(engine: Engine, skip: int = 0) -> DraftRow:
     return rows[skip]
 
 
-def _log_in(page, password: str) -> None:
+def _log_in(page: Any, password: str) -> None:
+    """Log in as the agent; the queue opens."""
     from playwright.sync_api import expect
 
     page.goto("/login")
@@ -194,21 +180,21 @@ def test_approve_sends_the_text_in_the_editor_without_saving_first(
     page.get_by_label("本文").fill(edited)
     page.get_by_role("button", name="承認して送信").click()
     expect(page.get_by_role("status")).to_contain_text("承認しました")
-    files: list[Path] = []
-    for _ in range(100):  # the server's sender delivers within a second or so
-        files = list(Path(settings.outbox_dir).glob("*.eml"))
-        if files:
-            break
-        time.sleep(0.1)
+
+    def versions() -> list[tuple[str, bool]]:
+        with Session(app_engine) as s:
+            rows = s.exec(select(DraftRow).where(DraftRow.order_id == draft.order_id)
+                          .order_by(DraftRow.version)).all()  # type: ignore[arg-type]
+        return [(v.status, v.body == edited) for v in rows]
+
+    # The sink writes the file just before the sender commits "sent": wait for the commit.
+    wait_for(lambda: versions()[-1][0] == "sent", "the sender to record the send", seconds=10)
+    files = list(Path(settings.outbox_dir).glob("*.eml"))
     assert len(files) == 1
     mail = message_from_bytes(files[0].read_bytes())
     sent = mail.get_payload(decode=True).decode("utf-8")  # type: ignore[union-attr]
     assert sent == edited
-    with Session(app_engine) as s:
-        versions = s.exec(
-            select(DraftRow).where(DraftRow.order_id == draft.order_id).order_by(DraftRow.version)  # type: ignore[arg-type]
-        ).all()
-    assert [(v.status, v.body == edited) for v in versions] == [("replaced", False), ("sent", True)]
+    assert versions() == [("replaced", False), ("sent", True)]
 
 
 def test_an_edit_that_fails_the_check_is_saved_not_approved(

@@ -9,19 +9,15 @@ import json
 import smtplib
 import subprocess
 import sys
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
-from aiosmtpd.controller import Controller
 from sqlalchemy import Engine
 from sqlmodel import Session, select
-from tests.outbox.conftest import SmtpSink, free_port
+from tests.servers import SmtpSink, free_port, serve_app, wait_for
 from tests.support import SAMPLE_DAY, clock_on
-from tests.web.test_browser import ARGS, CHROMIUM, _need_chromium
+from tests.web.test_browser import _log_in, _need_chromium, launch
 
 from noki.app import AppContext
 from noki.db.models import DraftRow, InquiryRow
@@ -37,40 +33,17 @@ INBOX = "support@reply.noki.example.jp"
 CUSTOMER_ID = "<e2e-reply-1@customer.example.jp>"
 
 
-def _wait(check, what: str, seconds: float = 60):  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if found := check():
-            return found
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 @pytest.fixture
-def sink() -> Iterator[SmtpSink]:
-    box = SmtpSink(port=free_port())
-    controller = Controller(box, hostname="127.0.0.1", port=box.port)
-    controller.start()
-    yield box
-    controller.stop()
-
-
-@pytest.fixture
-def live(settings: Settings, app_engine: Engine, sink: SmtpSink) -> Iterator[tuple[str, Settings]]:
+def live(settings: Settings, app_engine: Engine,
+         smtp_server: SmtpSink) -> Iterator[tuple[str, Settings]]:
     """The console on a real uvicorn, its sender delivering over SMTP to the sink."""
-    port = free_port()
     live = settings.model_copy(update={
         "background_workers": True, "sender_interval_seconds": 0.2,
         "tick_interval_seconds": 3600, "mail_transport": "smtp", "smtp_host": "127.0.0.1",
-        "smtp_port": sink.port, "inbound_addresses": [INBOX]})
-    app = create_app(AppContext(live, engine=app_engine, clock=clock_on(SAMPLE_DAY)))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    _wait(lambda: server.started, "uvicorn")
-    yield f"http://127.0.0.1:{port}", live
-    server.should_exit = True
-    thread.join(10)
+        "smtp_port": smtp_server.port, "inbound_addresses": [INBOX]})
+    with serve_app(create_app(AppContext(live, engine=app_engine,
+                                         clock=clock_on(SAMPLE_DAY)))) as url:
+        yield url, live
 
 
 def _deliver_through_noki_inbound(raw: bytes, database_url: str, tmp_path: Path) -> None:
@@ -88,7 +61,7 @@ def _deliver_through_noki_inbound(raw: bytes, database_url: str, tmp_path: Path)
                 assert proc.poll() is None, "noki inbound exited"
                 return None
 
-        with _wait(connect, "noki inbound to listen") as smtp:
+        with wait_for(connect, "noki inbound to listen") as smtp:
             smtp.sendmail("customer@example.jp", [INBOX], raw)
     finally:
         proc.terminate()
@@ -96,7 +69,7 @@ def _deliver_through_noki_inbound(raw: bytes, database_url: str, tmp_path: Path)
 
 
 def test_reply_answered_in_chromium_lands_in_the_thread_and_the_voc_report(
-        live, sink: SmtpSink, app_engine: Engine, password: str, database_url: str,
+        live, smtp_server: SmtpSink, app_engine: Engine, password: str, database_url: str,
         tmp_path: Path) -> None:
     _need_chromium()
     from playwright.sync_api import expect, sync_playwright
@@ -108,7 +81,7 @@ def test_reply_answered_in_chromium_lands_in_the_thread_and_the_voc_report(
                       .order_by(DraftRow.id)).all()  # type: ignore[arg-type]
     notice = next(r for r in rows if not r.meta.get("no_contact"))
     review.approve(app_engine, draft_id=notice.id or 0, actor=Actor("agent", "agent"))
-    [sent] = _wait(lambda: list(sink.messages), "the notice over SMTP")
+    [sent] = wait_for(lambda: list(smtp_server.messages), "the notice over SMTP")
     notice_id = str(sent["Message-ID"]).strip()
     assert str(sent["Reply-To"]) == INBOX
 
@@ -123,18 +96,12 @@ def test_reply_answered_in_chromium_lands_in_the_thread_and_the_voc_report(
             row = s.exec(select(InquiryRow).where(InquiryRow.message_id == CUSTOMER_ID)).first()
             return row if row is not None and row.answer_draft_id else None
 
-    inquiry = _wait(queued, "the inquiry and its answer draft")
+    inquiry = wait_for(queued, "the inquiry and its answer draft")
     assert inquiry.link_method == "thread" and inquiry.order_id == notice.order_id
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        page = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="ja-JP",
-                                   base_url=url).new_page()
-        page.goto("/login")
-        page.get_by_label("ユーザー名").fill("agent")
-        page.get_by_label("パスワード").fill(password)
-        page.get_by_role("button", name="ログイン").click()
-        expect(page.locator("h1")).to_contain_text("承認キュー")
+        browser, page = launch(pw, url)
+        _log_in(page, password)
         expect(page.locator("#queue")).to_contain_text("問い合わせ回答")
         page.goto("/inquiries")
         page.locator(f"#inquiry-{inquiry.id}").get_by_role("link", name="回答案を開く").click()
@@ -149,7 +116,8 @@ def test_reply_answered_in_chromium_lands_in_the_thread_and_the_voc_report(
         expect(page.get_by_role("status")).to_contain_text("承認しました")
         browser.close()
 
-    answer = _wait(lambda: sink.messages[1] if len(sink.messages) > 1 else None, "the answer")
+    answer = wait_for(lambda: smtp_server.messages[1] if len(smtp_server.messages) > 1 else None,
+                      "the answer")
     assert str(answer["In-Reply-To"]).strip() == CUSTOMER_ID
     assert notice_id in str(answer["References"]).split()
     assert str(answer["To"]) == "customer@example.jp"

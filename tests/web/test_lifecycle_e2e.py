@@ -8,24 +8,17 @@ number -> the order is closed; then 30 simulated days of `tick --today` draft no
 from __future__ import annotations
 
 import re
-import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
-import uvicorn
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 from tests.lifeflow.support import count, order_in, order_row
-from tests.outbox.conftest import (
-    SmtpSink,
-    free_port,
-    smtp_server,  # noqa: F401  (fixture)
-)
+from tests.servers import SmtpSink, free_port, serve_app, wait_for
 from tests.support import SAMPLE_DAY
-from tests.web.test_browser import ARGS, CHROMIUM, _need_chromium
+from tests.web.test_browser import _log_in, _need_chromium, launch
 from tests.webhooks.conftest import (
     SECRET,
     Receiver,
@@ -46,16 +39,6 @@ pytestmark = pytest.mark.browser
 ORDER = "EC-E2E-1"
 TRACKING = "4821-7730-5519"
 LINK = re.compile(r"https?://[^\s<>\"]+/b/[A-Za-z0-9._\-]+")
-T = TypeVar("T")
-
-
-def _wait(check: Callable[[], T | None], what: str, seconds: float = 60) -> T:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if found := check():
-            return found
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def _drafts(engine: Engine, *where: Any) -> list[DraftRow]:
@@ -65,7 +48,7 @@ def _drafts(engine: Engine, *where: Any) -> list[DraftRow]:
 
 
 @pytest.fixture
-def live(settings: Settings, app_engine: Engine, smtp_server: SmtpSink,  # noqa: F811
+def live(settings: Settings, app_engine: Engine, smtp_server: SmtpSink,
          receiver: Receiver) -> Iterator[tuple[str, AppContext]]:  # noqa: F811
     """The console on a real uvicorn on the sample day; its sender delivers notices over SMTP
     and webhooks to the receiver."""
@@ -79,14 +62,8 @@ def live(settings: Settings, app_engine: Engine, smtp_server: SmtpSink,  # noqa:
         "webhook_oms_url": receiver.url, "webhook_secret": SECRET,
         "webhook_backoff_seconds": 0.0})
     ctx = AppContext(live_settings, engine=app_engine, clock=Clock.on_day(SAMPLE_DAY))
-    server = uvicorn.Server(uvicorn.Config(create_app(ctx), host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    _wait(lambda: server.started, "uvicorn")
-    yield url, ctx
-    server.should_exit = True
-    thread.join(10)
+    with serve_app(create_app(ctx), port):
+        yield url, ctx
 
 
 def test_backorder_lifecycle_from_first_notice_to_a_quiet_closed_order(
@@ -103,19 +80,13 @@ def test_backorder_lifecycle_from_first_notice_to_a_quiet_closed_order(
     assert notice.check_ok, notice.meta
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        console = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="ja-JP",
-                                      base_url=url).new_page()
-        console.goto("/login")
-        console.get_by_label("ユーザー名").fill("agent")
-        console.get_by_label("パスワード").fill(password)
-        console.get_by_role("button", name="ログイン").click()
-        expect(console.locator("h1")).to_contain_text("承認キュー")
+        browser, console = launch(pw, url)
+        _log_in(console, password)
         console.goto(f"/drafts/{notice.id}")
         console.get_by_role("button", name="承認して送信").click()
         expect(console.get_by_role("status")).to_contain_text("承認しました")
 
-        sent = _wait(lambda: next((m for m in smtp_server.messages
+        sent = wait_for(lambda: next((m for m in smtp_server.messages
                                    if str(m["To"]) == "hanako@example.jp"), None),
                      "the first notice over SMTP")
         body = sent.get_body(preferencelist=("plain",))
@@ -143,14 +114,14 @@ def test_backorder_lifecycle_from_first_notice_to_a_quiet_closed_order(
     row = order_row(app_engine, ORDER)
     assert (row.choice, row.state) == ("substitute", "substituted")
 
-    hook = _wait(lambda: next((h for h in receiver.accepted
+    hook = wait_for(lambda: next((h for h in receiver.accepted
                                if h["json"]["topic"] == "oms.choice"), None), "the OMS webhook")
     assert hook["headers"]["X-Noki-Signature"] == webhooks.sign(SECRET, hook["raw"])
     assert hook["json"]["data"]["order_id"] == ORDER
     assert hook["json"]["data"]["option"] == "substitute"
     assert receiver.rejected == []
 
-    [confirmation] = _wait(lambda: _drafts(app_engine, DraftRow.kind == "choice_confirmation",
+    [confirmation] = wait_for(lambda: _drafts(app_engine, DraftRow.kind == "choice_confirmation",
                                            DraftRow.channel == "email"),
                            "the choice confirmation draft")
     assert "ご選択" in confirmation.body
@@ -159,7 +130,7 @@ def test_backorder_lifecycle_from_first_notice_to_a_quiet_closed_order(
                                  "tracking_number": TRACKING, "carrier": "ヤマト運輸"}],
                           actor="wms", source="api")
     assert result.errors == [] and [a.state_to for a in result.applied] == ["shipped"]
-    [shipped] = _wait(lambda: _drafts(app_engine, DraftRow.kind == "shipped",
+    [shipped] = wait_for(lambda: _drafts(app_engine, DraftRow.kind == "shipped",
                                       DraftRow.channel == "email"), "the shipped draft")
     assert TRACKING in shipped.body
     row = order_row(app_engine, ORDER)

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
-from tests.conftest import SAMPLE_RULES_DIR
 from tests.support import make_settings
 from tests.web.conftest import PASSWORD, csrf_of
 
@@ -17,13 +15,6 @@ from noki.app import AppContext
 from noki.db.models import AuditEvent
 from noki.services import rule_versions, users
 from noki.web.app import create_app
-
-
-@pytest.fixture
-def rules_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "rules"
-    shutil.copytree(SAMPLE_RULES_DIR, target)
-    return target
 
 
 @pytest.fixture

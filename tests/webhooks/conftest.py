@@ -6,12 +6,13 @@ import json
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
 
 from noki.services.webhooks import verify
+from tests.servers import http_server, unused_port  # noqa: F401  (fixture)
 
 SECRET = "partner-shared-secret-" + "k" * 16
 
@@ -55,20 +56,6 @@ def receiver() -> Iterator[Receiver]:
         def log_message(self, *args: Any) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    rx.url = f"http://127.0.0.1:{server.server_address[1]}/hooks/oms"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield rx
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture
-def unused_port() -> int:
-    """A local port nothing listens on (a receiver that is down)."""
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    with http_server(Handler) as url:
+        rx.url = url + "/hooks/oms"
+        yield rx

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 from sqlalchemy import Engine
@@ -18,6 +19,7 @@ from noki.services import webhooks
 from noki.services.demo import sample_records
 from noki.services.orders import ingest
 from noki.settings import Settings
+from tests.servers import http_server
 from tests.webhooks.conftest import SECRET, Receiver
 
 
@@ -113,6 +115,38 @@ def test_receiver_down_is_dead_lettered_after_max_attempts(engine, app_ctx, unus
                       .order_by(TimelineEntry.id.desc())).first()  # type: ignore[union-attr]
     assert [e.detail["dead"] for e in failed] == [False, False, True]
     assert last is not None and "送信不能" in last.summary
+
+
+def test_a_redirect_is_not_a_delivery(engine) -> None:
+    """urllib turns a POST answered 302 into a GET without the body: that must not be 'sent'."""
+    seen: list[str] = []
+
+    class Moved(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802
+            self.rfile.read(int(self.headers["Content-Length"]))
+            seen.append("POST")
+            self.send_response(302)
+            self.send_header("Location", "/elsewhere")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def do_GET(self) -> None:  # noqa: N802
+            seen.append("GET")
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    enqueue(engine, "k-moved")
+    with http_server(Moved) as url:
+        assert WebhookWorker(engine, config(url + "/hooks", backoff_seconds=30),
+                             name="w").drain() == 1
+    assert seen == ["POST"]  # not followed: the signed body would not reach anyone
+    [row] = rows(engine)
+    assert (row.status, row.last_status) == ("pending", 302)
+    assert "HTTP 302" in (row.last_error or "")
 
 
 def test_wrong_secret_is_rejected_and_not_retried(engine, receiver: Receiver) -> None:

@@ -21,6 +21,7 @@ from noki.db.lease import claim as lease_claim
 from noki.db.models import AuditEvent
 from noki.db.models_lifecycle import TimelineEntry
 from noki.db.models_webhooks import WebhookMessage
+from noki.outbox.worker import Policy
 from noki.services.webhooks import SIGNATURE_HEADER, TIMESTAMP_HEADER, TOPIC_LABELS, sign
 from noki.settings import Settings
 
@@ -29,22 +30,25 @@ log = logging.getLogger(__name__)
 _RETRYABLE_4XX = frozenset({408, 409, 425, 429})
 
 
-@dataclass(frozen=True)
-class WebhookConfig:
-    """Targets, secret and retry policy for the webhook sender."""
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A 3xx is the answer, not a hop: urllib re-sends a POST as a GET without its body."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        """Follow nothing: the status reaches post_signed as an HTTPError (retried, then dead)."""
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
+@dataclass(frozen=True, kw_only=True)
+class WebhookConfig(Policy):
+    """Targets and secret for the webhook sender; retries, lease and batch as the outbox's."""
 
     urls: dict[str, str]  # topic prefix -> URL (only configured ones)
     secret: str
     timeout: float = 10.0
     max_attempts: int = 8
-    backoff_seconds: float = 30.0
-    backoff_max_seconds: float = 3600.0
-    lease_seconds: float = 120.0
-    batch_size: int = 20
-
-    def delay(self, attempts: int) -> float:
-        """Exponential backoff after the given number of failed attempts."""
-        return min(self.backoff_seconds * 2 ** max(0, attempts - 1), self.backoff_max_seconds)
 
     @classmethod
     def from_settings(cls, s: Settings) -> WebhookConfig:
@@ -110,7 +114,7 @@ def post_signed(url: str, secret: str, hook: ClaimedHook, timeout: float) -> int
         "User-Agent": "noki-webhooks/1",
     })
     try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 - configured URL
+        with _OPENER.open(req, timeout=timeout) as resp:  # configured URL
             return int(resp.status or 0)
     except urllib.error.HTTPError as exc:
         return int(exc.code)

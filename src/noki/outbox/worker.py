@@ -22,9 +22,9 @@ from noki.outbox.claim import OUTBOX, Claimed, claim
 log = logging.getLogger(__name__)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Policy:
-    """Retry policy and batch size."""
+    """Retry policy, lease and batch size of a sender (outbox messages, webhooks)."""
 
     max_attempts: int = 5
     backoff_seconds: float = 30.0

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import Any
 
+from noki.io.csv_rows import csv_records, nest
 from noki.io.jsonl import LineError
 
 # CSV column -> path in the event document (empty cells are left out).
@@ -44,31 +43,11 @@ def _jsonl(text: str) -> tuple[list[tuple[int, Any]], list[LineError]]:
 
 
 def _csv(text: str) -> tuple[list[tuple[int, Any]], list[LineError]]:
-    reader = csv.reader(io.StringIO(text))
-    header = [h.strip() for h in next(reader, [])]
-    unknown = [h for h in header if h not in CSV_COLUMNS]
-    if unknown:
-        expected = ", ".join(CSV_COLUMNS)
-        return [], [LineError(1, h, f"unknown column; expected some of {expected}")
-                    for h in unknown]
     docs: list[tuple[int, Any]] = []
     errors: list[LineError] = []
-    start = reader.line_num + 1
-    for row in reader:
-        line, start = start, reader.line_num + 1
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != len(header):
-            errors.append(LineError(line, "(row)",
-                                    f"expected {len(header)} cells, found {len(row)}"))
-            continue
-        doc: dict[str, Any] = {}
-        for name, cell in zip(header, row, strict=True):
-            if cell.strip():
-                path = CSV_COLUMNS[name]
-                node = doc
-                for key in path[:-1]:
-                    node = node.setdefault(key, {})
-                node[path[-1]] = cell.strip()
-        docs.append((line, doc))
+    for item in csv_records(text, CSV_COLUMNS):
+        if isinstance(item, LineError):
+            errors.append(item)
+        else:
+            docs.append((item[0], nest(item[1], CSV_COLUMNS)))
     return docs, errors

@@ -25,6 +25,7 @@ from noki.inbound.pipeline import Processed, process_mail
 from noki.inbound.records import InquiryIn, as_voice, link_record
 from noki.inbound.screen import Limits
 from noki.services import audit
+from noki.services.draft_store import latest_decisions
 from noki.voc.models import Voice
 
 SYSTEM = "inbound"
@@ -44,15 +45,13 @@ def _pairs(engine: Engine, order_ids: Iterable[str]) -> dict[str, tuple[Order, D
     if not ids:
         return {}
     with Session(engine) as s:
-        orders = s.exec(select(OrderRow).where(col(OrderRow.order_id).in_(ids))).all()
-        out: dict[str, tuple[Order, Decision]] = {}
-        for row in orders:
-            latest = s.exec(select(DecisionRow).where(DecisionRow.order_id == row.order_id)
-                            .order_by(col(DecisionRow.id).desc()).limit(1)).first()
-            if latest is not None:
-                out[row.order_id] = (Order.model_validate(row.payload),
-                                     Decision.model_validate(latest.payload))
-        return out
+        latest = latest_decisions(s, set(ids))  # one query for all, not one per order
+        orders = s.exec(select(OrderRow).where(col(OrderRow.order_id).in_(latest))).all()
+        decisions = {d.id: d.payload for d in s.exec(
+            select(DecisionRow).where(col(DecisionRow.id).in_(latest.values())))}
+    return {row.order_id: (Order.model_validate(row.payload),
+                           Decision.model_validate(decisions[latest[row.order_id]]))
+            for row in orders}
 
 
 def _thread_orders(engine: Engine, ids: Iterable[str]) -> dict[str, str]:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from typing import Any
 
 from pydantic import Field, ValidationError, field_validator
 
 from noki.domain.order import Contact, Customer, Order
+from noki.io.csv_rows import csv_records, nest
 from noki.io.jsonl import LineError, Parsed, format_validation_error, parse_models
 from noki.services.contacts import normalise_email, normalise_phone
 
@@ -157,40 +156,23 @@ def parse_orders(text: str, *, csv_format: bool | None = None) -> list[Parsed[Or
 
 
 def _parse_csv(text: str) -> Any:
-    reader = csv.reader(io.StringIO(text))
-    header = [h.strip() for h in next(reader, [])]
-    unknown = [h for h in header if h not in CSV_COLUMNS]
-    if unknown:
-        for col in unknown:
-            yield LineError(1, col, "unknown column")
-        return
-    start = reader.line_num + 1
-    for row in reader:
-        line, start = start, reader.line_num + 1
-        if not any(cell.strip() for cell in row):
+    for item in csv_records(text, CSV_COLUMNS):
+        if isinstance(item, LineError):
+            yield item
             continue
-        if len(row) != len(header):
-            yield LineError(line, "(row)", f"expected {len(header)} cells, found {len(row)}")
-            continue
-        doc = _nest({h: c.strip() for h, c in zip(header, row, strict=True) if c.strip()})
+        line, cells = item
         try:
-            yield Parsed(line, OrderIn.model_validate(doc))
+            yield Parsed(line, OrderIn.model_validate(
+                nest({c: _cook(c, v) for c, v in cells.items()}, CSV_COLUMNS)))
         except ValidationError as exc:
             for field, message in format_validation_error(exc):
                 yield LineError(line, _BY_PATH.get(field, field), message)
 
 
-def _nest(cells: dict[str, str]) -> dict[str, Any]:
-    doc: dict[str, Any] = {}
-    for col, value in cells.items():
-        cooked: Any = value
-        if col in _BOOL_COLUMNS:
-            cooked = _BOOLS.get(value.lower(), value)
-        elif col == "sku_substitutes":
-            cooked = [s.strip() for s in value.replace(";", "|").split("|") if s.strip()]
-        path = CSV_COLUMNS[col]
-        node = doc
-        for key in path[:-1]:
-            node = node.setdefault(key, {})
-        node[path[-1]] = cooked
-    return doc
+def _cook(column: str, value: str) -> Any:
+    """A cell as the order document wants it: yes/no as booleans, substitutes as a list."""
+    if column in _BOOL_COLUMNS:
+        return _BOOLS.get(value.lower(), value)
+    if column == "sku_substitutes":
+        return [s.strip() for s in value.replace(";", "|").split("|") if s.strip()]
+    return value

@@ -27,7 +27,7 @@ from noki.outbox.claim import Claimed
 from noki.services import audit, notice_facts
 from noki.services.drafts import new_version, store_decision
 from noki.services.errors import Conflict
-from noki.services.orders import payload_digest
+from noki.services.redecide import decide, payload_digest
 from noki.services.transitions import load_draft, lock_orders, retrying
 
 
@@ -104,13 +104,14 @@ def refresh_if_stale(ctx: AppContext, draft_id: int, *, actor: str,
         row = s.get(DraftRow, draft_id)
         if row is None or row.status != "pending":
             return None
-        _orow, order, decision = _facts(s, row)
+        orow, order, decision = _facts(s, row)
         reasons = reasons_for(ctx, row, order, decision, today)
+        if not reasons:
+            return None
         kind, old_notice = row.kind, notice_of(row)
-    if not reasons:
-        return None
-    order = order.model_copy(update={"as_of": today})
-    decision = ctx.rules.decide(order)
+        order = order.model_copy(update={"as_of": today})
+        # As every re-decision: with the order's state, choice and ledger (nothing granted twice).
+        decision = decide(ctx, s, orow, order)
     if old_notice is None and order.eta.latest < today:
         kind = "overdue"  # the window is over with no news: say so, not the old window
     notice = notice_facts.notice_for(ctx, order, kind, old=old_notice)

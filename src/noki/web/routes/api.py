@@ -32,6 +32,14 @@ def healthz(engine: EngineDep) -> JSONResponse:
     return JSONResponse({"status": "ok", "database": "ok"})
 
 
+def _over_limit(items: list[Any], limit: int, what: str) -> JSONResponse | None:
+    """413 for a batch larger than the configured limit (nothing of it is written)."""
+    if len(items) <= limit:
+        return None
+    return JSONResponse({"detail": f"{len(items)} {what} in one request; send at most {limit}"},
+                        status_code=413)
+
+
 @router.post("/api/orders")
 def post_orders(
     ctx: CtxDep,
@@ -40,10 +48,8 @@ def post_orders(
 ) -> JSONResponse:
     """Upsert one order or a list; invalid items are reported, valid ones kept."""
     items = payload if isinstance(payload, list) else [payload]
-    if len(items) > ctx.settings.max_batch_orders:
-        limit = ctx.settings.max_batch_orders
-        detail = f"{len(items)} orders in one request; send at most {limit}"
-        return JSONResponse({"detail": detail}, status_code=413)
+    if too_many := _over_limit(items, ctx.settings.max_batch_orders, "orders"):
+        return too_many
     # Every item is checked (JSON's own types, strictly) before anything is written.
     good, errors = validate_batch(items, parse=order_from_json)
     report = ingest(ctx, good, actor=user.username, auto_send=ctx.settings.auto_send)
@@ -127,10 +133,8 @@ def post_events(
 ) -> JSONResponse:
     """Lifecycle events (one or a list): applied once per event_id; bad ones named by field."""
     items = payload if isinstance(payload, list) else [payload]
-    if len(items) > ctx.settings.max_batch_orders:
-        limit = ctx.settings.max_batch_orders
-        detail = f"{len(items)} events in one request; send at most {limit}"
-        return JSONResponse({"detail": detail}, status_code=413)
+    if too_many := _over_limit(items, ctx.settings.max_batch_orders, "events"):
+        return too_many
     result = apply_events(ctx, items, actor=user.username, source="api")
     nothing_good = not result.applied and not result.duplicates
     return JSONResponse(result.as_json(),
