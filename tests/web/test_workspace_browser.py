@@ -132,7 +132,8 @@ def test_search_by_order_number_shows_that_order(open_as: Any, app_engine: Engin
     expect(page).to_have_url(re.compile(rf"/queue\?q={target.order_id}(&|$)"))
     expect(rows).to_have_count(1)
     expect(rows.first.locator("a.order-link")).to_have_text(target.order_id)
-    expect(page.locator("h1")).to_contain_text(f"条件に合う 1 件（承認待ち 全 {len(everything)} 件）")
+    expect(page.locator("h1")).to_contain_text(
+        f"条件に合う 1 件（承認待ち 全 {len(everything)} 件）")
     expect(page.locator("#q")).to_have_value(target.order_id)
     rows.first.locator("a.order-link").click()
     expect(page).to_have_url(re.compile(rf"/drafts/{target.id}$"))
@@ -159,7 +160,8 @@ def test_the_default_sort_is_what_must_be_done_first(
         rank(d), d.need_by is None, d.need_by or date.max, d.queued_at, d.id))]
     page = open_as("agent")
     expect(page.get_by_label("並び順")).to_have_value("urgency")
-    expect(page.locator("#sort-help")).to_contain_text("急ぎの順：予定超過のエスカレーション → レーン")
+    expect(page.locator("#sort-help")).to_contain_text(
+        "急ぎの順：予定超過のエスカレーション → レーン")
     expect(page.locator("#queue tbody tr[data-id]")).to_have_count(min(len(drafts), PAGE))
     assert row_ids(page) == expected[:PAGE]
     lanes = page.locator("#queue tbody tr[data-id] td[data-label='レーン']").evaluate_all(
@@ -207,7 +209,8 @@ def test_supervisor_approves_a_whole_filter_and_stays_on_its_page(
     button.click()
     flash = page.locator(".flash", has_text="件を承認しました")
     expect(flash).to_contain_text(f"{len(eligible)}件を承認しました。")
-    expect(flash).to_contain_text(f"対象外 {len(required)}件：要承認の判定（1 件ずつ確認してください）。")
+    expect(flash).to_contain_text(
+        f"対象外 {len(required)}件：要承認の判定（1 件ずつ確認してください）。")
     assert len(asked) == 2
     expect(page).to_have_url(re.compile(re.escape(url) + "$"))  # the same filter, sort and page
     expect(page.get_by_label("チャネル")).to_have_value("email")

@@ -104,7 +104,8 @@ def test_the_sms_counter_follows_the_editor(
         body.fill(text)
         expect(counter).to_have_text(_counter(text))
         assert segments(text) == parts  # the sentence above is the sender's count
-    expect(counter).to_contain_text("135 文字・3 通（全角：1 通 70 文字、分割時 67 文字）・上限 2 通を超えています")
+    expect(counter).to_have_text(  # spelled out once: the sentence the agent reads
+        "135 文字・3 通（全角：1 通 70 文字、分割時 67 文字）・上限 2 通を超えています")
     expect(counter).to_have_class(re.compile(r"\bover\b"))
     body.fill("あ" * 133)
     body.press_sequentially("い")  # typing, key by key
