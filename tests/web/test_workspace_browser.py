@@ -172,7 +172,7 @@ def test_the_default_sort_is_what_must_be_done_first(
     expect(first.locator("a.order-link")).to_have_text(
         next(d.order_id for d in drafts if d.id == expected[0]))
     expect(first).to_contain_text("予定超過")
-    shot(page, tmp_path, database_url, viewport, "queue.png")
+    shot(page, tmp_path, database_url, viewport, "queue-urgency.png")
 
 
 @pytest.mark.parametrize("viewport", ["desktop"])

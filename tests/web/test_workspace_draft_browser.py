@@ -97,7 +97,7 @@ def test_the_sms_counter_follows_the_editor(
     counter = page.locator("#sms-counter")
     expect(counter).to_have_text(_counter(draft.body))
     expect(counter).not_to_have_class(re.compile(r"\bover\b"))
-    shot(page, tmp_path, database_url, viewport, "draft.png", full_page=viewport == "desktop")
+    shot(page, tmp_path, database_url, viewport, "draft-sms.png", full_page=viewport == "desktop")
     body = page.get_by_label("本文")
     for text, parts in (("あ" * 70, 1), ("Hello, your order is late.", 1),
                         ("😀" * 35, 1), ("😀" * 36, 2), ("あ" * 134, 2), ("あ" * 135, 3)):
