@@ -72,8 +72,11 @@ def engine(database_url: str) -> Iterator[object]:
 def app_ctx(database_url: str, engine: object, tmp_path: Path) -> Iterator[object]:
     """The application context on the per-test database (test settings, shipped rules)."""
     from noki.app import AppContext
-    from tests.support import make_settings
+    from tests.support import SAMPLE_DAY, clock_on, make_settings
 
-    ctx = AppContext(make_settings(database_url, tmp_path), engine=engine)  # type: ignore[arg-type]
+    # The sample orders are written on SAMPLE_DAY: on that day their dates are in the future,
+    # whatever the real date is (a test that needs another day sets ctx.clock itself).
+    ctx = AppContext(make_settings(database_url, tmp_path), engine=engine,  # type: ignore[arg-type]
+                     clock=clock_on(SAMPLE_DAY))
     yield ctx
     ctx.close()

@@ -34,7 +34,8 @@ def test_approve_as_shown_saves_rechecks_and_sends_the_edited_text(
     draft = _clean_email(engine)
     edited = draft.body + "\r\n今後ともよろしくお願いいたします。"  # as a browser sends it
     done = review.approve_as_shown(
-        engine, draft_id=draft.id, actor=agent, body=edited, subject=draft.subject  # type: ignore[arg-type]
+        engine, draft_id=draft.id, actor=agent, body=edited, subject=draft.subject,  # type: ignore[arg-type]
+        allowed_domains=app_ctx.settings.company_domain_list,  # as the console passes
     )
     assert done.approved and done.saved and done.draft_id != draft.id
     with Session(engine) as s:
