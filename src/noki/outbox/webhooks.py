@@ -38,8 +38,6 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-_OPENER = urllib.request.build_opener(_NoRedirect)
-
 
 @dataclass(frozen=True, kw_only=True)
 class WebhookConfig(Policy):
@@ -114,7 +112,9 @@ def post_signed(url: str, secret: str, hook: ClaimedHook, timeout: float) -> int
         "User-Agent": "noki-webhooks/1",
     })
     try:
-        with _OPENER.open(req, timeout=timeout) as resp:  # configured URL
+        # An opener per call (cheap; webhooks are few): no process-wide object to configure.
+        opener = urllib.request.build_opener(_NoRedirect)
+        with opener.open(req, timeout=timeout) as resp:  # configured URL
             return int(resp.status or 0)
     except urllib.error.HTTPError as exc:
         return int(exc.code)
