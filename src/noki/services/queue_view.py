@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, false, func, nulls_last, or_
+from sqlalchemy import Engine, String, false, func, literal, nulls_last, or_, union
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -15,6 +15,7 @@ from noki.db.clock import utcnow
 from noki.db.models import Customer, DraftRow, OrderRow
 
 PAGE = 50
+MATCH_LIST = 200  # a search's orders passed as a list up to this many, else as a subquery
 MAX_PAGE = 100_000  # a page number beyond this is a typo or a probe, not a queue
 AGES = {
     "1h": timedelta(hours=1),
@@ -99,8 +100,12 @@ class QueueFilter:
             return False
         return True
 
-    def where(self, *, username: str = "", contacts: bool = True) -> list[Any]:
-        """SQL conditions for the pending drafts this filter selects."""
+    def where(self, *, username: str = "", contacts: bool = True,
+              matched: list[str] | None = None) -> list[Any]:
+        """SQL conditions for the pending drafts this filter selects.
+
+        `matched`: the orders the search found, when the caller looked them up already.
+        """
         conds: list[Any] = [col(DraftRow.status) == "pending"]
         for name in (*FACET_FILTERS, "channel"):
             if value := getattr(self, name):
@@ -122,12 +127,14 @@ class QueueFilter:
         if orders:
             conds.append(col(DraftRow.order_id).in_(sa_select(col(OrderRow.order_id)).where(*orders)))
         if self.q:
-            conds.append(_search(self.q, contacts=contacts))
+            conds.append(col(DraftRow.order_id).in_(matched) if matched is not None
+                         else col(DraftRow.order_id).in_(search_orders(self.q, contacts=contacts)))
         return conds
 
 
-def _search(q: str, *, contacts: bool) -> Any:
-    """Order number (exact or prefix), SKU, customer name; e-mail and phone for contact roles."""
+def search_orders(q: str, *, contacts: bool) -> Any:
+    """The orders a search finds (a SELECT of order ids): order number (exact or prefix), SKU,
+    customer name; e-mail and phone for contact roles."""
     like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     people: list[Any] = [col(Customer.name).ilike(like, escape="\\")]
     if contacts:
@@ -137,12 +144,17 @@ def _search(q: str, *, contacts: bool) -> Any:
             stored = func.replace(func.replace(func.replace(col(Customer.phone), "-", ""),
                                                " ", ""), "+81", "0")
             people.append(stored.like("%" + digits + "%"))
-    order_ids = sa_select(col(OrderRow.order_id)).where(or_(
-        col(OrderRow.sku_id) == q,
-        col(OrderRow.order_id).like(q.replace("%", "") + "%"),
-        col(OrderRow.customer_id).in_(sa_select(col(Customer.customer_id)).where(or_(*people))),
-    ))
-    return or_(col(DraftRow.order_id) == q, col(DraftRow.order_id).in_(order_ids))
+    # A UNION of index-friendly parts, not one OR: PostgreSQL then hashes the small set of
+    # matching orders once instead of testing every pending draft against a subplan.
+    prefix = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    matches = union(
+        sa_select(literal(q, type_=String())),
+        sa_select(col(OrderRow.order_id)).where(col(OrderRow.sku_id) == q),
+        sa_select(col(OrderRow.order_id)).where(col(OrderRow.order_id).like(prefix, escape="\\")),
+        sa_select(col(OrderRow.order_id)).join(
+            Customer, col(Customer.customer_id) == col(OrderRow.customer_id)).where(or_(*people)),
+    )
+    return sa_select(matches.subquery().c[0])
 
 
 @dataclass
@@ -192,7 +204,12 @@ def queue(engine: Engine, f: QueueFilter, *, username: str = "",
             if f.matches(facts):
                 total += n
                 eligible += n if _eligible(facts) else 0
-        conds = f.where(username=username, contacts=contacts)
+        # The search's orders are found once and reused by the counts and the page.
+        matched = (list(s.execute(search_orders(f.q, contacts=contacts).limit(MATCH_LIST + 1))
+                        .scalars()) if f.q else None)
+        if matched is not None and len(matched) > MATCH_LIST:
+            matched = None  # many orders (a popular SKU): the subquery, hashed by the database
+        conds = f.where(username=username, contacts=contacts, matched=matched)
         if not f.facet_only:  # search, state, age...: count in the database
             total = s.exec(select(func.count()).select_from(DraftRow).where(*conds)).one()
             eligible = s.exec(
