@@ -119,6 +119,7 @@ def store_chunk(
         )
     _save_customers(s, list(changes.values()), now)
     _save_orders(s, list(changes.values()), now)
+    recorded = ctx.clock.now()  # the clock's day (a simulated one too), as events record it
     history = [
         {
             "order_id": c.order.order_id,
@@ -126,7 +127,7 @@ def store_chunk(
             "latest": c.order.eta.latest,
             "confidence": c.order.eta.confidence,
             "source": f"ingest:{actor}",
-            "recorded_at": now,
+            "recorded_at": recorded,
         }
         for c in changes.values()
         if c.eta_changed
