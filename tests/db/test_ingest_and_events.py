@@ -111,8 +111,11 @@ def test_migrations_match_the_models(engine: Engine) -> None:
     from alembic.runtime.migration import MigrationContext
     from sqlmodel import SQLModel
 
+    from noki.db.search_indexes import include_object
+
     with engine.connect() as conn:
-        assert compare_metadata(MigrationContext.configure(conn), SQLModel.metadata) == []
+        context = MigrationContext.configure(conn, opts={"include_object": include_object})
+        assert compare_metadata(context, SQLModel.metadata) == []
 
 
 def test_queue_pages_walk_every_pending_draft_once(engine: Engine, app_ctx) -> None:

@@ -24,6 +24,21 @@ def test_a_draft_from_1125_is_marked_stale_in_the_queue_on_1202(database_url, en
     assert any("次回連絡日 2026-11-26 が過ぎています" in r for r in marks[row.id])
 
 
+def test_the_queue_remembers_a_verdict_for_its_day_only(database_url, engine, tmp_path):
+    with ctx_on(WRITTEN, database_url, engine, tmp_path) as ctx:
+        row = draft_promising_1126(ctx, engine)
+        assert row.id not in stale_drafts.stale_for_page(ctx, [row])
+        assert row.id not in stale_drafts.stale_for_page(ctx, [row])  # from memory
+        assert len(ctx.stale_memo) == 1
+        # The same context a week later (a console left running): judged again, stale.
+        marks = stale_drafts.stale_for_page(ctx, [row], today=SENT)
+        assert any("2026-11-26" in r for r in marks[row.id])
+        # Another version of the draft is not served the old verdict either.
+        newer = row.model_copy(update={"row_version": row.row_version + 1})
+        stale_drafts.stale_for_page(ctx, [newer], today=SENT)
+        assert len(ctx.stale_memo) == 3
+
+
 def test_approving_on_1202_re_decides_first_and_the_agent_sees_why(database_url, engine,
                                                                    tmp_path):
     with ctx_on(WRITTEN, database_url, engine, tmp_path) as ctx:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
+from noki.app.memo import Memo
 from noki.db.clock import utcnow
 from noki.domain.order import TOKYO
 from noki.settings import Settings
@@ -168,6 +169,11 @@ class AppContext:
             llm_settings=self.settings.llm,
             allowed_domains=self.settings.company_domain_list,
         )
+
+    @cached_property
+    def stale_memo(self) -> Memo[list[str]]:
+        """Queue pages' staleness verdicts, keyed by draft version, order payload and day."""
+        return Memo(4096)
 
     @cached_property
     def faq(self) -> FaqSource:

@@ -55,15 +55,18 @@ class OrderRow(SQLModel, table=True):
     """A backordered order line; payload is the validated Order document."""
 
     __tablename__ = "orders"
+    # The queue's state filter and SKU search read these indexes alone (index-only scans).
+    __table_args__ = (Index("ix_orders_state_order", "state", "order_id"),
+                      Index("ix_orders_sku_order", "sku_id", "order_id"))
     order_id: str = Field(primary_key=True, max_length=64)
     customer_id: str = Field(foreign_key="customers.customer_id", index=True, max_length=64)
     industry: str = Field(max_length=10)
-    sku_id: str = Field(index=True, max_length=64)
+    sku_id: str = Field(max_length=64)  # indexed with order_id: ix_orders_sku_order
     po_ref: str | None = Field(default=None, index=True, max_length=64)
     status: str = Field(default="open", index=True, max_length=10)  # open | closed
     # Lifecycle (noki.domain.lifecycle.states); changed only by a compare-and-set on row_version.
     state: str = Field(
-        default="backordered", index=True, max_length=20,
+        default="backordered", max_length=20,  # indexed with order_id: ix_orders_state_order
         sa_column_kwargs={"server_default": "backordered"},
     )
     row_version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
@@ -109,6 +112,8 @@ class DraftRow(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("order_id", "version", name="uq_drafts_order_version"),
         # The queue: per-lane range scans and facet counts over pending drafts only.
+        # channel and order_id too: the filtered counts (channel, order state, search) read
+        # this index alone, without the wide draft rows.
         Index(
             "ix_drafts_pending",
             "lane",
@@ -119,6 +124,8 @@ class DraftRow(SQLModel, table=True):
             "check_ok",
             "drafter",
             "approval",
+            "channel",
+            "order_id",
             postgresql_where=text("status = 'pending'"),
             sqlite_where=text("status = 'pending'"),
         ),

@@ -7,12 +7,23 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, String, false, func, literal, nulls_last, or_, union
+from sqlalchemy import (
+    Engine,
+    String,
+    false,
+    func,
+    literal,
+    literal_column,
+    nulls_last,
+    or_,
+    union,
+)
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from noki.db.clock import utcnow
 from noki.db.models import Customer, DraftRow, OrderRow
+from noki.db.search_indexes import PHONE_DIGITS
 
 PAGE = 50
 MATCH_LIST = 200  # a search's orders passed as a list up to this many, else as a subquery
@@ -34,7 +45,7 @@ SORTS: dict[str, tuple[Any, ...]] = {
     "waiting": (col(DraftRow.queued_at), col(DraftRow.id)),
 }
 PHONE = re.compile(r"[0-9+()\- ]+")
-FACET_FILTERS = ("lane", "industry", "compensation", "approval")
+FACET_FILTERS = ("lane", "industry", "compensation", "approval", "channel")
 
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -71,8 +82,7 @@ class QueueFilter:
     @property
     def facet_only(self) -> bool:
         """True when the grouped facet counts alone answer this filter."""
-        return not (self.q or self.channel or self.state or self.overdue or self.age
-                    or self.mine)
+        return not (self.q or self.state or self.overdue or self.age or self.mine)
 
     @property
     def active(self) -> bool:
@@ -107,7 +117,7 @@ class QueueFilter:
         `matched`: the orders the search found, when the caller looked them up already.
         """
         conds: list[Any] = [col(DraftRow.status) == "pending"]
-        for name in (*FACET_FILTERS, "channel"):
+        for name in FACET_FILTERS:
             if value := getattr(self, name):
                 conds.append(getattr(DraftRow, name) == value)
         if self.violations in ("yes", "no"):
@@ -135,26 +145,37 @@ class QueueFilter:
 def search_orders(q: str, *, contacts: bool) -> Any:
     """The orders a search finds (a SELECT of order ids): order number (exact or prefix), SKU,
     customer name; e-mail and phone for contact roles."""
-    like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    people: list[Any] = [col(Customer.name).ilike(like, escape="\\")]
-    if contacts:
-        people.append(col(Customer.email).ilike(like, escape="\\"))
-        digits = "".join(ch for ch in q if ch.isdigit()).removeprefix("81").lstrip("0")
-        if PHONE.fullmatch(q) and len(digits) >= 6:  # 090-1234-5678, +81 90... : one phone
-            stored = func.replace(func.replace(func.replace(col(Customer.phone), "-", ""),
-                                               " ", ""), "+81", "0")
-            people.append(stored.like("%" + digits + "%"))
     # A UNION of index-friendly parts, not one OR: PostgreSQL then hashes the small set of
     # matching orders once instead of testing every pending draft against a subplan.
-    prefix = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    prefix = _escape(q) + "%"
     matches = union(
         sa_select(literal(q, type_=String())),
         sa_select(col(OrderRow.order_id)).where(col(OrderRow.sku_id) == q),
         sa_select(col(OrderRow.order_id)).where(col(OrderRow.order_id).like(prefix, escape="\\")),
         sa_select(col(OrderRow.order_id)).join(
-            Customer, col(Customer.customer_id) == col(OrderRow.customer_id)).where(or_(*people)),
+            Customer, col(Customer.customer_id) == col(OrderRow.customer_id)
+        ).where(or_(*customer_matches(q, contacts=contacts))),
     )
     return sa_select(matches.subquery().c[0])
+
+
+def customer_matches(q: str, *, contacts: bool) -> list[Any]:
+    """Conditions on customers a search tests (any one matches), each one a trigram index
+    can answer on PostgreSQL (noki.db.search_indexes)."""
+    like = "%" + _escape(q) + "%"
+    people: list[Any] = [col(Customer.name).ilike(like, escape="\\")]
+    if contacts:
+        people.append(col(Customer.email).ilike(like, escape="\\"))
+        digits = "".join(ch for ch in q if ch.isdigit()).removeprefix("81").lstrip("0")
+        if PHONE.fullmatch(q) and len(digits) >= 6:  # 090-1234-5678, +81 90... : one phone
+            # Literal SQL, the very expression of PostgreSQL's trigram index on the phone.
+            stored = literal_column(PHONE_DIGITS.replace("phone", "customers.phone"))
+            people.append(stored.like("%" + digits + "%"))
+    return people
+
+
+def _escape(q: str) -> str:
+    return q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 @dataclass
@@ -179,7 +200,8 @@ class QueuePage:
     queue_total: int = 0  # every pending draft, whatever the filter
 
 
-FACETS = ("lane", "industry", "compensation", "check_ok", "drafter", "approval")
+FACETS = ("lane", "industry", "compensation", "check_ok", "drafter", "approval", "channel")
+FLAGS = ("drafter", "check_ok", "approval")  # what makes a draft eligible for bulk approve
 ELIGIBLE = (col(DraftRow.drafter) == "template", col(DraftRow.check_ok),
             col(DraftRow.approval) == "auto")
 
@@ -210,10 +232,12 @@ def queue(engine: Engine, f: QueueFilter, *, username: str = "",
         if matched is not None and len(matched) > MATCH_LIST:
             matched = None  # many orders (a popular SKU): the subquery, hashed by the database
         conds = f.where(username=username, contacts=contacts, matched=matched)
-        if not f.facet_only:  # search, state, age...: count in the database
-            total = s.exec(select(func.count()).select_from(DraftRow).where(*conds)).one()
-            eligible = s.exec(
-                select(func.count()).select_from(DraftRow).where(*conds, *ELIGIBLE)).one()
+        if not f.facet_only:  # search, state, age...: one grouped count in the database
+            flags = [col(getattr(DraftRow, n)) for n in FLAGS]
+            found = s.connection().execute(
+                sa_select(*flags, func.count()).where(*conds).group_by(*flags)).all()
+            total = sum(n for *_, n in found)
+            eligible = sum(n for *key, n in found if _eligible(dict(zip(FLAGS, key, strict=True))))
         rows = list(s.exec(
             select(DraftRow).where(*conds).order_by(*SORTS[f.sort])
             .offset((f.page - 1) * PAGE).limit(PAGE)

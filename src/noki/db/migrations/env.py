@@ -8,6 +8,7 @@ from sqlmodel import SQLModel
 
 import noki.db.models  # noqa: F401  (registers the tables on the metadata)
 import noki.db.models_lifecycle  # noqa: F401
+from noki.db.search_indexes import include_object
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -18,6 +19,7 @@ def _run(connection: object) -> None:
         connection=connection,  # type: ignore[arg-type]
         target_metadata=target_metadata,
         render_as_batch=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()
