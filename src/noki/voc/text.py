@@ -38,6 +38,7 @@ NEG_SUFFIX = "+ない"
 # follows in the clause (二度延びた, 3回納期変更); 一度も (never) is left alone.
 _PHRASES = (
     (re.compile(r"なんで|どうして(?!も)|何故"), "なぜ"),
+    (re.compile(r"まもなく|間もなく"), "近日"),  # else ま+ない: a vague ETA, not a negation
     (re.compile(r"[0-9一二三四五六七八九十数何]+(?:回|度|通)目|何回"), "何度も"),
     # 以降 after an event (ご連絡以降, 注文確定メール以降) means "since": 以来, not a vague ETA.
     (re.compile(r"(?<![0-9月旬週年春夏秋冬明末半日頭内])以降"), "以来"),
