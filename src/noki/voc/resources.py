@@ -82,11 +82,13 @@ class Lexicon:
     domain: frozenset[str]
     codes: dict[str, frozenset[str]]
     sources: dict[str, frozenset[str]] = field(default_factory=dict)
+    # Tokens that occur in some "A ~ B" entry (only these are paired up per voice).
+    pair_words: frozenset[str] = field(init=False)
 
-    @property
-    def pair_words(self) -> frozenset[str]:
-        """Tokens that occur in some "A ~ B" entry (only these are paired up per voice)."""
-        return _pair_words(tuple(sorted(e for w in self.codes.values() for e in w)))
+    def __post_init__(self) -> None:
+        words = frozenset(w for entries in self.codes.values() for e in entries if PAIR in e
+                          for w in e.split(PAIR))
+        object.__setattr__(self, "pair_words", words)
 
 
 @lru_cache(maxsize=1)
@@ -105,11 +107,6 @@ def lexicon() -> Lexicon:
                for kind, words in (doc.get("sources") or {}).items()}
     return Lexicon(domain=frozenset(nfkc(str(e)) for e in doc["domain"]), codes=codes,
                    sources=sources)
-
-
-@lru_cache(maxsize=8)
-def _pair_words(entries: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(w for e in entries if PAIR in e for w in e.split(PAIR))
 
 
 @dataclass(frozen=True)
