@@ -64,3 +64,13 @@ def test_server_error_falls_back_with_the_reason(pairs, faq):
         stub.queue(*[StubReply(status=500, raw=b'{"error": {"message": "boom"}}')] * 3)
         answer = _run(stub, pairs[0], faq, "補償はありますか")
     assert answer.drafter == "template" and answer.fallback_reason.startswith("llm_")
+
+
+def test_violations_go_back_to_the_model_and_a_clean_retry_is_used(pairs, faq):
+    with StubServer() as stub:
+        stub.queue(_reply(BAD), _reply(GOOD))
+        answer = _run(stub, pairs[0], faq, "いつ届きますか？")
+        first, second = (json.loads(r["messages"][-1]["content"]) for r in stub.requests)
+    assert first["previous_violations"] == []
+    assert "unauthorised_promise" in {v["code"] for v in second["previous_violations"]}
+    assert answer.drafter == "llm" and answer.fallback_reason is None and answer.check.ok

@@ -2,21 +2,38 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 from noki.voc.evaluate import score_unseen
 from noki.voc.resources import eval_voices, training_examples
 from noki.voc.taxonomy import CODES
 
+SETS = ["dev", "holdout", "holdout2", "holdout3", "holdout4", "holdout5"]
 
-@pytest.mark.parametrize("name", ["dev", "holdout", "holdout2"])
+
+def _normal(text: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text) if ch.isalnum())
+
+
+@pytest.mark.parametrize("name", SETS)
 def test_eval_voices_are_not_training_voices(name: str) -> None:
-    known = {e.text for e in training_examples()}
+    # Compared without punctuation/spacing too, so a copy with one 。 changed still counts.
+    known = {_normal(e.text) for e in training_examples()}
     voices = eval_voices(name)
-    assert voices and not known & {v.text for v in voices}
+    assert voices and not known & {_normal(v.text) for v in voices}
 
 
-@pytest.mark.parametrize("name", ["dev", "holdout", "holdout2"])
+def test_eval_sets_do_not_repeat_each_other() -> None:
+    seen: dict[str, str] = {}
+    for name in SETS:
+        for v in eval_voices(name):
+            assert _normal(v.text) not in seen, (name, seen.get(_normal(v.text)), v.text)
+            seen[_normal(v.text)] = name
+
+
+@pytest.mark.parametrize("name", SETS)
 def test_eval_sets_cover_every_code_and_register(name: str) -> None:
     voices = eval_voices(name)
     per_code = {c: sum(c in v.codes for v in voices) for c in CODES}
@@ -41,12 +58,34 @@ def test_first_holdout_does_not_regress() -> None:
     assert result.none_false_positive_rate <= 0.10
 
 
-def test_closed_holdout2_keeps_the_measured_quality() -> None:
+def test_holdout2_keeps_the_measured_quality() -> None:
     # Measured once when closed (docs/voc.md): macro-F1 0.889, micro P 0.90 / R 0.88, lowest
-    # recall inconsistent_info 0.75. A regression floor, not the issue's per-code target.
+    # recall inconsistent_info 0.75. Its errors were read in round 3 (now 0.960).
     result = score_unseen("holdout2")
     by_code = {s.code: s for s in result.scores}
     assert result.macro_f1 >= 0.85
     assert by_code["micro"].precision >= 0.85 and by_code["micro"].recall >= 0.80
     assert min(by_code[c].recall for c in CODES) >= 0.70
     assert result.none_false_positive_rate <= 0.10
+
+
+@pytest.mark.parametrize("name", ["holdout3", "holdout4"])
+def test_read_holdouts_meet_the_issue_targets(name: str) -> None:
+    # Written before tuning, scored, then their errors were read (rounds 3 and 4): now
+    # development sets, so these figures are optimistic; they guard against regressions.
+    result = score_unseen(name)
+    by_code = {s.code: s for s in result.scores}
+    assert result.macro_f1 >= 0.90
+    assert all(by_code[c].recall >= 0.80 for c in CODES), result.scores
+    assert by_code["micro"].precision >= 0.85
+
+
+def test_closed_holdout5_keeps_the_measured_quality() -> None:
+    # Written before holdout4's errors were read, scored once at the end and never read
+    # (docs/voc.md): macro-F1 0.918, micro P 0.90 / R 0.93, lowest recall inconsistent_info
+    # 0.73 (8 of 11). A regression floor, not the issue's per-code target.
+    result = score_unseen("holdout5")
+    by_code = {s.code: s for s in result.scores}
+    assert result.macro_f1 >= 0.90
+    assert by_code["micro"].precision >= 0.85 and by_code["micro"].recall >= 0.85
+    assert min(by_code[c].recall for c in CODES) >= 0.70

@@ -108,3 +108,19 @@ def test_bad_catalogue_is_rejected_with_the_code(tmp_path):
     path.write_text("eta_vague:\n  question: q\n", encoding="utf-8")
     with pytest.raises(ValueError, match="eta_vague: missing answer"):
         load_proposals(path)
+
+
+def test_the_make_run_report_shows_a_faq_proposal_and_an_explained_gap_not_working(tmp_path):
+    # The report `make run` writes (sample voices, the shipped FAQ, rules and templates).
+    import json
+
+    from noki.voc.demo import write_sample_report
+
+    doc = json.loads(write_sample_report(tmp_path).with_name("voc-report.json").read_text())
+    gaps = {g["code"]: g for g in doc["gaps"]}
+    assert gaps["repeated_delay"]["explained_not_working"]  # 説明あり, yet rising
+    assert doc["faq_proposals"] and doc["faq_proposals"][0]["grounded"]
+    assert doc["faq_proposals"][0]["quotes"]
+    # A FAQ entry about calling a person does not claim to explain inconsistent information.
+    assert "faq-contact-person" not in gaps["inconsistent_info"]["covered_by"]
+    assert {t["group"] for t in doc["topics"]} == {"delivery", "product"}

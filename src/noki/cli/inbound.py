@@ -49,7 +49,7 @@ def _serve(ctx: AppContext, drain_only: bool) -> None:
 
     def process(path: Path, raw: bytes) -> None:
         got = receive_mail(engine, raw, faq=faq.index(), own_addresses=own, limits=limits,
-                           spool_name=path.name)
+                           spool_name=path.name, answerer=ctx.drafter.answer)
         typer.echo(f"inquiry {got.inquiry_id}{'' if got.created else ' (duplicate)'} "
                    f"from {path.name}")
 
@@ -94,7 +94,8 @@ def ingest_inquiries(
             if isinstance(row, LineError):
                 typer.echo(f"{row} (skipped)", err=True)
                 continue
-            got = receive_record(engine, row.value, faq=faq.index())
+            got = receive_record(engine, row.value, faq=faq.index(),
+                                 answerer=ctx.drafter.answer)
             created += got.created
             duplicates += not got.created
     bad = len({r.line for r in rows if isinstance(r, LineError)})

@@ -133,10 +133,10 @@ def evaluate_cmd(
     if unseen:
         from noki.voc.evaluate import score_unseen
 
-        names = ("dev", "holdout", "holdout2")
+        names = ("dev", "holdout", "holdout2", "holdout3", "holdout4", "holdout5")
         results = [score_unseen(name) for name in names]
-        typer.echo("\nHand-written unseen voices (data/voc/eval/: dev and holdout were read "
-                   "while tuning; holdout2 stayed closed):\n")
+        typer.echo("\nHand-written unseen voices (data/voc/eval/README.md: dev to holdout4 were "
+                   "read while tuning; holdout5 stayed closed):\n")
         typer.echo("| code | " + " | ".join(f"{n} P | {n} R" for n in names) + " | n |")
         typer.echo("|---|" + "---|---|" * len(names) + "---|")
         for per_set in zip(*(r.scores for r in results), strict=True):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -51,6 +51,14 @@ class Inquiry(BaseModel):
     text: str
     subject: str = ""
     channel: str = "email"
+
+
+class Answerer(Protocol):
+    """Drafts one inquiry's answer: `draft_answer` (templates) or a guarded model's drafter."""
+
+    def __call__(self, inquiry: Inquiry, intent: IntentResult, order: Order | None,
+                 decision: Decision | None, faq: FaqIndex, *,
+                 state: str | None = None) -> AnswerDraft: ...
 
 
 def reply_subject(subject: str, order_id: str | None) -> str:

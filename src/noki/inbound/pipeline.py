@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict
 from noki.domain.decision import Decision
 from noki.domain.order import Order
 from noki.faq.retrieve import FaqIndex
-from noki.inbound.answer import AnswerDraft, Inquiry, draft_answer
+from noki.inbound.answer import AnswerDraft, Answerer, Inquiry, draft_answer
 from noki.inbound.intent import classify_intent
 from noki.inbound.link import link_inquiry
 from noki.inbound.models import InboundMail, IntentResult, LinkResult
@@ -33,8 +33,10 @@ class Processed(BaseModel):
 def process_mail(raw: bytes, *, thread_orders: Mapping[str, str],
                  lookup: Callable[[str], tuple[Order, Decision] | None], faq: FaqIndex,
                  own_addresses: Collection[str] = (), limits: Limits | None = None,
-                 state_of: Callable[[str], str | None] | None = None) -> Processed:
-    """Everything the listener does with one mail before storing it (no I/O here)."""
+                 state_of: Callable[[str], str | None] | None = None,
+                 answerer: Answerer = draft_answer) -> Processed:
+    """Everything the listener does with one mail before storing it (no I/O here; `answerer`
+    is the template drafter unless the caller passes the guarded model's)."""
     mail = parse_mail(raw, own_addresses=own_addresses, limits=limits)
     link = link_inquiry(in_reply_to=mail.in_reply_to, references=mail.references,
                         subject=mail.subject, text=mail.text, thread_orders=thread_orders,
@@ -48,7 +50,7 @@ def process_mail(raw: bytes, *, thread_orders: Mapping[str, str],
     intent = classify_intent(mail.text, mail.subject,
                              offered=decision.options if decision else ())
     state = state_of(link.order_id) if state_of and link.order_id else None
-    answer = draft_answer(Inquiry(text=mail.text, subject=mail.subject), intent, order, decision,
-                          faq, state=state)
+    answer = answerer(Inquiry(text=mail.text, subject=mail.subject), intent, order, decision, faq,
+                      state=state)
     return Processed(mail=mail, link=link, intent=intent, answer=answer,
                      in_reply_to=mail.message_id, references=references)

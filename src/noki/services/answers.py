@@ -77,6 +77,8 @@ def queue_answer(engine: Engine, inquiry_id: int, *, actor: str = SYSTEM) -> int
                 meta={"rules_version": decision.rules_version, "intent": answer.intent,
                       "faq_ids": answer.faq_ids, "route_reason": answer.route_reason,
                       "warnings": [w.model_dump() for w in answer.check.warnings],
+                      **({"fallback_reason": answer.fallback_reason}
+                         if answer.fallback_reason else {}),
                       **({"no_contact": True} if not _recipient(inq, order) else {})},
                 industry=order.industry, lane=decision.lane,
                 compensation=decision.compensation.type, approval="required")

@@ -17,6 +17,10 @@ from noki.drafting import Prompt, TemplateDrafter, check_text, draft_with_llm, l
 from noki.drafting.lifecycle_notice import LifecycleNotice
 from noki.drafting.safety import DEFAULT_DOMAINS
 from noki.drafting.templates import default_channel
+from noki.faq.retrieve import FaqIndex
+from noki.inbound.answer import AnswerDraft, Inquiry, draft_answer
+from noki.inbound.answer_llm import draft_answer_with_llm
+from noki.inbound.models import IntentResult
 from noki.llm.base import LLM
 from noki.llm.settings import LLMSettings
 
@@ -98,6 +102,17 @@ class DraftingPort:
             template=self.template,
             notice=notice,
         )
+
+    def answer(self, inquiry: Inquiry, intent: IntentResult, order: Order | None,
+               decision: Decision | None, faq: FaqIndex, *, state: str | None = None
+               ) -> AnswerDraft:
+        """An inquiry's answer: the template answer, or - with a model configured - the guarded
+        model answer (checked, retried once with its violations, else the template answer with
+        the reason kept). Blocking; the call runs on the port's loop, never in a transaction."""
+        if not self.uses_model:
+            return draft_answer(inquiry, intent, order, decision, faq, state=state)
+        return self._run(draft_answer_with_llm(inquiry, intent, order, decision, faq,
+                                               llm=self._model(), state=state)).result()
 
     def check(
         self,

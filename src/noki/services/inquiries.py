@@ -19,7 +19,7 @@ from noki.db.models import DecisionRow, InquiryRow, OrderRow, OutboxMessage, Sen
 from noki.domain.decision import Decision
 from noki.domain.order import Order
 from noki.faq.retrieve import FaqIndex
-from noki.inbound.answer import AnswerDraft, Inquiry, draft_answer
+from noki.inbound.answer import AnswerDraft, Answerer, Inquiry, draft_answer
 from noki.inbound.intent import classify_intent
 from noki.inbound.pipeline import Processed, process_mail
 from noki.inbound.records import InquiryIn, as_voice, link_record
@@ -129,8 +129,12 @@ def _store(engine: Engine, row: InquiryRow) -> Received:
 
 
 def receive_mail(engine: Engine, raw: bytes, *, faq: FaqIndex, own_addresses: Collection[str] = (),
-                 limits: Limits | None = None, spool_name: str | None = None) -> Received:
-    """Parse, screen, link and answer one received mail, then store it (idempotent)."""
+                 limits: Limits | None = None, spool_name: str | None = None,
+                 answerer: Answerer = draft_answer) -> Received:
+    """Parse, screen, link and answer one received mail, then store it (idempotent).
+
+    `answerer` is the template drafter, or `AppContext.drafter.answer` (the guarded model when
+    one is configured); it runs between the reads and the write, with no transaction open."""
     from noki.inbound.link import order_numbers
     from noki.inbound.parse import parse_mail
 
@@ -141,7 +145,7 @@ def receive_mail(engine: Engine, raw: bytes, *, faq: FaqIndex, own_addresses: Co
     states = _order_states(engine, pairs)
     done: Processed = process_mail(raw, thread_orders=threads, lookup=pairs.get, faq=faq,
                                    own_addresses=own_addresses, limits=limits,
-                                   state_of=states.get)
+                                   state_of=states.get, answerer=answerer)
     mail = done.mail
     row = InquiryRow(
         channel="email", message_id=mail.message_id, in_reply_to=mail.in_reply_to,
@@ -161,7 +165,8 @@ def receive_mail(engine: Engine, raw: bytes, *, faq: FaqIndex, own_addresses: Co
     return _queued(engine, _store(engine, row))
 
 
-def receive_record(engine: Engine, record: InquiryIn, *, faq: FaqIndex) -> Received:
+def receive_record(engine: Engine, record: InquiryIn, *, faq: FaqIndex,
+                   answerer: Answerer = draft_answer) -> Received:
     """Store one chat/phone/form inquiry with its intent and answer draft (idempotent on id)."""
     from noki.inbound.link import order_numbers
 
@@ -173,10 +178,9 @@ def receive_record(engine: Engine, record: InquiryIn, *, faq: FaqIndex) -> Recei
     order, decision = pairs.get(link.order_id or "", (None, None))
     intent = classify_intent(record.text, record.subject,
                              offered=decision.options if decision else ())
-    answer = draft_answer(Inquiry(text=record.text, subject=record.subject,
-                                  channel=record.channel), intent, order, decision, faq,
-                          state=_order_states(engine, [link.order_id or ""]).get(
-                              link.order_id or ""))
+    answer = answerer(Inquiry(text=record.text, subject=record.subject, channel=record.channel),
+                      intent, order, decision, faq,
+                      state=_order_states(engine, [link.order_id or ""]).get(link.order_id or ""))
     row = InquiryRow(
         channel=record.channel, external_id=record.id, subject=record.subject, text=record.text,
         full_text=record.text, from_addr=record.customer_email or "",

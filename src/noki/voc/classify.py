@@ -11,11 +11,12 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from noki.voc.resources import Example, Lexicon, lexicon, training_examples
+from noki.voc.resources import PAIR, Example, Lexicon, lexicon, training_examples
 from noki.voc.taxonomy import CODES
 from noki.voc.text import NEG_SUFFIX, Tokenizer, default_tokenizer
 
 THRESHOLD = 0.5
+WINDOW = 4  # "A ~ B" lexicon entries: at most this many tokens apart
 LEXICON_WEIGHT = 1.0  # lexicon columns sit beside l2-normalised TF-IDF rows
 C = 4.0
 
@@ -25,28 +26,50 @@ def features(tokens: Sequence[str]) -> list[str]:
     return [*tokens, *(f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False))]
 
 
-def _evidence_set(tokens: Sequence[str]) -> set[str]:
+def _evidence_set(tokens: Sequence[str], pair_words: frozenset[str] = frozenset()) -> set[str]:
     feats = set(features(tokens))
     # Lexicon entries name topics, so 理由+ない still counts as evidence for 理由.
     feats.update(t.removesuffix(NEG_SUFFIX) for t in tokens)
+    # "A ~ B": two words of one clause that need not be adjacent (再度 ... 延期, 謝罪 ... だけ).
+    near = [(i, t) for i, t in enumerate(tokens) if t in pair_words]
+    for a, (i, first) in enumerate(near):
+        for j, second in near[a + 1:]:
+            if j - i > WINDOW:
+                break
+            feats.add(f"{first}{PAIR}{second}")
+            feats.add(f"{second}{PAIR}{first}")
     return feats
+
+
+def source_kinds(tokens: Sequence[str], lex: Lexicon) -> set[str]:
+    """Kinds of information source a voice names (web, mail, phone, staff, store ...)."""
+    present = set(tokens)
+    return {kind for kind, words in lex.sources.items() if not words.isdisjoint(present)}
 
 
 def lexicon_matrix(token_lists: Sequence[Sequence[str]], lex: Lexicon,
                    weight: float = LEXICON_WEIGHT) -> tuple[sp.csr_matrix, np.ndarray]:
-    """(docs x codes) lexicon evidence (0 or weight), and a domain-anchor flag per doc."""
+    """(docs x codes+1) lexicon evidence (0 or weight), and a domain-anchor flag per doc.
+
+    The last column is the "two sources compared" cue (two kinds of source in one voice).
+    """
     rows, cols = [], []
     domain = np.zeros(len(token_lists), dtype=bool)
     entries = [lex.codes.get(code, frozenset()) for code in CODES]
+    pair_words = lex.pair_words
     for i, tokens in enumerate(token_lists):
-        found = _evidence_set(tokens)
+        found = _evidence_set(tokens, pair_words)
         domain[i] = not lex.domain.isdisjoint(found)
         for j, words in enumerate(entries):
             if not words.isdisjoint(found):
                 rows.append(i)
                 cols.append(j)
+        if len(source_kinds(tokens, lex)) >= 2:
+            rows.append(i)
+            cols.append(len(CODES))
     data = np.full(len(rows), weight)
-    return sp.csr_matrix((data, (rows, cols)), shape=(len(token_lists), len(CODES))), domain
+    shape = (len(token_lists), len(CODES) + 1)
+    return sp.csr_matrix((data, (rows, cols)), shape=shape), domain
 
 
 @dataclass

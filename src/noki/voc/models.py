@@ -129,9 +129,10 @@ class Topic(BaseModel):
     examples: list[str]
     quotes: list[Quote] = Field(default_factory=list)
     codes: list[str] = Field(default_factory=list)
-    # delivery (配送・連絡) | product (商品・その他: praise, product reviews, other requests)
+    # delivery (配送・連絡) | product (お褒め・商品・その他: praise, product reviews, others)
     group: str = "delivery"
-    label_source: str = "keywords"  # phrase (cut from a voice) | model (checked) | keywords
+    # phrase (cut from a voice) | model (checked) | keywords | mixed (a residual topic)
+    label_source: str = "keywords"
 
 
 class Spike(BaseModel):

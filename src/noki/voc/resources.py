@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -67,12 +67,28 @@ def compounds() -> tuple[str, ...]:
     return tuple(dict.fromkeys(s for s in surfaces if s))
 
 
+PAIR = " ~ "  # lexicon entry "A ~ B": both tokens within a few tokens of each other
+
+
 @dataclass(frozen=True)
 class Lexicon:
-    """Domain anchors and per-code evidence tokens (a space marks a token bigram)."""
+    """Domain anchors, per-code evidence tokens and the information sources customers compare.
+
+    An entry with a space is a token bigram; "A ~ B" is a near co-occurrence (either order).
+    `sources` maps a source kind (web, mail, phone, staff ...) to its words: a voice naming two
+    kinds ("サイトは在庫あり、メールでは入荷待ち") is evidence of inconsistent information.
+    """
 
     domain: frozenset[str]
     codes: dict[str, frozenset[str]]
+    sources: dict[str, frozenset[str]] = field(default_factory=dict)
+    # Tokens that occur in some "A ~ B" entry (only these are paired up per voice).
+    pair_words: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        words = frozenset(w for entries in self.codes.values() for e in entries if PAIR in e
+                          for w in e.split(PAIR))
+        object.__setattr__(self, "pair_words", words)
 
 
 @lru_cache(maxsize=1)
@@ -84,7 +100,13 @@ def lexicon() -> Lexicon:
         if code not in CODES:
             raise ValueError(f"lexicon.yaml: unknown gap code {code!r}")
         codes[code] = frozenset(nfkc(str(e)) for e in entries)
-    return Lexicon(domain=frozenset(nfkc(str(e)) for e in doc["domain"]), codes=codes)
+        bad = [e for e in codes[code] if PAIR.strip() in e and e.count(PAIR) != 1]
+        if bad:
+            raise ValueError(f"lexicon.yaml: {code}: write co-occurrences as 'A ~ B': {bad}")
+    sources = {kind: frozenset(nfkc(str(e)) for e in words)
+               for kind, words in (doc.get("sources") or {}).items()}
+    return Lexicon(domain=frozenset(nfkc(str(e)) for e in doc["domain"]), codes=codes,
+                   sources=sources)
 
 
 @dataclass(frozen=True)

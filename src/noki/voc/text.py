@@ -34,9 +34,16 @@ NEG_POS = frozenset({"助動詞", "形容詞", "名詞"})  # 名詞: 連絡な�
 NEG_SUFFIX = "+ない"
 # Spoken variants folded into one form before tagging, so one lexicon entry covers them:
 # なんで/どうして -> なぜ (not どうしても), "3回目/二度目/2通目" -> 何度も (numerals are dropped).
+# A count of two or more with 回/度 is folded too when it is stressed (2回も) or when a delay word
+# follows in the clause (二度延びた, 3回納期変更); 一度も (never) is left alone.
 _PHRASES = (
     (re.compile(r"なんで|どうして(?!も)|何故"), "なぜ"),
+    (re.compile(r"まもなく|間もなく"), "近日"),  # else ま+ない: a vague ETA, not a negation
     (re.compile(r"[0-9一二三四五六七八九十数何]+(?:回|度|通)目|何回"), "何度も"),
+    # 以降 after an event (ご連絡以降, 注文確定メール以降) means "since": 以来, not a vague ETA.
+    (re.compile(r"(?<![0-9月旬週年春夏秋冬明末半日頭内])以降"), "以来"),
+    (re.compile(r"(?<![0-9一])(?:[2-9]|[1-9][0-9]|[二三四五六七八九十数])(?:回|度)"
+                r"(?:も|(?=[^。、!?]{0,8}(?:延|遅|変更|変わ|ずれ|ズレ)))"), "何度も"),
 )
 _RANGE = str.maketrans({"~": "〜", "∼": "〜", "〰": "〜", "\t": " ", "\r": "\n"})
 # One line per token: surface, pos1, pos2, orthBase (unknown words have no orthBase).

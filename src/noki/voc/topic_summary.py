@@ -17,7 +17,7 @@ from noki.voc.text import Tokenizer
 from noki.voc.topic_labels import LabelPhraser, class_tfidf, filler_terms, label_topic
 from noki.voc.topics import find_topics, topic_count
 
-GROUP_LABELS = {"delivery": "配送・連絡", "product": "商品・その他"}
+GROUP_LABELS = {"delivery": "配送・連絡", "product": "お褒め・商品・その他"}
 # Domain words too general to say a voice is about delivery ("届いた商品、最高").
 _GENERIC = frozenset({"商品", "注文", "届く", "届ける", "メーカー", "手元", "部品", "在庫", "発売",
                       "変更", "見積", "見積書", "回答", "担当", "事情", "契約", "チャット", "日程"})
@@ -25,12 +25,30 @@ _GENERIC = frozenset({"商品", "注文", "届く", "届ける", "メーカー",
 _DELIVERY_EXTRA = frozenset({"近日", "日付", "予定", "到着", "配達", "待つ", "遅い", "まだ"})
 
 
+# Praise: a code-free voice with one of these is a compliment, even about the delivery
+# (「入荷待ちだったけど予告どおりに届いた、ありがたい」), and sits with praise and product reviews.
+_PRAISE = frozenset({"ありがたい", "満足", "大満足", "助かる", "最高", "好印象", "印象", "感謝",
+                     "嬉しい", "うれしい", "よい", "良い", "ていねい", "丁寧", "安心", "気持ちよい",
+                     "素晴らしい", "さすが", "リピート", "おすすめ"})
+
+
+MIN_COVERAGE = 0.4  # share of a topic's voices holding one of its top three keywords
+
+
+def coverage(words: Sequence[str], token_lists: Sequence[Sequence[str]]) -> float:
+    """Share of the voices that contain at least one of `words`."""
+    wanted = set(words)
+    hit = sum(not wanted.isdisjoint(t) for t in token_lists)
+    return hit / len(token_lists) if len(token_lists) else 0.0
+
+
 def voice_groups(tokens: Sequence[Sequence[str]], hits: np.ndarray,
                  domain: frozenset[str]) -> list[str]:
-    """delivery: a gap code or a delivery/contact word; product: praise, reviews, other requests."""
+    """delivery: a gap code or a delivery/contact word and no praise; product: praise, product
+    reviews, other requests."""
     strict = (domain - _GENERIC) | _DELIVERY_EXTRA
-    return ["delivery" if hits[i].any() or not strict.isdisjoint(t) else "product"
-            for i, t in enumerate(tokens)]
+    return ["delivery" if hits[i].any() or (not strict.isdisjoint(t) and _PRAISE.isdisjoint(t))
+            else "product" for i, t in enumerate(tokens)]
 
 
 def build_topics(voices: Sequence[Voice], tokens: Sequence[Sequence[str]], hits: np.ndarray,
@@ -72,6 +90,11 @@ def build_topics(voices: Sequence[Voice], tokens: Sequence[Sequence[str]], hits:
             reps = representatives(m, weight, voices, 20)  # phrases come from these
             texts = [voices[i].text for i in reps]
             label, source = label_topic(words, texts, tok, phraser)
+            if coverage(words[:3], [tokens[i] for i in m]) < MIN_COVERAGE:
+                # A residual topic: most of its voices share none of its keywords, so one quote
+                # would misname it. Say so instead of labelling it after one of its voices.
+                label = f"その他の声({'・'.join(w.removesuffix('+ない') for w in words[:2])}など)"
+                label, source = label[:24], "mixed"
             points = g.weekly([week_of_voice[i] for i in m], weeks, totals)
             code_counts = hits[m].sum(axis=0)
             linked = [CODES[c] for c in np.argsort(-code_counts)[:2]

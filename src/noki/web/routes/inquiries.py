@@ -44,7 +44,7 @@ def post_inquiries(ctx: CtxDep, user: Annotated[CurrentUser, Depends(_writer)],
     faq = ctx.faq.index()
     stored = []
     for record in good:
-        got = receive_record(ctx.engine, record, faq=faq)
+        got = receive_record(ctx.engine, record, faq=faq, answerer=ctx.drafter.answer)
         stored.append({"id": got.inquiry_id, "created": got.created})
     return JSONResponse({"stored": stored, "errors": errors},
                         status_code=422 if errors and not good else 200)
