@@ -8,6 +8,7 @@ from typing import Any
 from sqlmodel import Session
 
 from noki.db import table
+from noki.db.bulk import insert_rows
 from noki.db.clock import utcnow
 from noki.db.models import AuditEvent
 
@@ -59,5 +60,4 @@ def event(
 
 def record_many(session: Session, events: list[dict[str, Any]]) -> None:
     """Add many audit events in one statement (rows from event())."""
-    if events:
-        session.execute(table(AuditEvent).insert(), events)
+    insert_rows(session, table(AuditEvent), events)

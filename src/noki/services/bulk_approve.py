@@ -8,6 +8,7 @@ from sqlalchemy import Engine, bindparam, update
 from sqlmodel import col, select
 
 from noki.db import session_scope, table
+from noki.db.bulk import insert_rows
 from noki.db.clock import utcnow
 from noki.db.models import DraftRow, OrderRow, OutboxMessage, Review
 from noki.services import audit
@@ -78,14 +79,14 @@ def approve_page(engine: Engine, draft_ids: list[int], *, actor: str) -> tuple[i
 
 
 def _record(s: Any, ready: list[Any], payloads: dict[str, Any], *, actor: str, now: Any) -> None:
-    s.execute(table(Review).insert(), [
+    insert_rows(s, table(Review), [
         {"draft_id": m[0], "actor": actor, "action": "bulk_approve", "reason": None,
          "created_at": now}
         for m in ready
     ])
-    t = table(OutboxMessage)
-    messages = s.execute(
-        t.insert().returning(t.c.id, t.c.draft_id, sort_by_parameter_order=True),
+    message_ids = insert_rows(
+        s,
+        table(OutboxMessage),
         [
             {
                 "draft_id": m[0],
@@ -101,8 +102,9 @@ def _record(s: Any, ready: list[Any], payloads: dict[str, Any], *, actor: str, n
             }
             for m in ready
         ],
-    ).all()
-    message_of = {r[1]: r[0] for r in messages}
+        ids=True,
+    )
+    message_of = {m[0]: i for m, i in zip(ready, message_ids, strict=True)}
     events = []
     for m in ready:
         events.append(audit.event(actor=actor, action="bulk_approved", order_id=m[1],

@@ -15,15 +15,16 @@ from sqlalchemy import ColumnElement, Connection, Engine, func, or_, update
 from sqlmodel import Session, col, select
 
 from noki.db import session_scope, table
+from noki.db.bulk import insert_rows
 from noki.db.clock import utcnow
 from noki.db.lease import LeasedTable, new_lease
 from noki.db.lease import claim as lease_claim
-from noki.db.models import DecisionRow, DraftJob, OrderRow
+from noki.db.models import DecisionRow, DraftJob, DraftRow, OrderRow
 from noki.domain.decision import Decision
 from noki.domain.draft import Draft
 from noki.domain.order import Order
 from noki.services import draft_store
-from noki.services.drafts import AUTO_SENDER, approve_row, bulk_eligible
+from noki.services.drafts import AUTO_SENDER, approve_row
 from noki.services.transitions import lock_orders
 
 ACTIVE = ("queued", "running")
@@ -77,9 +78,9 @@ def enqueue(session: Session, jobs: Sequence[NewJob]) -> list[int]:
     if not jobs:
         return []
     now = utcnow()
-    t = table(DraftJob)
-    rows = session.execute(
-        t.insert().returning(t.c.id, sort_by_parameter_order=True),
+    return insert_rows(
+        session,
+        table(DraftJob),
         [
             {
                 "order_id": j.order_id,
@@ -96,8 +97,8 @@ def enqueue(session: Session, jobs: Sequence[NewJob]) -> list[int]:
             }
             for j in jobs
         ],
-    ).all()
-    return [int(r[0]) for r in rows]
+        ids=True,
+    )
 
 
 def drop_for_orders(session: Session, order_ids: Iterable[str]) -> int:
@@ -198,7 +199,8 @@ def store(
         held = _finish(s, ok, now)  # compare-and-set first: it takes the write lock
         latest = draft_store.latest_decisions(s, {j.order_id for j in ok if j.id in held})
         keep = [j for j in ok if j.id in held and latest.get(j.order_id) == j.decision_id]
-        stale = [j.id for j in ok if j.id in held and j not in keep]
+        kept = {j.id for j in keep}
+        stale = [j.id for j in ok if j.id in held and j.id not in kept]
         if stale:
             s.execute(
                 update(DraftJob)
@@ -207,11 +209,13 @@ def store(
                 .execution_options(synchronize_session=False)
             )
         report.dropped = len(ok) - len(keep)
-        rows = draft_store.insert_drafts(s, keep, made, now)
-        report.stored = len(rows)
-        report.draft_ids = [r.id for r in rows if r.id is not None]
-        for job, row in zip(keep, rows, strict=True):
-            if job.auto_send and bulk_eligible(row):
+        stored = draft_store.insert_drafts(s, keep, made, now)
+        report.stored = len(stored)
+        report.draft_ids = [d.id for d in stored]
+        auto = [d.id for job, d in zip(keep, stored, strict=True) if job.auto_send and d.eligible]
+        if auto:  # auto-send jobs (API with auto_send): approved in the same transaction
+            for row in s.exec(select(DraftRow).where(col(DraftRow.id).in_(auto))
+                              .order_by(col(DraftRow.id))).all():
                 approve_row(s, row, actor=AUTO_SENDER, role="admin")
         for job in bad:
             failed = job.attempts >= MAX_ATTEMPTS

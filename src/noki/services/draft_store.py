@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, update
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from noki.db import table
+from noki.db.bulk import insert_rows
 from noki.db.models import DecisionRow, DraftRow
 from noki.domain.draft import Draft
 from noki.services import audit
-from noki.services.drafts import draft_row_values
+from noki.services.drafts import bulk_eligible_values, draft_row_values
 
 if TYPE_CHECKING:
     from noki.services.draft_jobs import ClaimedJob
+
+
+@dataclass(frozen=True)
+class StoredDraft:
+    """A draft row just inserted: its id and whether a bulk approve may take it."""
+
+    id: int
+    eligible: bool
 
 
 def latest_decisions(s: Session, order_ids: set[str]) -> dict[str, int]:
@@ -42,12 +52,12 @@ def draft_versions(s: Session, order_ids: list[str]) -> dict[str, int]:
 
 def insert_drafts(
     s: Session, jobs: list[ClaimedJob], made: dict[int, Draft | BaseException], now: datetime
-) -> list[DraftRow]:
+) -> list[StoredDraft]:
     """Insert one draft per job (version = the order's next) with its audit events."""
     if not jobs:
         return []
     versions = draft_versions(s, [j.order_id for j in jobs])
-    rows: list[DraftRow] = []
+    rows: list[dict[str, Any]] = []
     for job in jobs:
         draft = made[job.id]
         assert isinstance(draft, Draft)
@@ -55,23 +65,15 @@ def insert_drafts(
             draft, order=job.order, decision_id=job.decision_id, decision=job.decision,
             kind=job.kind,
         )
-        row = DraftRow(**values, version=versions.get(job.order_id, 0) + 1, created_at=now)
+        values.update(version=versions.get(job.order_id, 0) + 1, created_at=now)
         if job.decision.channel == "none":  # approval=required: the queue shows it, never sent
-            row.meta = {**row.meta, "no_contact": True}
-        rows.append(row)
-    s.add_all(rows)
-    s.flush()  # one multi-row INSERT ... RETURNING id
-    ids = [r.id for r in rows]
-    s.execute(
-        update(DraftRow)
-        .where(col(DraftRow.id).in_(ids))
-        .values(root_id=DraftRow.id)
-        .execution_options(synchronize_session=False)
-    )
-    for r in rows:
-        set_committed_value(r, "root_id", r.id)  # already written by the UPDATE above
+            values["meta"] = {**values["meta"], "no_contact": True}
+        rows.append(values)
+    # One COPY (PostgreSQL) with ids taken first: a new draft is its own root.
+    ids = insert_rows(s, table(DraftRow), rows, same_as_id=("root_id",))
+    stored = [StoredDraft(i, bulk_eligible_values(r)) for i, r in zip(ids, rows, strict=True)]
     events: list[dict[str, Any]] = []
-    for job, row in zip(jobs, rows, strict=True):
+    for job, row, draft_id in zip(jobs, rows, ids, strict=True):
         if job.decision.channel == "none":
             events.append(audit.event(actor=job.actor, action="no_channel", order_id=job.order_id,
                                       at=now))
@@ -80,13 +82,13 @@ def insert_drafts(
                 actor=job.actor,
                 action="drafted",
                 order_id=job.order_id,
-                draft_id=row.id,
+                draft_id=draft_id,
                 at=now,
                 kind=job.kind,
-                drafter=row.drafter,
-                check_ok=row.check_ok,
-                version=row.version,
+                drafter=row["drafter"],
+                check_ok=row["check_ok"],
+                version=row["version"],
             )
         )
     audit.record_many(s, events)
-    return rows
+    return stored

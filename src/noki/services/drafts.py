@@ -160,11 +160,18 @@ def supersede_open(session: Session, order_id: str, *, actor: str, reason: str) 
 
 def bulk_eligible(row: DraftRow) -> bool:
     """Template-made, checker-clean, approval=auto and still pending."""
-    return (
-        row.status == "pending"
-        and row.drafter == "template"
-        and row.check_ok
-        and row.approval == "auto"
+    return bulk_eligible_values(
+        {"status": row.status, "drafter": row.drafter, "check_ok": row.check_ok,
+         "approval": row.approval})
+
+
+def bulk_eligible_values(values: dict[str, Any]) -> bool:
+    """bulk_eligible() of a row's column values (a row being inserted)."""
+    return bool(
+        values.get("status", "pending") == "pending"
+        and values["drafter"] == "template"
+        and values["check_ok"]
+        and values["approval"] == "auto"
     )
 
 

@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from noki.app import AppContext
 from noki.db import table
+from noki.db.bulk import insert_rows
 from noki.db.clock import utcnow
 from noki.db.models import Customer, DecisionRow, EtaHistory, OrderRow
 from noki.domain.decision import Decision
@@ -132,8 +133,7 @@ def store_chunk(
         for c in changes.values()
         if c.eta_changed
     ]
-    if history:
-        s.execute(table(EtaHistory).insert(), history)
+    insert_rows(s, table(EtaHistory), history)
     decision_ids = _save_decisions(s, list(changes.values()), now)
     events = []
     for c in changes.values():
@@ -188,8 +188,7 @@ def _save_customers(s: Session, changes: list[Change], now: Any) -> None:
     new = [r for r in rows if r["customer_id"] not in have]
     old = [r for r in rows if r["customer_id"] in have]
     t = table(Customer)
-    if new:
-        s.execute(t.insert(), new)
+    insert_rows(s, t, new)
     if old:
         s.execute(
             t.update().where(t.c.customer_id == bindparam("key")),
@@ -220,8 +219,7 @@ def _save_orders(s: Session, changes: list[Change], now: Any) -> None:
     ]
     old = [r for r, c in zip(rows, changes, strict=True) if c.existed]
     t = table(OrderRow)
-    if new:
-        s.execute(t.insert(), new)
+    insert_rows(s, t, new)
     if old:
         s.execute(
             t.update().where(t.c.order_id == bindparam("key")),
@@ -241,8 +239,5 @@ def _save_decisions(s: Session, changes: list[Change], now: Any) -> dict[str, in
                 "created_at": now,
             }
         )
-    t = table(DecisionRow)
-    got = s.execute(
-        t.insert().returning(t.c.order_id, t.c.id, sort_by_parameter_order=True), rows
-    ).all()
-    return {r[0]: int(r[1]) for r in got}
+    ids = insert_rows(s, table(DecisionRow), rows, ids=True)
+    return {r["order_id"]: i for r, i in zip(rows, ids, strict=True)}
