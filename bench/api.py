@@ -165,7 +165,9 @@ def llm_throughput(server_url: str, concurrency: int, delay: float) -> tuple[int
     from noki.services.draft_worker import DraftWorker
 
     db_url = fresh_database(server_url, "noki_bench_llm")
-    n = concurrency * 3 + 1  # orders; on-time ones queue no job
+    # Eight batches' worth of orders (on-time ones queue no job): a steady state, not a run
+    # dominated by its last, part-filled batch.
+    n = concurrency * 8 + 1
     with StubServer(lambda _b: StubReply(content='{"subject": "s", "body": "b"}',
                                          delay_s=delay)) as stub:
         llm = LLMSettings(base_url=stub.url, api_key="bench", model="stub-model",
