@@ -6,11 +6,11 @@ import unicodedata
 
 import pytest
 
-from noki.voc.evaluate import score_unseen
+from noki.voc.evaluate import UNSEEN_SETS, score_unseen
 from noki.voc.resources import eval_voices, training_examples
 from noki.voc.taxonomy import CODES
 
-SETS = ["dev", "holdout", "holdout2", "holdout3", "holdout4", "holdout5"]
+SETS = list(UNSEEN_SETS)
 
 
 def _normal(text: str) -> str:

@@ -13,6 +13,9 @@ from noki.voc.taxonomy import CODES
 from noki.voc.text import Tokenizer, default_tokenizer
 
 EXPLANATION_SOURCES = frozenset({"explanations"})
+# data/voc/eval/ sets in the order they were written; the last one stays closed (README there).
+UNSEEN_SETS: tuple[str, ...] = ("dev", "holdout", "holdout2", "holdout3", "holdout4", "holdout5",
+                                "holdout6")
 
 
 class CodeScore(BaseModel):
