@@ -20,7 +20,6 @@ THRESHOLD = 0.5
 WINDOW = 4  # "A ~ B" lexicon entries: at most this many tokens apart
 LEXICON_WEIGHT = 1.0  # lexicon columns sit beside l2-normalised TF-IDF rows
 C = 4.0
-INCONSISTENT = CODES.index("inconsistent_info")
 
 
 def features(tokens: Sequence[str]) -> list[str]:
@@ -80,12 +79,13 @@ def lexicon_matrix(token_lists: Sequence[Sequence[str]], lex: Lexicon,
     entries = [lex.codes.get(code, frozenset()) for code in CODES]
     pair_words = lex.pair_words
     said = lex.statements.union(*lex.sources.values())
+    inconsistent = CODES.index("inconsistent_info")
     for i, tokens in enumerate(token_lists):
         found = _evidence_set(tokens, pair_words)
         if not lex.domain.isdisjoint(found):
             allowed[i] = True
         elif statements_contradict(tokens, said, lex.contradictions):
-            allowed[i, INCONSISTENT] = True
+            allowed[i, inconsistent] = True
         for j, words in enumerate(entries):
             if not words.isdisjoint(found):
                 rows.append(i)
