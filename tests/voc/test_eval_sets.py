@@ -6,11 +6,11 @@ import unicodedata
 
 import pytest
 
-from noki.voc.evaluate import score_unseen
+from noki.voc.evaluate import UNSEEN_SETS, score_unseen
 from noki.voc.resources import eval_voices, training_examples
 from noki.voc.taxonomy import CODES
 
-SETS = ["dev", "holdout", "holdout2", "holdout3", "holdout4", "holdout5"]
+SETS = list(UNSEEN_SETS)
 
 
 def _normal(text: str) -> str:
@@ -69,10 +69,11 @@ def test_holdout2_keeps_the_measured_quality() -> None:
     assert result.none_false_positive_rate <= 0.10
 
 
-@pytest.mark.parametrize("name", ["holdout3", "holdout4"])
+@pytest.mark.parametrize("name", ["holdout3", "holdout4", "holdout5"])
 def test_read_holdouts_meet_the_issue_targets(name: str) -> None:
-    # Written before tuning, scored, then their errors were read (rounds 3 and 4): now
+    # Written before tuning, scored, then their errors were read (rounds 3, 4 and 5): now
     # development sets, so these figures are optimistic; they guard against regressions.
+    # holdout5 was closed at 0.918 with inconsistent_info recall 0.73 (8 of 11).
     result = score_unseen(name)
     by_code = {s.code: s for s in result.scores}
     assert result.macro_f1 >= 0.90
@@ -80,12 +81,14 @@ def test_read_holdouts_meet_the_issue_targets(name: str) -> None:
     assert by_code["micro"].precision >= 0.85
 
 
-def test_closed_holdout5_keeps_the_measured_quality() -> None:
-    # Written before holdout4's errors were read, scored once at the end and never read
-    # (docs/voc.md): macro-F1 0.918, micro P 0.90 / R 0.93, lowest recall inconsistent_info
-    # 0.73 (8 of 11). A regression floor, not the issue's per-code target.
-    result = score_unseen("holdout5")
+def test_closed_holdout6_keeps_the_measured_quality() -> None:
+    # Written and committed before holdout5's errors were read, scored once at the end of
+    # round 5 and never read (docs/voc.md): macro-F1 0.915, micro P 0.88 / R 0.95, every
+    # code's recall >= 0.92 (inconsistent_info 17 of 17), eta_vague precision 0.65.
+    # A regression floor below the measured figures.
+    result = score_unseen("holdout6")
     by_code = {s.code: s for s in result.scores}
     assert result.macro_f1 >= 0.90
-    assert by_code["micro"].precision >= 0.85 and by_code["micro"].recall >= 0.85
-    assert min(by_code[c].recall for c in CODES) >= 0.70
+    assert by_code["micro"].precision >= 0.85 and by_code["micro"].recall >= 0.90
+    assert min(by_code[c].recall for c in CODES) >= 0.85
+    assert result.none_false_positive_rate <= 0.10

@@ -131,12 +131,12 @@ def evaluate_cmd(
         for s in score_sample(sample, seed):
             typer.echo(f"| {s.code} | {s.precision:.2f} | {s.recall:.2f} | {s.support} |")
     if unseen:
-        from noki.voc.evaluate import score_unseen
+        from noki.voc.evaluate import UNSEEN_SETS, score_unseen
 
-        names = ("dev", "holdout", "holdout2", "holdout3", "holdout4", "holdout5")
+        names = UNSEEN_SETS
         results = [score_unseen(name) for name in names]
-        typer.echo("\nHand-written unseen voices (data/voc/eval/README.md: dev to holdout4 were "
-                   "read while tuning; holdout5 stayed closed):\n")
+        typer.echo(f"\nHand-written unseen voices (data/voc/eval/README.md: {names[0]} to "
+                   f"{names[-2]} were read while tuning; {names[-1]} stayed closed):\n")
         typer.echo("| code | " + " | ".join(f"{n} P | {n} R" for n in names) + " | n |")
         typer.echo("|---|" + "---|---|" * len(names) + "---|")
         for per_set in zip(*(r.scores for r in results), strict=True):

@@ -11,6 +11,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from noki.voc.cues import CONTRAST_TOKEN
 from noki.voc.resources import PAIR, Example, Lexicon, lexicon, training_examples
 from noki.voc.taxonomy import CODES
 from noki.voc.text import NEG_SUFFIX, Tokenizer, default_tokenizer
@@ -47,29 +48,54 @@ def source_kinds(tokens: Sequence[str], lex: Lexicon) -> set[str]:
     return {kind for kind, words in lex.sources.items() if not words.isdisjoint(present)}
 
 
+def sources_compared(tokens: Sequence[str], lex: Lexicon) -> bool:
+    """Two kinds of source, or one source and a reported statement set against something.
+
+    「サイトは在庫ありなのにメールでは入荷待ち」 names two; 「サイトでは在庫ありだったのに」 one,
+    with the contrast cue of noki.voc.cues.
+    """
+    kinds = len(source_kinds(tokens, lex))
+    return kinds >= 2 or (kinds == 1 and CONTRAST_TOKEN in tokens)
+
+
+def statements_contradict(tokens: Sequence[str], said: frozenset[str],
+                          contradictions: frozenset[str]) -> bool:
+    """A statement or source word within WINDOW tokens of a contradiction word (「話が違う」)."""
+    at = [i for i, t in enumerate(tokens) if t in said]
+    return any(abs(i - j) <= WINDOW for j, t in enumerate(tokens) if t in contradictions
+               for i in at)
+
+
 def lexicon_matrix(token_lists: Sequence[Sequence[str]], lex: Lexicon,
                    weight: float = LEXICON_WEIGHT) -> tuple[sp.csr_matrix, np.ndarray]:
-    """(docs x codes+1) lexicon evidence (0 or weight), and a domain-anchor flag per doc.
+    """(docs x codes+1) lexicon evidence (0 or weight), and (docs x codes) codes allowed.
 
-    The last column is the "two sources compared" cue (two kinds of source in one voice).
+    The last column is the "sources compared" cue. A code is allowed when the voice has a domain
+    word (order, delivery, stock, follow-up); without one only inconsistent_info is, and only
+    when statements are set against each other.
     """
     rows, cols = [], []
-    domain = np.zeros(len(token_lists), dtype=bool)
+    allowed = np.zeros((len(token_lists), len(CODES)), dtype=bool)
     entries = [lex.codes.get(code, frozenset()) for code in CODES]
     pair_words = lex.pair_words
+    said = lex.statements.union(*lex.sources.values())
+    inconsistent = CODES.index("inconsistent_info")
     for i, tokens in enumerate(token_lists):
         found = _evidence_set(tokens, pair_words)
-        domain[i] = not lex.domain.isdisjoint(found)
+        if not lex.domain.isdisjoint(found):
+            allowed[i] = True
+        elif statements_contradict(tokens, said, lex.contradictions):
+            allowed[i, inconsistent] = True
         for j, words in enumerate(entries):
             if not words.isdisjoint(found):
                 rows.append(i)
                 cols.append(j)
-        if len(source_kinds(tokens, lex)) >= 2:
+        if sources_compared(tokens, lex):
             rows.append(i)
             cols.append(len(CODES))
     data = np.full(len(rows), weight)
     shape = (len(token_lists), len(CODES) + 1)
-    return sp.csr_matrix((data, (rows, cols)), shape=shape), domain
+    return sp.csr_matrix((data, (rows, cols)), shape=shape), allowed
 
 
 @dataclass
@@ -83,21 +109,21 @@ class GapClassifier:
     threshold: float = THRESHOLD
 
     def _matrix(self, token_lists: Sequence[Sequence[str]]) -> tuple[sp.csr_matrix, np.ndarray]:
-        lex_x, domain = lexicon_matrix(token_lists, self.lex, self.lexicon_weight)
-        return sp.hstack([self.vectorizer.transform(token_lists), lex_x], format="csr"), domain
+        lex_x, allowed = lexicon_matrix(token_lists, self.lex, self.lexicon_weight)
+        return sp.hstack([self.vectorizer.transform(token_lists), lex_x], format="csr"), allowed
 
     def proba(self, token_lists: Sequence[Sequence[str]], *, gate: bool = True) -> np.ndarray:
-        """(docs x codes) probabilities; zero when gated and no order/delivery word occurs."""
+        """(docs x codes) probabilities; zero when gated and the code is not allowed."""
         if not token_lists:
             return np.zeros((0, len(CODES)))
-        x, domain = self._matrix(token_lists)
+        x, allowed = self._matrix(token_lists)
         out = np.zeros((len(token_lists), len(CODES)))
         for j, model in enumerate(self.models):
             if model is not None:
                 out[:, j] = model.predict_proba(x)[:, 1]
         if gate:
             # Out-of-domain guard: a hotel review mentioning 連絡 or また is not a backorder gap.
-            out[~domain] = 0.0
+            out[~allowed] = 0.0
         return out
 
     def predict(self, token_lists: Sequence[Sequence[str]], *, gate: bool = True,

@@ -13,6 +13,9 @@ from noki.voc.taxonomy import CODES
 from noki.voc.text import Tokenizer, default_tokenizer
 
 EXPLANATION_SOURCES = frozenset({"explanations"})
+# data/voc/eval/ sets in the order they were written; the last one stays closed (README there).
+UNSEEN_SETS: tuple[str, ...] = ("dev", "holdout", "holdout2", "holdout3", "holdout4", "holdout5",
+                                "holdout6")
 
 
 class CodeScore(BaseModel):
@@ -90,10 +93,10 @@ def cross_validate(examples: Sequence[Example] | None = None, *, folds: int = 5,
         for name, weight in (("combined", 1.0), ("model_only", 0.0)):
             clf = fit(train_tokens, train_labels, lex, lexicon_weight=weight)
             preds[name].update(zip(test, clf.predict(test_tokens), strict=True))
-        lex_x, domain = lexicon_matrix(test_tokens, lex)
+        lex_x, allowed = lexicon_matrix(test_tokens, lex)
         dense = lex_x.toarray() > 0
         for row, i in enumerate(test):
-            hit = [CODES[j] for j in range(len(CODES)) if dense[row, j] and domain[row]]
+            hit = [CODES[j] for j in range(len(CODES)) if dense[row, j] and allowed[row, j]]
             preds["lexicon_only"][i] = hit
     truth = [list(examples[i].codes) for i in voices]
     variants, fpr = {}, {}

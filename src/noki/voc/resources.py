@@ -82,6 +82,9 @@ class Lexicon:
     domain: frozenset[str]
     codes: dict[str, frozenset[str]]
     sources: dict[str, frozenset[str]] = field(default_factory=dict)
+    # A statement (or source) word near a contradiction word: 「話が違う」 needs no order word.
+    statements: frozenset[str] = frozenset()
+    contradictions: frozenset[str] = frozenset()
     # Tokens that occur in some "A ~ B" entry (only these are paired up per voice).
     pair_words: frozenset[str] = field(init=False)
 
@@ -105,8 +108,12 @@ def lexicon() -> Lexicon:
             raise ValueError(f"lexicon.yaml: {code}: write co-occurrences as 'A ~ B': {bad}")
     sources = {kind: frozenset(nfkc(str(e)) for e in words)
                for kind, words in (doc.get("sources") or {}).items()}
+    comparison = doc.get("comparison") or {}
     return Lexicon(domain=frozenset(nfkc(str(e)) for e in doc["domain"]), codes=codes,
-                   sources=sources)
+                   sources=sources,
+                   statements=frozenset(nfkc(str(e)) for e in comparison.get("statements", ())),
+                   contradictions=frozenset(
+                       nfkc(str(e)) for e in comparison.get("contradictions", ())))
 
 
 @dataclass(frozen=True)

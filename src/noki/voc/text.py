@@ -21,6 +21,7 @@ from pathlib import Path
 import fugashi
 import unidic_lite
 
+from noki.voc.cues import CONTRAST_TOKEN, ContrastCue
 from noki.voc.resources import cache_dir, compounds, nfkc, stopwords
 
 DICDIR = unidic_lite.DICDIR
@@ -117,13 +118,19 @@ class Tokenizer:
         return out
 
     def _scan(self, parsed: str, out: list[str]) -> None:
-        stop, last = self._stop, -1
+        stop, last, cue, before = self._stop, -1, ContrastCue(), ""
         for line in parsed.split("\n"):
             parts = line.split("\t")
             if len(parts) != 4:
                 continue  # EOS or the trailing empty line
             surface, pos1, pos2, base = parts
+            previous, before = before, base
+            if cue.step(pos1, pos2, base):
+                out.append(CONTRAST_TOKEN)  # 「来週と言われたのに」: see noki.voc.cues
+                self.function_words.add(CONTRAST_TOKEN)
             if pos1 == "助詞":
+                if base == "も" and out and previous == "いつ" == out[-1]:
+                    out[-1] = "いつも"  # the greeting いつもお世話に, not the question いつ
                 continue
             if base in NEGATION and pos1 in NEG_POS:
                 # Negation carries the complaint: 連絡がない -> 連絡+ない, not 連絡.
