@@ -23,6 +23,8 @@ class KpiOrderFact(SQLModel, table=True):
         Index("ix_kpi_facts_ordered_week", "ordered_week"),
         Index("ix_kpi_facts_closed_week", "closed_week"),
         Index("ix_kpi_facts_sku_open", "sku_id", "closed_on"),
+        Index("ix_kpi_facts_ordered_on", "ordered_on"),
+        Index("ix_kpi_facts_closed_on", "closed_on"),
     )
     order_id: str = Field(primary_key=True, max_length=64)
     sku_id: str = Field(max_length=64)

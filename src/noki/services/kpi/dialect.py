@@ -33,6 +33,10 @@ class Dialect:
             return f"CAST(date_trunc('week', {moment} AT TIME ZONE 'Asia/Tokyo') AS DATE)"
         return f"date({moment}, '+9 hours', 'weekday 0', '-6 days')"
 
+    def open_day(self) -> str:
+        """The closed_on the rollups store for orders not closed (later than any real day)."""
+        return "DATE '9999-12-31'" if self.postgres else "'9999-12-31'"
+
     def date_param(self, name: str) -> str:
         """A bound date parameter usable in date arithmetic."""
         return f"CAST(:{name} AS DATE)" if self.postgres else f"date(:{name})"

@@ -1,15 +1,19 @@
 """Keep kpi_order_facts in step with the orders: re-project only orders that changed.
 
 Changed orders are found by the ids the sources added since the last refresh (decisions,
-timeline, events, ETA history, sent notices) plus orders not yet projected. Ids are handed out
-before their transaction commits, so the last MARGIN ids are read again on every refresh: a
-slow transaction that commits a lower id after a refresh is still seen by the next one.
+timeline, events, ETA history, sent notices). Ids are handed out before their transaction
+commits, so the last MARGIN ids are read again on every refresh: a slow transaction that
+commits a lower id after a refresh is still seen by the next one. A new order is found by its
+decision (ingest stores one with every order, in the same transaction); only the first refresh
+(no marks yet) also looks for orders without any projection row, which reads every order id.
+
+The rollups (services.kpi.rollups) and the ETA slips follow each re-projected order in the
+same transaction: its old row is subtracted, its new row added.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -22,7 +26,8 @@ from noki.db.clock import utcnow
 from noki.db.models import DecisionRow, EtaHistory, OrderRow, OutboxMessage
 from noki.db.models_kpi import KpiOrderFact, KpiRefreshMark
 from noki.db.models_lifecycle import OrderEventRow, TimelineEntry
-from noki.domain.kpi.project import EtaSeen, OrderSources, project
+from noki.domain.kpi.project import EtaSeen, OrderSources, project, slip_times
+from noki.services.kpi import rollups
 
 MARGIN = 100
 CHUNK = 500
@@ -63,10 +68,11 @@ def _dirty(s: Session, marks: dict[str, int]) -> tuple[set[str], dict[str, int]]
         since -= timedelta(minutes=10)  # a send that committed just after the last refresh
         dirty.update(s.exec(select(OutboxMessage.order_id).where(
             OutboxMessage.status == "sent", col(OutboxMessage.sent_at) >= since).distinct()))
-    missing = select(OrderRow.order_id).where(
-        ~select(KpiOrderFact.order_id).where(
-            KpiOrderFact.order_id == OrderRow.order_id).exists())
-    dirty.update(s.exec(missing))
+    if not any(source in marks for source in _SOURCES):  # the first refresh
+        missing = select(OrderRow.order_id).where(
+            ~select(KpiOrderFact.order_id).where(
+                KpiOrderFact.order_id == OrderRow.order_id).exists())
+        dirty.update(s.exec(missing))
     return dirty, new_marks
 
 
@@ -100,12 +106,16 @@ def _sources(s: Session, ids: list[str]) -> list[OrderSources]:
     return out
 
 
-def _write(s: Session, ids: list[str], rows: Iterable[dict[str, Any]]) -> int:
+def _write(s: Session, ids: list[str], sources: list[OrderSources]) -> int:
+    rollups.apply(s, ids, -1)  # the rows being replaced leave the rollups ...
     s.execute(delete(KpiOrderFact).where(col(KpiOrderFact.order_id).in_(ids)))
     now = utcnow()
-    values = [{**r, "refreshed_at": now} for r in rows]
+    values = [{**project(src), "refreshed_at": now} for src in sources]
     if values:
         s.execute(insert(table(KpiOrderFact)), values)
+    rollups.apply(s, ids, 1)  # ... and the new ones enter
+    rollups.write_slips(s, ids, [(src.order_id, src.sku_id, slip_times(src.etas))
+                                 for src in sources])
     return len(values)
 
 
@@ -124,14 +134,18 @@ def refresh(s: Session) -> RefreshReport:
     """Re-project every order that changed since the last refresh (in the caller's txn)."""
     _serialise(s)
     marks = _marks(s)
+    if not rollups.built(marks):
+        rollups.rebuild(s)  # first refresh after the rollups' migration (or a new VERSION)
     dirty, new_marks = _dirty(s, marks)
     report = RefreshReport()
     ordered = sorted(dirty)
     for start in range(0, len(ordered), CHUNK):
         ids = ordered[start:start + CHUNK]
         sources = _sources(s, ids)
-        report.projected += _write(s, ids, (project(src) for src in sources))
+        report.projected += _write(s, ids, sources)
         report.removed += len(ids) - len(sources)
+    if ordered:
+        rollups.sweep(s)
     now = utcnow()
     for source, top in new_marks.items():
         mark = s.get(KpiRefreshMark, source)

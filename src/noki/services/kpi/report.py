@@ -53,8 +53,7 @@ def _weeks(q: KpiQueries, w: Window) -> list[dict[str, Any]]:
     counts: dict[Any, dict[str, Any]] = {wk: {} for wk in w.weeks}
     backlog = q.weekly_backlog()
     contact = q.first_contact(None)
-    _merge(counts, q.ordered_cohort(None))
-    _merge(counts, q.closed_cohort(None))
+    _merge(counts, q.cohorts(None))
     _merge(counts, q.compensation(None))
     out = []
     for wk in w.weeks:
@@ -69,9 +68,11 @@ def _weeks(q: KpiQueries, w: Window) -> list[dict[str, Any]]:
 
 def _groups(q: KpiQueries, by: str) -> list[dict[str, Any]]:
     counts: dict[Any, dict[str, Any]] = {}
-    for rows in (q.group_counts(by), q.compensation(by)):
+    for rows in (q.cohorts(by), q.compensation(by)):
         _merge(counts, rows)
-    waiting = q.waiting_now(by)
+    waiting = q.open_now(by)
+    for key, found in waiting.items():
+        counts.setdefault(key, {}).update(open_count=found["n"], open_value_jpy=found["value"])
     contact = q.first_contact(by)
     out = []
     for key in sorted(counts, key=str):
