@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, Index, text
+from sqlalchemy import BigInteger, Column, Index, Integer, text
 from sqlmodel import Field, SQLModel
 
 # closed_on of a backlog row whose orders are still open (compares later than any day)
@@ -18,7 +18,8 @@ OPEN = date(9999, 12, 31)
 
 
 def _count() -> Any:
-    return Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    """A count (INTEGER: PostgreSQL sums it with 64-bit integers, not numeric)."""
+    return Field(default=0, sa_column=Column(Integer, nullable=False))
 
 
 class KpiRollupCounts(SQLModel, table=True):
@@ -66,7 +67,7 @@ class KpiRollupBacklog(SQLModel, table=True):
     closed_on: date = Field(primary_key=True)
     ordered_on: date = Field(primary_key=True)
     n: int = _count()
-    value_jpy: int = _count()
+    value_jpy: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
     slipped: int = _count()  # with eta_slips > 0
     n_low: int = _count()  # whose current ETA confidence is low
     n_medium: int = _count()  # ... medium

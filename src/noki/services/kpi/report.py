@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from noki.db import session_scope
 from noki.domain.kpi.figures import figures
 from noki.domain.kpi.weeks import iso_label, week_end, window
+from noki.services.kpi.dialect import roomy
 from noki.services.kpi.projection import refresh
 from noki.services.kpi.queries import GROUP_COLUMNS, KpiQueries, Window
 
@@ -89,6 +90,7 @@ def compute(s: Session, today: date, *, since: date | None = None, by: str | Non
     if by is not None and by not in GROUP_COLUMNS:
         raise ValueError(f"--by {by!r}: expected one of {', '.join(GROUP_COLUMNS)}")
     w = Window(tuple(window(today, since, weeks)), today)
+    roomy(s)
     q = KpiQueries(s, w)
     report = KpiReport(today=today, by=by, weeks=_weeks(q, w))
     if by is not None:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from noki.domain.order import TOKYO
 from noki.services.kpi import percentiles
-from noki.services.kpi.dialect import Dialect
+from noki.services.kpi.dialect import Dialect, roomy
 from noki.services.kpi.rollups import flag
 
 _LOW, _MEDIUM = "eta_confidence = 'low'", "eta_confidence = 'medium'"
@@ -34,6 +34,7 @@ def _dates(d: Dialect, values: dict[str, date]) -> dict[str, Any]:
 def sku_facts(s: Session, today: date, also: Iterable[str] = ()) -> dict[str, dict[str, Any]]:
     """{sku_id: facts} for SKUs with backorders open or active in the window (and `also`)."""
     d = Dialect(s.get_bind().dialect.name)
+    roomy(s)
     p = _dates(d, {"today": today, "from": today - timedelta(days=WINDOW_DAYS - 1),
                    "new_from": today - timedelta(days=SLIP_DAYS - 1)})
     today_sql, from_sql, new_sql = (d.date_param(n) for n in ("today", "from", "new_from"))

@@ -25,7 +25,7 @@ COUNTS = ("ordered", "slipped", "contacted",
 
 
 def _counts(*names: str) -> list[sa.Column]:
-    return [sa.Column(n, sa.BigInteger(), nullable=False) for n in names]
+    return [sa.Column(n, sa.Integer(), nullable=False) for n in names]
 
 
 def _zero_index(name: str, tbl: str, where: str) -> None:
@@ -49,7 +49,9 @@ def upgrade() -> None:
         sa.Column("key", sa.String(length=64), nullable=False),
         sa.Column("closed_on", sa.Date(), nullable=False),
         sa.Column("ordered_on", sa.Date(), nullable=False),
-        *_counts("n", "value_jpy", "slipped", "n_low", "n_medium"),
+        *_counts("n"),
+        sa.Column("value_jpy", sa.BigInteger(), nullable=False),
+        *_counts("slipped", "n_low", "n_medium"),
         sa.PrimaryKeyConstraint("dim", "key", "closed_on", "ordered_on"),
     )
     _zero_index("ix_kpi_rollup_backlog_zero", "kpi_rollup_backlog", "n = 0")
