@@ -10,12 +10,16 @@ from sqlalchemy import insert, text, update
 from noki.db import session_scope, table
 from noki.db.models import DecisionRow, EtaHistory, OrderRow
 from noki.db.models_lifecycle import TimelineEntry
-from noki.services.kpi import rollups
+from noki.domain.kpi.definitions import BREAKDOWNS
+from noki.domain.kpi.weeks import window
+from noki.services.kpi import open_stats, rollups
 from noki.services.kpi.projection import refresh
+from noki.services.kpi.queries import KpiQueries, Window
 from tests.kpi import fixture
 from tests.kpi.conftest import report_on
 
-TABLES = ("kpi_rollup_counts", "kpi_rollup_backlog", "kpi_rollup_contact", "kpi_eta_slips")
+TABLES = ("kpi_rollup_counts", "kpi_rollup_backlog", "kpi_rollup_contact", "kpi_eta_slips",
+          "kpi_open_stats")
 
 
 def _snapshot(engine: Any) -> dict[str, list[tuple[Any, ...]]]:
@@ -74,3 +78,26 @@ def test_report_after_more_history_equals_the_report_after_a_rebuild(kpi_engine:
         assert report_on(kpi_engine, by).to_json() == kept
     weeks = report_on(kpi_engine).weeks
     assert [w["open_count"] for w in weeks] == [3, 3, 2]  # A closed 11-24: H came instead
+
+
+def test_open_stats_equal_the_histogram_on_days_they_apply_to(kpi_engine: Any) -> None:
+    _more_history(kpi_engine)
+    with session_scope(kpi_engine) as s:
+        refresh(s)
+    # 11-25: F (ordered 11-26) is open but not yet ordered; 11-20: A, B, C closed later.
+    for today, usable in ((date(2026, 12, 31), True), (fixture.TODAY, False),
+                          (date(2026, 11, 20), False)):
+        with session_scope(kpi_engine) as s:
+            q = KpiQueries(s, Window(tuple(window(today)), today))
+            assert open_stats.usable(s, q.d, q.today, q.params) is usable
+            for by in BREAKDOWNS:
+                slow = q.open_now(by, stats=False)
+                fast = {k: {c: v[c] for c in ("n", "value", "max", "median", "p90")}
+                        for k, v in open_stats.read(s, by, today).items()}
+                if usable:
+                    assert fast == slow and slow
+                    assert q.open_now(by) == open_stats.read(s, by, today)
+    with session_scope(kpi_engine) as s:
+        got = open_stats.read(s, "sku", date(2026, 12, 31))
+    # S3 on 12-31: F ordered 11-26 (35 days) and H 11-23 (38 days)
+    assert got["S3"]["n"] == 2 and got["S3"]["median"] == 36.5 and got["S3"]["max"] == 38

@@ -333,6 +333,7 @@ from noki.db.models_inq import FaqEntryRow, FaqProposalRow  # noqa: E402,F401
 from noki.db.models_kpi import KpiOrderFact, KpiRefreshMark, SalesControlRow  # noqa: E402,F401
 from noki.db.models_kpi_rollups import (  # noqa: E402,F401
     KpiEtaSlip,
+    KpiOpenStats,
     KpiRollupBacklog,
     KpiRollupContact,
     KpiRollupCounts,

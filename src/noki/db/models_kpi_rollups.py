@@ -95,3 +95,27 @@ class KpiEtaSlip(SQLModel, table=True):
     seq: int = Field(primary_key=True)  # the slip's place among the order's slips, from 1
     sku_id: str = Field(max_length=64)  # the order's current SKU
     recorded_at: datetime
+
+
+class KpiOpenStats(SQLModel, table=True):
+    """Per group (not "all"): the orders not closed - sums, the oldest order day, and the
+    order days at the ranks percentile_cont interpolates between for the days waiting median
+    and p90 (days waiting ascending = order day descending), recomputed for the groups a
+    refresh touched. Exact for any report day on which no order is open with a later order day
+    and none closed after it; otherwise the queries use the backlog histogram."""
+
+    __tablename__ = "kpi_open_stats"
+    dim: str = Field(primary_key=True, max_length=10)
+    key: str = Field(primary_key=True, max_length=64)
+    n: int = _count()
+    value_jpy: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    slipped: int = _count()
+    n_low: int = _count()
+    n_medium: int = _count()
+    oldest: date
+    median_lo: date
+    median_hi: date | None = None
+    median_rem: int = _count()  # ((n - 1) * 1) % 2
+    p90_lo: date
+    p90_hi: date | None = None
+    p90_rem: int = _count()  # ((n - 1) * 9) % 10

@@ -27,7 +27,7 @@ from noki.db.models import DecisionRow, EtaHistory, OrderRow, OutboxMessage
 from noki.db.models_kpi import KpiOrderFact, KpiRefreshMark
 from noki.db.models_lifecycle import OrderEventRow, TimelineEntry
 from noki.domain.kpi.project import EtaSeen, OrderSources, project, slip_times
-from noki.services.kpi import rollups
+from noki.services.kpi import open_stats, rollups
 
 MARGIN = 100
 CHUNK = 500
@@ -106,7 +106,10 @@ def _sources(s: Session, ids: list[str]) -> list[OrderSources]:
     return out
 
 
-def _write(s: Session, ids: list[str], sources: list[OrderSources]) -> int:
+def _write(s: Session, ids: list[str], sources: list[OrderSources],
+           touched: dict[str, set[str]]) -> int:
+    old = s.execute(select(*(getattr(KpiOrderFact, c) for c in rollups.COLUMNS.values()))
+                    .where(col(KpiOrderFact.order_id).in_(ids))).mappings().all()
     rollups.apply(s, ids, -1)  # the rows being replaced leave the rollups ...
     s.execute(delete(KpiOrderFact).where(col(KpiOrderFact.order_id).in_(ids)))
     now = utcnow()
@@ -114,6 +117,9 @@ def _write(s: Session, ids: list[str], sources: list[OrderSources]) -> int:
     if values:
         s.execute(insert(table(KpiOrderFact)), values)
     rollups.apply(s, ids, 1)  # ... and the new ones enter
+    for rows in (old, values):
+        for dim, keys in rollups.groups(rows).items():
+            touched.setdefault(dim, set()).update(keys)
     rollups.write_slips(s, ids, [(src.order_id, src.sku_id, slip_times(src.etas))
                                  for src in sources])
     return len(values)
@@ -139,13 +145,15 @@ def refresh(s: Session) -> RefreshReport:
     dirty, new_marks = _dirty(s, marks)
     report = RefreshReport()
     ordered = sorted(dirty)
+    touched: dict[str, set[str]] = {}
     for start in range(0, len(ordered), CHUNK):
         ids = ordered[start:start + CHUNK]
         sources = _sources(s, ids)
-        report.projected += _write(s, ids, sources)
+        report.projected += _write(s, ids, sources, touched)
         report.removed += len(ids) - len(sources)
     if ordered:
         rollups.sweep(s)
+        open_stats.restat(s, touched)
     now = utcnow()
     for source, top in new_marks.items():
         mark = s.get(KpiRefreshMark, source)

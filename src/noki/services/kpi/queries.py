@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from noki.domain.kpi.weeks import week_end, week_of
 from noki.domain.order import TOKYO
-from noki.services.kpi import percentiles
+from noki.services.kpi import open_stats, percentiles
 from noki.services.kpi.dialect import Dialect
 from noki.services.kpi.rollups import CLOSED, COUNTS, ORDERED
 
@@ -161,12 +161,15 @@ class KpiQueries:
             f"FROM compensation_grants g{join} WHERE g.granted_at >= {t_start} "
             f"AND g.granted_at < {t_end} GROUP BY 1")
 
-    def open_now(self, by: str) -> dict[Any, dict[str, Any]]:
+    def open_now(self, by: str, *, stats: bool = True) -> dict[Any, dict[str, Any]]:
         """Today's backorders per group: n, yen (value), days waiting median, p90, max.
 
-        The group's backlog rollup holds the orders not closed; orders closed after the
-        report day (a report on a past day) come from the projection.
+        From kpi_open_stats (one row per group) when it applies to the report day
+        (services.kpi.open_stats), else a histogram: the group's backlog rollup holds the
+        orders not closed; orders closed after the report day come from the projection.
         """
+        if stats and open_stats.usable(self.s, self.d, self.today, self.params):
+            return dict(open_stats.read(self.s, by, self.w.today))
         days = self.d.days(self.today, "ordered_on")
         hist = (
             f"SELECT key, {days} AS val, SUM(c) AS c, SUM(v) AS v FROM ("

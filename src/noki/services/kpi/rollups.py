@@ -9,7 +9,7 @@ part of the window the rollups do not cover (the current week).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +21,7 @@ from noki.db.clock import utcnow
 from noki.db.models_kpi import KpiRefreshMark
 from noki.db.models_kpi_rollups import KpiEtaSlip
 from noki.domain.kpi.definitions import OPTIONS
+from noki.services.kpi import open_stats
 from noki.services.kpi.dialect import Dialect
 
 F = "kpi_order_facts"
@@ -89,6 +90,15 @@ def _statements(d: Dialect, where: str, sign: int) -> list[str]:
             _upsert("kpi_rollup_contact", ("dim", "key", "week", "minutes"), ("n",), contact)]
 
 
+def groups(rows: Iterable[Any]) -> dict[str, set[str]]:
+    """{dim: keys} of projection rows (mappings with sku_id, supplier, ... columns)."""
+    out: dict[str, set[str]] = {dim: set() for dim in COLUMNS}
+    for r in rows:
+        for dim, column in COLUMNS.items():
+            out[dim].add(r[column])
+    return out
+
+
 def apply(s: Session, ids: Sequence[str], sign: int) -> None:
     """Add (sign 1) or subtract (-1) the projection rows of these orders to the rollups."""
     if not ids:
@@ -127,12 +137,13 @@ SLIPS_SQL = (
 def rebuild(s: Session) -> None:
     """Every rollup from scratch: the whole projection, the slips from eta_history."""
     for tbl in ("kpi_rollup_counts", "kpi_rollup_backlog", "kpi_rollup_contact",
-                "kpi_eta_slips"):
+                "kpi_eta_slips"):  # (open_stats.rebuild empties kpi_open_stats)
         s.execute(text(f"DELETE FROM {tbl}"))  # a fixed table name
     d = Dialect(s.get_bind().dialect.name)
     for sql in _statements(d, "1 = 1", 1):
         s.execute(text(sql))
     s.execute(text(SLIPS_SQL))
+    open_stats.rebuild(s)
     mark = s.get(KpiRefreshMark, MARK)
     if mark is None:
         s.add(KpiRefreshMark(source=MARK, last_id=VERSION, updated_at=utcnow()))

@@ -16,7 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from noki.domain.order import TOKYO
-from noki.services.kpi import percentiles
+from noki.services.kpi import open_stats, percentiles
 from noki.services.kpi.dialect import Dialect, roomy
 from noki.services.kpi.rollups import flag
 
@@ -54,15 +54,22 @@ def sku_facts(s: Session, today: date, also: Iterable[str] = ()) -> dict[str, di
         f"value_jpy, {flag('eta_slips > 0')}, {flag(_LOW)}, {flag(_MEDIUM)} FROM {F} "
         f"WHERE closed_on > {today_sql} AND ordered_on <= {today_sql}")
     redelay: dict[str, list[int]] = {}
-    for r in s.execute(text(
-            "SELECT sku, SUM(n) AS n, SUM(v) AS v, SUM(sl) AS sl, SUM(lo) AS lo, "
-            f"SUM(med) AS med, SUM(CASE WHEN ordered_on >= {new_sql} THEN n ELSE 0 END) AS new "
-            f"FROM ({open_rows}) u GROUP BY sku HAVING SUM(n) > 0"), p).mappings():
-        f = row(r["sku"])
-        conf = "low" if r["lo"] else "medium" if r["med"] else "high"
-        f.update(open_backorders=int(r["n"]), open_value_jpy=int(r["v"]),
-                 new_backorders_14d=int(r["new"]), eta_confidence=conf)
-        redelay[r["sku"]] = [int(r["n"]), int(r["sl"])]
+    fast = open_stats.usable(s, d, today_sql, p)
+    if fast:  # one stored row per SKU (services.kpi.open_stats)
+        found_open = open_stats.read(s, "sku", today)
+        new = {r["key"]: int(r["c"]) for r in s.execute(text(
+            "SELECT key, SUM(n) AS c FROM kpi_rollup_backlog WHERE dim = 'sku' AND closed_on = "
+            f"{d.open_day()} AND ordered_on >= {new_sql} GROUP BY key"), p).mappings()}
+    else:
+        found_open = _open_histogram(s, d, open_rows, p)
+        new = {k: v.pop("new") for k, v in found_open.items()}
+    for sku, o in found_open.items():
+        f = row(sku)
+        conf = "low" if o["n_low"] else "medium" if o["n_medium"] else "high"
+        f.update(open_backorders=o["n"], open_value_jpy=o["value"],
+                 new_backorders_14d=new.get(sku, 0), eta_confidence=conf,
+                 days_waiting_p90=round(float(o["p90"]), 1), days_waiting_max=int(o["max"]))
+        redelay[sku] = [o["n"], o["slipped"]]
     # Closed by today: ordered in the last 28 days (re-delay) or closed in them (cancel).
     recent = f"ordered_on >= {from_sql} AND ordered_on <= {today_sql} AND closed_on <= {today_sql}"
     closed = f"closed_on >= {from_sql} AND closed_on <= {today_sql}"
@@ -81,15 +88,25 @@ def sku_facts(s: Session, today: date, also: Iterable[str] = ()) -> dict[str, di
     for sku, (n, slipped) in redelay.items():
         if n:
             row(sku)["redelay_rate"] = round(100.0 * slipped / n, 1)
-    hist = (f"SELECT sku AS key, {d.days(today_sql, 'ordered_on')} AS val, SUM(n) AS c "
-            f"FROM ({open_rows}) u GROUP BY 1, 2 HAVING SUM(n) > 0")
-    for sku, found in percentiles.run(s, hist, p).items():
-        f = row(sku)
-        f["days_waiting_p90"] = round(float(found["p90"]), 1)
-        f["days_waiting_max"] = int(found["max"])
     for sku, slips in _slips(s, d, today).items():
         row(sku)["eta_slips_14d"] = slips
     return facts
+
+
+def _open_histogram(s: Session, d: Dialect, open_rows: str, p: dict[str, Any]
+                    ) -> dict[str, dict[str, Any]]:
+    """Today's backorders per SKU from their rows (a report day with orders closed after it)."""
+    today_sql, new_sql = d.date_param("today"), d.date_param("new_from")
+    hist = (f"SELECT sku AS key, {d.days(today_sql, 'ordered_on')} AS val, SUM(n) AS c "
+            f"FROM ({open_rows}) u GROUP BY 1, 2 HAVING SUM(n) > 0")
+    found = percentiles.run(s, hist, p)
+    for r in s.execute(text(
+            "SELECT sku, SUM(n) AS n, SUM(v) AS v, SUM(sl) AS sl, SUM(lo) AS lo, "
+            f"SUM(med) AS med, SUM(CASE WHEN ordered_on >= {new_sql} THEN n ELSE 0 END) AS new "
+            f"FROM ({open_rows}) u GROUP BY sku HAVING SUM(n) > 0"), p).mappings():
+        found[r["sku"]].update(n=int(r["n"]), value=int(r["v"]), slipped=int(r["sl"]),
+                               n_low=int(r["lo"]), n_medium=int(r["med"]), new=int(r["new"]))
+    return found
 
 
 def _slips(s: Session, d: Dialect, today: date) -> dict[str, int]:

@@ -66,6 +66,22 @@ def upgrade() -> None:
     )
     _zero_index("ix_kpi_rollup_contact_zero", "kpi_rollup_contact", "n = 0")
     op.create_table(
+        "kpi_open_stats",
+        sa.Column("dim", sa.String(length=10), nullable=False),
+        sa.Column("key", sa.String(length=64), nullable=False),
+        *_counts("n"),
+        sa.Column("value_jpy", sa.BigInteger(), nullable=False),
+        *_counts("slipped", "n_low", "n_medium"),
+        sa.Column("oldest", sa.Date(), nullable=False),
+        sa.Column("median_lo", sa.Date(), nullable=False),
+        sa.Column("median_hi", sa.Date(), nullable=True),
+        *_counts("median_rem"),
+        sa.Column("p90_lo", sa.Date(), nullable=False),
+        sa.Column("p90_hi", sa.Date(), nullable=True),
+        *_counts("p90_rem"),
+        sa.PrimaryKeyConstraint("dim", "key"),
+    )
+    op.create_table(
         "kpi_eta_slips",
         sa.Column("order_id", sa.String(length=64), nullable=False),
         sa.Column("seq", sa.Integer(), nullable=False),
@@ -81,6 +97,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_kpi_facts_closed_on", table_name="kpi_order_facts")
     op.drop_index("ix_kpi_facts_ordered_on", table_name="kpi_order_facts")
-    for name in ("kpi_eta_slips", "kpi_rollup_contact", "kpi_rollup_backlog",
+    for name in ("kpi_eta_slips", "kpi_open_stats", "kpi_rollup_contact", "kpi_rollup_backlog",
                  "kpi_rollup_counts"):
         op.drop_table(name)
