@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import insert, text, update
+from sqlalchemy import insert, select, text, update
 
 from noki.db import session_scope, table
 from noki.db.models import DecisionRow, EtaHistory, OrderRow
-from noki.db.models_lifecycle import TimelineEntry
+from noki.db.models_lifecycle import CompensationGrantRow, TimelineEntry
 from noki.domain.kpi.definitions import BREAKDOWNS
 from noki.domain.kpi.weeks import window
 from noki.services.kpi import open_stats, rollups
@@ -19,7 +19,7 @@ from tests.kpi import fixture
 from tests.kpi.conftest import report_on
 
 TABLES = ("kpi_rollup_counts", "kpi_rollup_backlog", "kpi_rollup_contact", "kpi_eta_slips",
-          "kpi_open_stats")
+          "kpi_open_stats", "kpi_order_grants")
 
 
 def _snapshot(engine: Any) -> dict[str, list[tuple[Any, ...]]]:
@@ -29,7 +29,8 @@ def _snapshot(engine: Any) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def _more_history(engine: Any) -> None:
-    """A slips twice more and ships; a new order H arrives under S3; G moves to S2."""
+    """A slips twice more and ships; a new order H arrives under S3; G moves to S2; E gets a
+    second ledger line (nothing else about E changes: the ledger's own mark finds it)."""
     with session_scope(engine) as s:
         s.execute(insert(table(EtaHistory)), [
             {"order_id": "A", "earliest": date(2026, 12, 1), "latest": date(2026, 12, day),
@@ -52,6 +53,11 @@ def _more_history(engine: Any) -> None:
             {"order_id": oid, "rules_version": "t", "created_at": fixture.utc("2026-11-23T00:00"),
              "payload": {"segment": "key", "options": ["wait", "reschedule"]}}
             for oid in ("H", "G")])
+        e_decision = s.execute(select(table(DecisionRow).c.id).where(
+            table(DecisionRow).c.order_id == "E")).scalar_one()
+        s.execute(insert(table(CompensationGrantRow)), [{
+            "order_id": "E", "type": "coupon", "amount_jpy": 700, "decision_id": e_decision,
+            "granted_at": fixture.utc("2026-11-19T00:00")}])
 
 
 def test_refresh_keeps_the_rollups_equal_to_a_rebuild(kpi_engine: Any) -> None:
@@ -78,6 +84,9 @@ def test_report_after_more_history_equals_the_report_after_a_rebuild(kpi_engine:
         assert report_on(kpi_engine, by).to_json() == kept
     weeks = report_on(kpi_engine).weeks
     assert [w["open_count"] for w in weeks] == [3, 3, 2]  # A closed 11-24: H came instead
+    assert [w["compensation_jpy"] for w in weeks] == [0, 1200, 1000]  # E's 700 in W47
+    s3 = {g["key"]: g for g in report_on(kpi_engine, "sku").groups}["S3"]
+    assert (s3["compensation_jpy"], s3["counts"]["grants"]) == (700, 2)
 
 
 def test_open_stats_equal_the_histogram_on_days_they_apply_to(kpi_engine: Any) -> None:

@@ -334,6 +334,7 @@ from noki.db.models_kpi import KpiOrderFact, KpiRefreshMark, SalesControlRow  # 
 from noki.db.models_kpi_rollups import (  # noqa: E402,F401
     KpiEtaSlip,
     KpiOpenStats,
+    KpiOrderGrant,
     KpiRollupBacklog,
     KpiRollupContact,
     KpiRollupCounts,

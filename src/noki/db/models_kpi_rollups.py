@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import BigInteger, Column, Index, Integer, text
 from sqlmodel import Field, SQLModel
 
+ZERO = "ordered = 0 AND closed = 0 AND grants = 0"  # a counts row with nothing in it
 # closed_on of a backlog row whose orders are still open (compares later than any day)
 OPEN = date(9999, 12, 31)
 
@@ -23,12 +24,12 @@ def _count() -> Any:
 
 
 class KpiRollupCounts(SQLModel, table=True):
-    """Per group and ISO week: the ordered cohort (ordered that week) and the closed cohort."""
+    """Per group and ISO week: the ordered cohort (ordered that week), the closed cohort and
+    the ledger lines granted that week (Japan)."""
 
     __tablename__ = "kpi_rollup_counts"
-    __table_args__ = (Index("ix_kpi_rollup_counts_zero", "dim",
-                            postgresql_where=text("ordered = 0 AND closed = 0"),
-                            sqlite_where=text("ordered = 0 AND closed = 0")),)
+    __table_args__ = (Index("ix_kpi_rollup_counts_zero", "dim", postgresql_where=text(ZERO),
+                            sqlite_where=text(ZERO)),)
     dim: str = Field(primary_key=True, max_length=10)
     week: date = Field(primary_key=True)
     key: str = Field(primary_key=True, max_length=64)
@@ -51,6 +52,18 @@ class KpiRollupCounts(SQLModel, table=True):
     shipped: int = _count()
     promised: int = _count()
     on_time: int = _count()
+    grants: int = _count()
+    compensation_jpy: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+
+
+class KpiOrderGrant(SQLModel, table=True):
+    """A ledger line of a projected order with its ISO week in Japan (what the rollups hold)."""
+
+    __tablename__ = "kpi_order_grants"
+    grant_id: int = Field(primary_key=True, sa_type=BigInteger)
+    order_id: str = Field(index=True, max_length=64)
+    week: date
+    amount_jpy: int | None = None
 
 
 class KpiRollupBacklog(SQLModel, table=True):

@@ -25,7 +25,7 @@ from noki.db import table
 from noki.db.clock import utcnow
 from noki.db.models import DecisionRow, EtaHistory, OrderRow, OutboxMessage
 from noki.db.models_kpi import KpiOrderFact, KpiRefreshMark
-from noki.db.models_lifecycle import OrderEventRow, TimelineEntry
+from noki.db.models_lifecycle import CompensationGrantRow, OrderEventRow, TimelineEntry
 from noki.domain.kpi.project import EtaSeen, OrderSources, project, slip_times
 from noki.services.kpi import open_stats, rollups
 
@@ -37,6 +37,7 @@ _SOURCES = {
     "events": (col(OrderEventRow.id), col(OrderEventRow.order_id)),
     "eta_history": (col(EtaHistory.id), col(EtaHistory.order_id)),
     "outbox": (col(OutboxMessage.id), col(OutboxMessage.order_id)),
+    "grants": (col(CompensationGrantRow.id), col(CompensationGrantRow.order_id)),
 }
 
 
@@ -116,6 +117,7 @@ def _write(s: Session, ids: list[str], sources: list[OrderSources],
     values = [{**project(src), "refreshed_at": now} for src in sources]
     if values:
         s.execute(insert(table(KpiOrderFact)), values)
+    rollups.copy_grants(s, ids)
     rollups.apply(s, ids, 1)  # ... and the new ones enter
     for rows in (old, values):
         for dim, keys in rollups.groups(rows).items():
@@ -142,6 +144,8 @@ def refresh(s: Session) -> RefreshReport:
     marks = _marks(s)
     if not rollups.built(marks):
         rollups.rebuild(s)  # first refresh after the rollups' migration (or a new VERSION)
+        if marks and "grants" not in marks:  # the ledger copied just now: read on from here
+            marks["grants"] = s.exec(select(func.max(col(CompensationGrantRow.id)))).one() or 0
     dirty, new_marks = _dirty(s, marks)
     report = RefreshReport()
     ordered = sorted(dirty)

@@ -19,7 +19,7 @@ from noki.domain.kpi.weeks import week_end, week_of
 from noki.domain.order import TOKYO
 from noki.services.kpi import open_stats, percentiles
 from noki.services.kpi.dialect import Dialect
-from noki.services.kpi.rollups import CLOSED, COUNTS, ORDERED
+from noki.services.kpi.rollups import CLOSED, COHORTS, ORDERED
 
 GROUP_COLUMNS = {"sku": "sku_id", "supplier": "supplier", "industry": "industry",
                  "segment": "segment", "channel": "channel"}
@@ -69,15 +69,17 @@ class KpiQueries:
         self.w = window
         self.d = Dialect(s.get_bind().dialect.name)
         pg = self.d.postgres
-        start = datetime.combine(window.first, time(), TOKYO).astimezone(UTC)
-        end = datetime.combine(window.today + timedelta(days=1), time(), TOKYO).astimezone(UTC)
         cur = week_of(window.today)
+        start = datetime.combine(window.first, time(), TOKYO).astimezone(UTC)
+        monday = datetime.combine(cur, time(), TOKYO).astimezone(UTC)
+        end = datetime.combine(window.today + timedelta(days=1), time(), TOKYO).astimezone(UTC)
         self.params: dict[str, Any] = {
             "first": window.first if pg else window.first.isoformat(),
             "today": window.today if pg else window.today.isoformat(),
             "cur": cur if pg else cur.isoformat(),
             "t_start": start if pg else start.strftime("%Y-%m-%d %H:%M:%S"),
             "t_end": end if pg else end.strftime("%Y-%m-%d %H:%M:%S"),
+            "t_cur": monday if pg else monday.strftime("%Y-%m-%d %H:%M:%S"),
         }
         self.first, self.today = self.d.date_param("first"), self.d.date_param("today")
         self.cur = self.d.date_param("cur")  # Monday of the report day's week
@@ -119,7 +121,7 @@ class KpiQueries:
     def cohorts(self, by: str | None) -> list[dict[str, Any]]:
         """Per week (or group over the window): the ordered and the closed cohorts' counts."""
         key = "week" if by is None else "key"
-        sums = ", ".join(f"CAST(SUM({c}) AS BIGINT) AS {c}" for c in COUNTS)
+        sums = ", ".join(f"CAST(SUM({c}) AS BIGINT) AS {c}" for c in COHORTS)
         past = self._rows(
             f"SELECT {key} AS key, {sums} FROM kpi_rollup_counts WHERE dim = :dim "
             f"AND week >= {self.first} AND week < {self.cur} GROUP BY {key} "
@@ -150,16 +152,29 @@ class KpiQueries:
         return {_norm(k): v for k, v in found.items()}
 
     def compensation(self, by: str | None) -> list[dict[str, Any]]:
-        """Yen granted (the ledger) per week granted, or per group over the window."""
+        """Yen granted (the ledger) per week granted, or per group over the window.
+
+        The trend reads the ledger (by granted_at); a breakdown the rollups' grants for the
+        weeks before the current one and the ledger joined to the projection for this week.
+        """
         key = self.d.tokyo_week("g.granted_at") if by is None else _key(by)
         join = "" if by is None else f" JOIN {F} f ON f.order_id = g.order_id"
         t_start = "CAST(:t_start AS TIMESTAMPTZ)" if self.d.postgres else ":t_start"
+        t_cur = "CAST(:t_cur AS TIMESTAMPTZ)" if self.d.postgres else ":t_cur"
         t_end = "CAST(:t_end AS TIMESTAMPTZ)" if self.d.postgres else ":t_end"
-        return self._rows(
+        now = self._rows(
             f"SELECT {key} AS key, COUNT(*) AS grants, "
             "COALESCE(SUM(g.amount_jpy), 0) AS compensation_jpy "
-            f"FROM compensation_grants g{join} WHERE g.granted_at >= {t_start} "
-            f"AND g.granted_at < {t_end} GROUP BY 1")
+            f"FROM compensation_grants g{join} WHERE g.granted_at >= "
+            f"{t_start if by is None else t_cur} AND g.granted_at < {t_end} GROUP BY 1")
+        if by is None:
+            return now
+        past = self._rows(
+            "SELECT key, CAST(SUM(grants) AS BIGINT) AS grants, "
+            "SUM(compensation_jpy) AS compensation_jpy FROM kpi_rollup_counts "
+            f"WHERE dim = :dim AND week >= {self.first} AND week < {self.cur} "
+            "GROUP BY key HAVING SUM(grants) > 0", {"dim": by})
+        return _merge_sums(past + now)
 
     def open_now(self, by: str, *, stats: bool = True) -> dict[Any, dict[str, Any]]:
         """Today's backorders per group: n, yen (value), days waiting median, p90, max.

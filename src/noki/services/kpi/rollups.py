@@ -1,10 +1,11 @@
 """Keep the KPI rollups (noki.db.models_kpi_rollups) equal to sums over kpi_order_facts.
 
 One SQL statement per rollup adds (sign +1) or subtracts (sign -1) the projection rows of some
-orders: the refresh subtracts an order's old row before replacing it and adds the new one, in
-its transaction and under its lock; `rebuild` empties the rollups and adds every row. The
-column expressions here are the KPI definitions (docs/kpi.md); queries.py reuses them for the
-part of the window the rollups do not cover (the current week).
+orders (and their ledger lines, copied to kpi_order_grants): the refresh subtracts an order's
+old rows before replacing them and adds the new ones, in its transaction and under its lock;
+`rebuild` empties the rollups and adds every row. The column expressions here are the KPI
+definitions (docs/kpi.md); queries.py reuses them for the part of the window the rollups do
+not cover (the current week).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session
 from noki.db import table
 from noki.db.clock import utcnow
 from noki.db.models_kpi import KpiRefreshMark
-from noki.db.models_kpi_rollups import KpiEtaSlip
+from noki.db.models_kpi_rollups import ZERO, KpiEtaSlip
 from noki.domain.kpi.definitions import OPTIONS
 from noki.services.kpi import open_stats
 from noki.services.kpi.dialect import Dialect
@@ -54,7 +55,10 @@ ORDERED = {"ordered": "1", "slipped": flag("f.eta_slips > 0"),
 CLOSED = {"closed": "1", "cancelled": flag("f.state = 'cancelled'"), "partial": flag("f.partial"),
           "shipped": flag(_SHIPPED), "promised": flag(_PROMISED),
           "on_time": flag(f"{_PROMISED} AND f.closed_on <= f.communicated_latest")}
-COUNTS = (*ORDERED, *CLOSED)
+# ... and to the week (Japan) each of its ledger lines was granted in (kpi_order_grants g).
+GRANTED = {"grants": "1", "compensation_jpy": "COALESCE(g.amount_jpy, 0)"}
+COHORTS = (*ORDERED, *CLOSED)
+COUNTS = (*COHORTS, *GRANTED)
 BACKLOG = ("n", "value_jpy", "slipped", "n_low", "n_medium")
 _LOW, _MEDIUM = flag("f.eta_confidence = 'low'"), flag("f.eta_confidence = 'medium'")
 
@@ -67,15 +71,18 @@ def _upsert(tbl: str, keys: Sequence[str], cols: Sequence[str], select_sql: str)
 
 def _statements(d: Dialect, where: str, sign: int) -> list[str]:
     src = f"FROM {F} f CROSS JOIN {_DIMS} d WHERE {where}"
-    ordered = ", ".join([*(f"{e} AS {c}" for c, e in ORDERED.items()),
-                         *(f"0 AS {c}" for c in CLOSED)])
-    closed = ", ".join([*(f"0 AS {c}" for c in ORDERED),
-                        *(f"{e} AS {c}" for c, e in CLOSED.items())])
+
+    def only(family: dict[str, str]) -> str:
+        return ", ".join(f"{family[c] if c in family else 0} AS {c}" for c in COUNTS)
+
     sums = ", ".join(f"{sign} * SUM({c})" for c in COUNTS)
     counts = (f"SELECT dim, key, week, {sums} FROM ("
-              f"SELECT d.dim AS dim, {_KEY} AS key, f.ordered_week AS week, {ordered} {src} "
-              f"UNION ALL SELECT d.dim AS dim, {_KEY} AS key, f.closed_week AS week, {closed} "
-              f"{src} AND f.closed_week IS NOT NULL) u GROUP BY dim, key, week")
+              f"SELECT d.dim AS dim, {_KEY} AS key, f.ordered_week AS week, {only(ORDERED)} "
+              f"{src} UNION ALL SELECT d.dim AS dim, {_KEY} AS key, f.closed_week AS week, "
+              f"{only(CLOSED)} {src} AND f.closed_week IS NOT NULL UNION ALL "
+              f"SELECT d.dim AS dim, {_KEY} AS key, g.week AS week, {only(GRANTED)} "
+              f"FROM {F} f JOIN kpi_order_grants g ON g.order_id = f.order_id "
+              f"CROSS JOIN {_DIMS} d WHERE {where}) u GROUP BY dim, key, week")
     backlog = (f"SELECT d.dim, {_KEY}, COALESCE(f.closed_on, {d.open_day()}), f.ordered_on, "
                f"{sign} * COUNT(*), {sign} * SUM(f.value_jpy), "
                f"{sign} * SUM({flag('f.eta_slips > 0')}), "
@@ -108,9 +115,25 @@ def apply(s: Session, ids: Sequence[str], sign: int) -> None:
         s.execute(text(sql).bindparams(bindparam("ids", expanding=True)), {"ids": list(ids)})
 
 
+def copy_grants(s: Session, ids: Sequence[str] | None) -> None:
+    """These orders' ledger lines (None: every projected order's) with their week in Japan."""
+    d = Dialect(s.get_bind().dialect.name)
+    where = "1 = 1" if ids is None else "g.order_id IN :ids"
+    params = {} if ids is None else {"ids": list(ids)}
+    if ids is not None:
+        s.execute(text("DELETE FROM kpi_order_grants WHERE order_id IN :ids")
+                  .bindparams(bindparam("ids", expanding=True)), params)
+    sql = text("INSERT INTO kpi_order_grants (grant_id, order_id, week, amount_jpy) "
+               f"SELECT g.id, g.order_id, {d.tokyo_week('g.granted_at')}, g.amount_jpy "
+               f"FROM compensation_grants g JOIN {F} f ON f.order_id = g.order_id "
+               f"WHERE {where}")
+    s.execute(sql.bindparams(bindparam("ids", expanding=True)) if ids is not None else sql,
+              params)
+
+
 def sweep(s: Session) -> None:
     """Drop rollup rows that came down to zero (a partial index finds them)."""
-    s.execute(text("DELETE FROM kpi_rollup_counts WHERE ordered = 0 AND closed = 0"))
+    s.execute(text(f"DELETE FROM kpi_rollup_counts WHERE {ZERO}"))
     s.execute(text("DELETE FROM kpi_rollup_backlog WHERE n = 0"))
     s.execute(text("DELETE FROM kpi_rollup_contact WHERE n = 0"))
 
@@ -137,8 +160,9 @@ SLIPS_SQL = (
 def rebuild(s: Session) -> None:
     """Every rollup from scratch: the whole projection, the slips from eta_history."""
     for tbl in ("kpi_rollup_counts", "kpi_rollup_backlog", "kpi_rollup_contact",
-                "kpi_eta_slips"):  # (open_stats.rebuild empties kpi_open_stats)
+                "kpi_eta_slips", "kpi_order_grants"):  # (open_stats.rebuild: kpi_open_stats)
         s.execute(text(f"DELETE FROM {tbl}"))  # a fixed table name
+    copy_grants(s, None)
     d = Dialect(s.get_bind().dialect.name)
     for sql in _statements(d, "1 = 1", 1):
         s.execute(text(sql))

@@ -1,4 +1,4 @@
-"""kpi rollups: per-week / per-day group sums and ETA slips kept at projection refresh
+"""kpi rollups: per-week / per-day group sums, open stats, ETA slips, grants kept at refresh
 
 Revision ID: 0007_kpi_rollups
 Revises: 0006_links
@@ -21,7 +21,8 @@ depends_on = None
 COUNTS = ("ordered", "slipped", "contacted",
           *(f"{k}_{o}" for o in ("wait", "substitute", "partial_shipment", "reschedule",
                                  "cancel_refund") for k in ("offered", "chosen")),
-          "closed", "cancelled", "partial", "shipped", "promised", "on_time")
+          "closed", "cancelled", "partial", "shipped", "promised", "on_time", "grants")
+ZERO = "ordered = 0 AND closed = 0 AND grants = 0"
 
 
 def _counts(*names: str) -> list[sa.Column]:
@@ -40,9 +41,19 @@ def upgrade() -> None:
         sa.Column("week", sa.Date(), nullable=False),
         sa.Column("key", sa.String(length=64), nullable=False),
         *_counts(*COUNTS),
+        sa.Column("compensation_jpy", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("dim", "week", "key"),
     )
-    _zero_index("ix_kpi_rollup_counts_zero", "kpi_rollup_counts", "ordered = 0 AND closed = 0")
+    _zero_index("ix_kpi_rollup_counts_zero", "kpi_rollup_counts", ZERO)
+    op.create_table(
+        "kpi_order_grants",
+        sa.Column("grant_id", sa.BigInteger(), nullable=False),
+        sa.Column("order_id", sa.String(length=64), nullable=False),
+        sa.Column("week", sa.Date(), nullable=False),
+        sa.Column("amount_jpy", sa.Integer(), nullable=True),
+        sa.PrimaryKeyConstraint("grant_id"),
+    )
+    op.create_index("ix_kpi_order_grants_order_id", "kpi_order_grants", ["order_id"])
     op.create_table(
         "kpi_rollup_backlog",
         sa.Column("dim", sa.String(length=10), nullable=False),
@@ -97,6 +108,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_kpi_facts_closed_on", table_name="kpi_order_facts")
     op.drop_index("ix_kpi_facts_ordered_on", table_name="kpi_order_facts")
-    for name in ("kpi_eta_slips", "kpi_open_stats", "kpi_rollup_contact", "kpi_rollup_backlog",
-                 "kpi_rollup_counts"):
+    for name in ("kpi_eta_slips", "kpi_open_stats", "kpi_order_grants", "kpi_rollup_contact",
+                 "kpi_rollup_backlog", "kpi_rollup_counts"):
         op.drop_table(name)
