@@ -110,3 +110,16 @@ def test_open_stats_equal_the_histogram_on_days_they_apply_to(kpi_engine: Any) -
         got = open_stats.read(s, "sku", date(2026, 12, 31))
     # S3 on 12-31: F ordered 11-26 (35 days) and H 11-23 (38 days)
     assert got["S3"]["n"] == 2 and got["S3"]["median"] == 36.5 and got["S3"]["max"] == 38
+
+
+def test_first_refresh_projects_orders_without_any_source_row(engine: Any) -> None:
+    fixture.build(engine)
+    with session_scope(engine) as s:  # an order imported without a decision or ETA history
+        payload = fixture._payload("J", "S4", "2026-11-20", 1, 500, ("2026-12-01", "2026-12-02"))
+        s.execute(insert(table(OrderRow)), [{
+            "order_id": "J", "customer_id": "c1", "industry": "ec", "sku_id": "S4",
+            "status": "open", "state": "backordered", "payload": payload, "payload_hash": "J",
+            "created_at": fixture.utc("2026-11-20T00:00"),
+            "updated_at": fixture.utc("2026-11-20T00:00"), "row_version": 1, "shipped_qty": 0}])
+    groups = {g["key"]: g for g in report_on(engine, "sku").groups}
+    assert groups["S4"]["open_count"] == 1

@@ -69,7 +69,7 @@ def _dirty(s: Session, marks: dict[str, int]) -> tuple[set[str], dict[str, int]]
         since -= timedelta(minutes=10)  # a send that committed just after the last refresh
         dirty.update(s.exec(select(OutboxMessage.order_id).where(
             OutboxMessage.status == "sent", col(OutboxMessage.sent_at) >= since).distinct()))
-    if not any(source in marks for source in _SOURCES):  # the first refresh
+    if "decisions" not in marks:  # the first refresh (every refresh writes the marks)
         missing = select(OrderRow.order_id).where(
             ~select(KpiOrderFact.order_id).where(
                 KpiOrderFact.order_id == OrderRow.order_id).exists())
@@ -144,8 +144,7 @@ def refresh(s: Session) -> RefreshReport:
     marks = _marks(s)
     if not rollups.built(marks):
         rollups.rebuild(s)  # first refresh after the rollups' migration (or a new VERSION)
-        if marks and "grants" not in marks:  # the ledger copied just now: read on from here
-            marks["grants"] = s.exec(select(func.max(col(CompensationGrantRow.id)))).one() or 0
+        marks = _marks(s)
     dirty, new_marks = _dirty(s, marks)
     report = RefreshReport()
     ordered = sorted(dirty)

@@ -173,6 +173,11 @@ def rebuild(s: Session) -> None:
         s.add(KpiRefreshMark(source=MARK, last_id=VERSION, updated_at=utcnow()))
     else:
         mark.last_id, mark.updated_at = VERSION, utcnow()
+    if s.get(KpiRefreshMark, "grants") is None:
+        # Every projected order's ledger was copied just now, and an order projected later
+        # copies its own: the refresh follows the ledger from here on.
+        top = s.execute(text("SELECT MAX(id) FROM compensation_grants")).scalar()
+        s.add(KpiRefreshMark(source="grants", last_id=top or 0, updated_at=utcnow()))
     s.flush()
 
 
