@@ -123,3 +123,27 @@ def test_first_refresh_projects_orders_without_any_source_row(engine: Any) -> No
             "updated_at": fixture.utc("2026-11-20T00:00"), "row_version": 1, "shipped_qty": 0}])
     groups = {g["key"]: g for g in report_on(engine, "sku").groups}
     assert groups["S4"]["open_count"] == 1
+
+
+def test_refresh_reads_a_late_commit_below_its_mark_and_nothing_when_quiet(kpi_engine: Any
+                                                                            ) -> None:
+    report_on(kpi_engine)
+    with session_scope(kpi_engine) as s:
+        assert refresh(s).projected == 0  # nothing changed: nothing re-projected
+        top = s.execute(text("SELECT MAX(id) FROM eta_history")).scalar_one()
+
+    def eta(id_: int, oid: str, latest: date) -> None:
+        with session_scope(kpi_engine) as s:
+            s.execute(insert(table(EtaHistory)), [{
+                "id": id_, "order_id": oid, "earliest": latest, "latest": latest,
+                "confidence": "low", "source": "erp", "recorded_at": fixture.utc("2026-11-21")}])
+
+    eta(top + 10, "E", date(2026, 11, 14))  # E: the same ETA again, no slip
+    with session_scope(kpi_engine) as s:
+        assert refresh(s).projected == 1  # E
+    eta(top + 5, "B", date(2026, 12, 3))  # a transaction that took id top + 5 commits now
+    with session_scope(kpi_engine) as s:
+        assert refresh(s).projected >= 1  # B: the margin below the mark is read again
+        slips = s.execute(text("SELECT eta_slips FROM kpi_order_facts WHERE order_id = 'B'"))
+        assert slips.scalar_one() == 1
+        assert refresh(s).projected == 0

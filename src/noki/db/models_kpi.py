@@ -56,6 +56,9 @@ class KpiRefreshMark(SQLModel, table=True):
     __tablename__ = "kpi_refresh_marks"
     source: str = Field(primary_key=True, max_length=30)
     last_id: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    # rows with ids in (last_id - MARGIN, last_id] when last_id was read: while that count
+    # stays the same, no transaction committed late below the mark
+    margin_rows: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     updated_at: datetime = Field(default_factory=utcnow)
 
 

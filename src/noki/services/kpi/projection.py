@@ -1,14 +1,15 @@
 """Keep kpi_order_facts in step with the orders: re-project only orders that changed.
 
 Changed orders are found by the ids the sources added since the last refresh (decisions,
-timeline, events, ETA history, sent notices). Ids are handed out before their transaction
-commits, so the last MARGIN ids are read again on every refresh: a slow transaction that
-commits a lower id after a refresh is still seen by the next one. A new order is found by its
+timeline, events, ETA history, sent notices, ledger lines). Ids are handed out before their
+transaction commits, so a refresh remembers how many rows the last MARGIN ids below its mark
+had; when that count has changed, the next refresh reads those ids again: a slow transaction
+that commits a lower id after a refresh is still seen by the next one. A new order is found by its
 decision (ingest stores one with every order, in the same transaction); only the first refresh
 (no marks yet) also looks for orders without any projection row, which reads every order id.
 
-The rollups (services.kpi.rollups) and the ETA slips follow each re-projected order in the
-same transaction: its old row is subtracted, its new row added.
+The rollups (services.kpi.rollups, open_stats) and the ETA slips follow each re-projected
+order in the same transaction: its old row is subtracted, its new row added.
 """
 
 from __future__ import annotations
@@ -49,20 +50,30 @@ class RefreshReport:
     removed: int = 0
 
 
-def _marks(s: Session) -> dict[str, int]:
-    return {m.source: m.last_id for m in s.exec(select(KpiRefreshMark))}
+Marks = dict[str, tuple[int, int]]  # source: (last id read, rows in the margin below it)
 
 
-def _dirty(s: Session, marks: dict[str, int]) -> tuple[set[str], dict[str, int]]:
+def _marks(s: Session) -> Marks:
+    return {m.source: (m.last_id, m.margin_rows) for m in s.exec(select(KpiRefreshMark))}
+
+
+def _count(s: Session, id_col: Any, above: int, upto: int) -> int:
+    return int(s.exec(select(func.count()).where(id_col > above, id_col <= upto)).one())
+
+
+def _dirty(s: Session, marks: Marks) -> tuple[set[str], Marks]:
     dirty: set[str] = set()
-    new_marks: dict[str, int] = {}
+    new_marks: Marks = {}
     for source, (id_col, order_col) in _SOURCES.items():
-        last = marks.get(source, 0)
+        last, seen = marks.get(source, (0, 0))
         top = s.exec(select(func.max(id_col))).one() or 0
-        new_marks[source] = top
-        if top > max(0, last - MARGIN):
+        low = last - MARGIN
+        if last and _count(s, id_col, low, last) == seen:
+            low = last  # no transaction committed late below the mark: read on from it
+        if top > low:
             dirty.update(o for o in s.exec(
-                select(order_col).where(id_col > last - MARGIN).distinct()) if o)
+                select(order_col).where(id_col > low).distinct()) if o)
+        new_marks[source] = (top, _count(s, id_col, top - MARGIN, top))
     # A message's id is old when it is finally sent: sent notices are found by time as well.
     since = s.exec(select(func.max(col(KpiRefreshMark.updated_at)))).one()
     if since is not None:
@@ -142,7 +153,7 @@ def refresh(s: Session) -> RefreshReport:
     """Re-project every order that changed since the last refresh (in the caller's txn)."""
     _serialise(s)
     marks = _marks(s)
-    if not rollups.built(marks):
+    if not rollups.built({k: v[0] for k, v in marks.items()}):
         rollups.rebuild(s)  # first refresh after the rollups' migration (or a new VERSION)
         marks = _marks(s)
     dirty, new_marks = _dirty(s, marks)
@@ -158,11 +169,11 @@ def refresh(s: Session) -> RefreshReport:
         rollups.sweep(s)
         open_stats.restat(s, touched)
     now = utcnow()
-    for source, top in new_marks.items():
+    for source, (top, rows) in new_marks.items():
         mark = s.get(KpiRefreshMark, source)
         if mark is None:
-            s.add(KpiRefreshMark(source=source, last_id=top, updated_at=now))
+            s.add(KpiRefreshMark(source=source, last_id=top, margin_rows=rows, updated_at=now))
         else:
-            mark.last_id, mark.updated_at = top, now
+            mark.last_id, mark.margin_rows, mark.updated_at = top, rows, now
     s.flush()
     return report

@@ -101,11 +101,16 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("order_id", "seq"),
     )
     op.create_index("ix_kpi_eta_slips_recorded", "kpi_eta_slips", ["recorded_at", "sku_id"])
+    with op.batch_alter_table("kpi_refresh_marks") as batch:
+        batch.add_column(sa.Column("margin_rows", sa.Integer(), nullable=False,
+                                   server_default="0"))
     op.create_index("ix_kpi_facts_ordered_on", "kpi_order_facts", ["ordered_on"])
     op.create_index("ix_kpi_facts_closed_on", "kpi_order_facts", ["closed_on"])
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("kpi_refresh_marks") as batch:
+        batch.drop_column("margin_rows")
     op.drop_index("ix_kpi_facts_closed_on", table_name="kpi_order_facts")
     op.drop_index("ix_kpi_facts_ordered_on", table_name="kpi_order_facts")
     for name in ("kpi_eta_slips", "kpi_open_stats", "kpi_order_grants", "kpi_rollup_contact",
