@@ -29,7 +29,7 @@ from noki.db.models_kpi import KpiRefreshMark
 from noki.rules.loader import load_ruleset
 from noki.rules.sales_engine import SalesControlEngine
 from noki.services.kpi import rollups
-from noki.services.kpi.projection import refresh
+from noki.services.kpi.projection import MARGIN, refresh
 from noki.services.kpi.report import compute
 from noki.services.sales_control.facts import sku_facts
 from noki.settings import Settings
@@ -112,6 +112,15 @@ SELECT 'eta_history', COALESCE(MAX(id), 0), now() FROM eta_history UNION ALL
 SELECT 'outbox', COALESCE(MAX(id), 0), now() FROM outbox_messages
 """
 
+SOURCES = {"decisions": "decisions", "timeline": "order_timeline", "events": "order_events",
+           "eta_history": "eta_history", "outbox": "outbox_messages",
+           "grants": "compensation_grants"}
+# what a refresh would have written: the rows in the margin below each mark
+SETTLE_SQL = [f"UPDATE kpi_refresh_marks SET margin_rows = (SELECT count(*) FROM {t} "
+              f"WHERE id > kpi_refresh_marks.last_id - {MARGIN} "
+              f"AND id <= kpi_refresh_marks.last_id) WHERE source = '{src}'"
+              for src, t in SOURCES.items()]
+
 GRANTS_SQL = """
 INSERT INTO compensation_grants (order_id, type, amount_jpy, decision_id, granted_at)
 SELECT 'B-' || g, 'coupon', 500 + g % 3 * 500, 1, now() - ((g % 84) || ' days')::interval
@@ -168,6 +177,9 @@ def ensure_rollups(eng: Engine) -> None:
             s.commit()
 
         timed("rollups + ETA slips rebuilt from the projection (once)", rebuild)
+        for sql in SETTLE_SQL:
+            s.execute(text(sql))
+        s.commit()
     with eng.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
         timed("VACUUM ANALYZE", lambda: c.execute(text("VACUUM ANALYZE")))
 
