@@ -85,9 +85,14 @@ class KpiQueries:
         self.cur = self.d.date_param("cur")  # Monday of the report day's week
 
     def _rows(self, sql: str, extra: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """The rows as dicts; a key that is a week comes back as a date on both databases."""
         params = {**self.params, **(extra or {})}
-        return [{k: _norm(v) for k, v in r.items()}
-                for r in self.s.execute(text(sql), params).mappings()]
+        out = []
+        for r in self.s.execute(text(sql), params).mappings():
+            row = dict(r)
+            row["key"] = _norm(row["key"])
+            out.append(row)
+        return out
 
     def _weeks_cte(self) -> tuple[str, dict[str, Any]]:
         parts, params = [], {}
