@@ -89,5 +89,7 @@ def test_rejected_recommendation_is_not_pushed(ctx: Any) -> None:
     row = decide(ctx, BOSS, "S2", approve=False, seen_version=s2.row_version)
     assert (row.status, row.active) == ("rejected", "none")
     assert _webhooks(ctx) == []
-    evaluate(ctx, fixture.TODAY)  # the same recommendation again: stays rejected
-    assert next(r for r in rows(ctx) if r.sku_id == "S2").status == "rejected"
+    evaluate(ctx, date(2026, 11, 26))  # the same recommendation again: stays rejected
+    again = next(r for r in rows(ctx) if r.sku_id == "S2")
+    assert (again.status, again.row_version) == ("rejected", row.row_version + 1)
+    assert again.evaluated_on == date(2026, 11, 26)  # facts and day updated, version bumped

@@ -338,6 +338,14 @@ class DraftJob(SQLModel, table=True):
 # The lifecycle tables live in their own module; importing models registers them too.
 from noki.db.models_inq import FaqEntryRow, FaqProposalRow  # noqa: E402,F401
 from noki.db.models_kpi import KpiOrderFact, KpiRefreshMark, SalesControlRow  # noqa: E402,F401
+from noki.db.models_kpi_rollups import (  # noqa: E402,F401
+    KpiEtaSlip,
+    KpiOpenStats,
+    KpiOrderGrant,
+    KpiRollupBacklog,
+    KpiRollupContact,
+    KpiRollupCounts,
+)
 from noki.db.models_lifecycle import (  # noqa: E402,F401
     CompensationGrantRow,
     OrderEventRow,

@@ -23,6 +23,8 @@ class KpiOrderFact(SQLModel, table=True):
         Index("ix_kpi_facts_ordered_week", "ordered_week"),
         Index("ix_kpi_facts_closed_week", "closed_week"),
         Index("ix_kpi_facts_sku_open", "sku_id", "closed_on"),
+        Index("ix_kpi_facts_ordered_on", "ordered_on"),
+        Index("ix_kpi_facts_closed_on", "closed_on"),
     )
     order_id: str = Field(primary_key=True, max_length=64)
     sku_id: str = Field(max_length=64)
@@ -54,6 +56,9 @@ class KpiRefreshMark(SQLModel, table=True):
     __tablename__ = "kpi_refresh_marks"
     source: str = Field(primary_key=True, max_length=30)
     last_id: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    # rows with ids in (last_id - MARGIN, last_id] when last_id was read: while that count
+    # stays the same, no transaction committed late below the mark
+    margin_rows: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     updated_at: datetime = Field(default_factory=utcnow)
 
 

@@ -54,9 +54,9 @@ def tokyo_day(moment: datetime) -> date:
     return moment.astimezone(TOKYO).date()
 
 
-def _slips(etas: Sequence[EtaSeen]) -> int:
-    """How many times the ETA's last day moved later than the one before it."""
-    return sum(1 for a, b in zip(etas, etas[1:], strict=False) if b.latest > a.latest)
+def slip_times(etas: Sequence[EtaSeen]) -> list[datetime]:
+    """When the ETA's last day moved later than the one before it (one time per slip)."""
+    return [b.recorded_at for a, b in zip(etas, etas[1:], strict=False) if b.latest > a.latest]
 
 
 def _communicated(src: OrderSources) -> date | None:
@@ -99,7 +99,7 @@ def project(src: OrderSources) -> dict[str, Any]:
         "closed_week": week_of(closed_on) if closed_on else None,
         "first_sent_at": min(src.sent_at) if src.sent_at else None,
         # The ERP's own count of reschedules counts too (an order may arrive already moved).
-        "eta_slips": max(_slips(src.etas), int(p.get("reschedule_count") or 0)),
+        "eta_slips": max(len(slip_times(src.etas)), int(p.get("reschedule_count") or 0)),
         "eta_confidence": confidence,
         "communicated_latest": _communicated(src),
         "partial": src.partial or src.state == "partially_shipped",

@@ -1,15 +1,20 @@
 """Keep kpi_order_facts in step with the orders: re-project only orders that changed.
 
 Changed orders are found by the ids the sources added since the last refresh (decisions,
-timeline, events, ETA history, sent notices) plus orders not yet projected. Ids are handed out
-before their transaction commits, so the last MARGIN ids are read again on every refresh: a
-slow transaction that commits a lower id after a refresh is still seen by the next one.
+timeline, events, ETA history, sent notices, ledger lines). Ids are handed out before their
+transaction commits, so a refresh remembers how many rows the last MARGIN ids below its mark
+had; when that count has changed, the next refresh reads those ids again: a slow transaction
+that commits a lower id after a refresh is still seen by the next one. A new order is found by its
+decision (ingest stores one with every order, in the same transaction); only the first refresh
+(no marks yet) also looks for orders without any projection row, which reads every order id.
+
+The rollups (services.kpi.rollups, open_stats) and the ETA slips follow each re-projected
+order in the same transaction: its old row is subtracted, its new row added.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -21,8 +26,9 @@ from noki.db import table
 from noki.db.clock import utcnow
 from noki.db.models import DecisionRow, EtaHistory, OrderRow, OutboxMessage
 from noki.db.models_kpi import KpiOrderFact, KpiRefreshMark
-from noki.db.models_lifecycle import OrderEventRow, TimelineEntry
-from noki.domain.kpi.project import EtaSeen, OrderSources, project
+from noki.db.models_lifecycle import CompensationGrantRow, OrderEventRow, TimelineEntry
+from noki.domain.kpi.project import EtaSeen, OrderSources, project, slip_times
+from noki.services.kpi import open_stats, rollups
 
 MARGIN = 100
 CHUNK = 500
@@ -32,6 +38,7 @@ _SOURCES = {
     "events": (col(OrderEventRow.id), col(OrderEventRow.order_id)),
     "eta_history": (col(EtaHistory.id), col(EtaHistory.order_id)),
     "outbox": (col(OutboxMessage.id), col(OutboxMessage.order_id)),
+    "grants": (col(CompensationGrantRow.id), col(CompensationGrantRow.order_id)),
 }
 
 
@@ -43,30 +50,41 @@ class RefreshReport:
     removed: int = 0
 
 
-def _marks(s: Session) -> dict[str, int]:
-    return {m.source: m.last_id for m in s.exec(select(KpiRefreshMark))}
+Marks = dict[str, tuple[int, int]]  # source: (last id read, rows in the margin below it)
 
 
-def _dirty(s: Session, marks: dict[str, int]) -> tuple[set[str], dict[str, int]]:
+def _marks(s: Session) -> Marks:
+    return {m.source: (m.last_id, m.margin_rows) for m in s.exec(select(KpiRefreshMark))}
+
+
+def _count(s: Session, id_col: Any, above: int, upto: int) -> int:
+    return int(s.exec(select(func.count()).where(id_col > above, id_col <= upto)).one())
+
+
+def _dirty(s: Session, marks: Marks) -> tuple[set[str], Marks]:
     dirty: set[str] = set()
-    new_marks: dict[str, int] = {}
+    new_marks: Marks = {}
     for source, (id_col, order_col) in _SOURCES.items():
-        last = marks.get(source, 0)
+        last, seen = marks.get(source, (0, 0))
         top = s.exec(select(func.max(id_col))).one() or 0
-        new_marks[source] = top
-        if top > max(0, last - MARGIN):
+        low = last - MARGIN
+        if last and _count(s, id_col, low, last) == seen:
+            low = last  # no transaction committed late below the mark: read on from it
+        if top > low:
             dirty.update(o for o in s.exec(
-                select(order_col).where(id_col > last - MARGIN).distinct()) if o)
+                select(order_col).where(id_col > low).distinct()) if o)
+        new_marks[source] = (top, _count(s, id_col, top - MARGIN, top))
     # A message's id is old when it is finally sent: sent notices are found by time as well.
     since = s.exec(select(func.max(col(KpiRefreshMark.updated_at)))).one()
     if since is not None:
         since -= timedelta(minutes=10)  # a send that committed just after the last refresh
         dirty.update(s.exec(select(OutboxMessage.order_id).where(
             OutboxMessage.status == "sent", col(OutboxMessage.sent_at) >= since).distinct()))
-    missing = select(OrderRow.order_id).where(
-        ~select(KpiOrderFact.order_id).where(
-            KpiOrderFact.order_id == OrderRow.order_id).exists())
-    dirty.update(s.exec(missing))
+    if "decisions" not in marks:  # the first refresh (every refresh writes the marks)
+        missing = select(OrderRow.order_id).where(
+            ~select(KpiOrderFact.order_id).where(
+                KpiOrderFact.order_id == OrderRow.order_id).exists())
+        dirty.update(s.exec(missing))
     return dirty, new_marks
 
 
@@ -100,12 +118,23 @@ def _sources(s: Session, ids: list[str]) -> list[OrderSources]:
     return out
 
 
-def _write(s: Session, ids: list[str], rows: Iterable[dict[str, Any]]) -> int:
+def _write(s: Session, ids: list[str], sources: list[OrderSources],
+           touched: dict[str, set[str]]) -> int:
+    old = s.execute(select(*(getattr(KpiOrderFact, c) for c in rollups.COLUMNS.values()))
+                    .where(col(KpiOrderFact.order_id).in_(ids))).mappings().all()
+    rollups.apply(s, ids, -1)  # the rows being replaced leave the rollups ...
     s.execute(delete(KpiOrderFact).where(col(KpiOrderFact.order_id).in_(ids)))
     now = utcnow()
-    values = [{**r, "refreshed_at": now} for r in rows]
+    values = [{**project(src), "refreshed_at": now} for src in sources]
     if values:
         s.execute(insert(table(KpiOrderFact)), values)
+    rollups.copy_grants(s, ids)
+    rollups.apply(s, ids, 1)  # ... and the new ones enter
+    for rows in (old, values):
+        for dim, keys in rollups.groups(rows).items():
+            touched.setdefault(dim, set()).update(keys)
+    rollups.write_slips(s, ids, [(src.order_id, src.sku_id, slip_times(src.etas))
+                                 for src in sources])
     return len(values)
 
 
@@ -124,20 +153,27 @@ def refresh(s: Session) -> RefreshReport:
     """Re-project every order that changed since the last refresh (in the caller's txn)."""
     _serialise(s)
     marks = _marks(s)
+    if not rollups.built({k: v[0] for k, v in marks.items()}):
+        rollups.rebuild(s)  # first refresh after the rollups' migration (or a new VERSION)
+        marks = _marks(s)
     dirty, new_marks = _dirty(s, marks)
     report = RefreshReport()
     ordered = sorted(dirty)
+    touched: dict[str, set[str]] = {}
     for start in range(0, len(ordered), CHUNK):
         ids = ordered[start:start + CHUNK]
         sources = _sources(s, ids)
-        report.projected += _write(s, ids, (project(src) for src in sources))
+        report.projected += _write(s, ids, sources, touched)
         report.removed += len(ids) - len(sources)
+    if ordered:
+        rollups.sweep(s)
+        open_stats.restat(s, touched)
     now = utcnow()
-    for source, top in new_marks.items():
+    for source, (top, rows) in new_marks.items():
         mark = s.get(KpiRefreshMark, source)
         if mark is None:
-            s.add(KpiRefreshMark(source=source, last_id=top, updated_at=now))
+            s.add(KpiRefreshMark(source=source, last_id=top, margin_rows=rows, updated_at=now))
         else:
-            mark.last_id, mark.updated_at = top, now
+            mark.last_id, mark.margin_rows, mark.updated_at = top, rows, now
     s.flush()
     return report

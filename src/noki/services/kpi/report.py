@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from noki.db import session_scope
 from noki.domain.kpi.figures import figures
 from noki.domain.kpi.weeks import iso_label, week_end, window
+from noki.services.kpi.dialect import roomy
 from noki.services.kpi.projection import refresh
 from noki.services.kpi.queries import GROUP_COLUMNS, KpiQueries, Window
 
@@ -53,8 +54,7 @@ def _weeks(q: KpiQueries, w: Window) -> list[dict[str, Any]]:
     counts: dict[Any, dict[str, Any]] = {wk: {} for wk in w.weeks}
     backlog = q.weekly_backlog()
     contact = q.first_contact(None)
-    _merge(counts, q.ordered_cohort(None))
-    _merge(counts, q.closed_cohort(None))
+    _merge(counts, q.cohorts(None))
     _merge(counts, q.compensation(None))
     out = []
     for wk in w.weeks:
@@ -69,9 +69,11 @@ def _weeks(q: KpiQueries, w: Window) -> list[dict[str, Any]]:
 
 def _groups(q: KpiQueries, by: str) -> list[dict[str, Any]]:
     counts: dict[Any, dict[str, Any]] = {}
-    for rows in (q.group_counts(by), q.compensation(by)):
+    for rows in (q.cohorts(by), q.compensation(by)):
         _merge(counts, rows)
-    waiting = q.waiting_now(by)
+    waiting = q.open_now(by)
+    for key, found in waiting.items():
+        counts.setdefault(key, {}).update(open_count=found["n"], open_value_jpy=found["value"])
     contact = q.first_contact(by)
     out = []
     for key in sorted(counts, key=str):
@@ -88,6 +90,7 @@ def compute(s: Session, today: date, *, since: date | None = None, by: str | Non
     if by is not None and by not in GROUP_COLUMNS:
         raise ValueError(f"--by {by!r}: expected one of {', '.join(GROUP_COLUMNS)}")
     w = Window(tuple(window(today, since, weeks)), today)
+    roomy(s)
     q = KpiQueries(s, w)
     report = KpiReport(today=today, by=by, weeks=_weeks(q, w))
     if by is not None:

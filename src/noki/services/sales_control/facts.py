@@ -1,7 +1,9 @@
-"""Each SKU's facts for the sales-control rules, from the KPI projection and ETA history (SQL).
+"""Each SKU's facts for the sales-control rules, from the KPI rollups and projection (SQL).
 
-One GROUP BY per fact family over kpi_order_facts; the ETA slips of the last 14 days come
-from eta_history (a slip is a row whose eta.latest is later than the order's row before it).
+Today's backorders per SKU come from the SKU backlog rollup; the last 28 days' closed orders
+from kpi_order_facts through its ordered_on / closed_on indexes; the ETA slips of the last 14
+days from kpi_eta_slips (one row per eta_history row whose eta.latest is later than the
+order's row before it, kept at projection refresh).
 """
 
 from __future__ import annotations
@@ -14,8 +16,11 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from noki.domain.order import TOKYO
-from noki.services.kpi import percentiles
-from noki.services.kpi.dialect import Dialect
+from noki.services.kpi import open_stats, percentiles
+from noki.services.kpi.dialect import Dialect, roomy
+from noki.services.kpi.rollups import flag
+
+_LOW, _MEDIUM = "eta_confidence = 'low'", "eta_confidence = 'medium'"
 
 WINDOW_DAYS = 28  # rates over the last four weeks
 SLIP_DAYS = 14
@@ -29,10 +34,10 @@ def _dates(d: Dialect, values: dict[str, date]) -> dict[str, Any]:
 def sku_facts(s: Session, today: date, also: Iterable[str] = ()) -> dict[str, dict[str, Any]]:
     """{sku_id: facts} for SKUs with backorders open or active in the window (and `also`)."""
     d = Dialect(s.get_bind().dialect.name)
+    roomy(s)
     p = _dates(d, {"today": today, "from": today - timedelta(days=WINDOW_DAYS - 1),
                    "new_from": today - timedelta(days=SLIP_DAYS - 1)})
     today_sql, from_sql, new_sql = (d.date_param(n) for n in ("today", "from", "new_from"))
-    open_rows = f"ordered_on <= {today_sql} AND (closed_on IS NULL OR closed_on > {today_sql})"
     facts: dict[str, dict[str, Any]] = {}
 
     def row(sku: str) -> dict[str, Any]:
@@ -40,56 +45,83 @@ def sku_facts(s: Session, today: date, also: Iterable[str] = ()) -> dict[str, di
 
     for sku in also:
         row(sku)
-    for r in s.execute(text(
-            f"SELECT sku_id, COUNT(*) AS n, SUM(value_jpy) AS v, MIN(CASE eta_confidence "
-            "WHEN 'low' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END) AS conf, "
-            f"SUM(CASE WHEN ordered_on >= {new_sql} THEN 1 ELSE 0 END) AS new "
-            f"FROM {F} WHERE {open_rows} GROUP BY sku_id"), p).mappings():
-        f = row(r["sku_id"])
-        f.update(open_backorders=int(r["n"]), open_value_jpy=int(r["v"]),
-                 new_backorders_14d=int(r["new"]),
-                 eta_confidence=("low", "medium", "high")[int(r["conf"])])
-    for r in s.execute(text(
-            f"SELECT sku_id, COUNT(*) AS n, SUM(CASE WHEN eta_slips > 0 THEN 1 ELSE 0 END) AS sl "
-            f"FROM {F} WHERE ordered_on <= {today_sql} AND (ordered_on >= {from_sql} OR "
-            f"closed_on IS NULL OR closed_on > {today_sql}) GROUP BY sku_id"), p).mappings():
-        row(r["sku_id"])["redelay_rate"] = round(100.0 * int(r["sl"]) / int(r["n"]), 1)
-    for r in s.execute(text(
-            "SELECT sku_id, COUNT(*) AS n, "
-            "SUM(CASE WHEN state = 'cancelled' THEN 1 ELSE 0 END) AS c "
-            f"FROM {F} WHERE closed_on >= {from_sql} AND closed_on <= {today_sql} "
-            "GROUP BY sku_id"), p).mappings():
-        f = row(r["sku_id"])
-        f["cancel_rate"] = round(100.0 * int(r["c"]) / int(r["n"]), 1)
-        f["closed_28d"] = int(r["n"])
-    hist = (f"SELECT sku_id AS key, {d.days(today_sql, 'ordered_on')} AS val, COUNT(*) AS c "
-            f"FROM {F} WHERE {open_rows} GROUP BY 1, 2")
-    for sku, found in percentiles.run(s, hist, p).items():
+    # Today's backorders: the SKU backlog rollup (orders not closed) plus, for a past day,
+    # the orders closed after it.
+    open_rows = (
+        "SELECT key AS sku, ordered_on, n, value_jpy AS v, slipped AS sl, n_low AS lo, "
+        f"n_medium AS med FROM kpi_rollup_backlog WHERE dim = 'sku' AND closed_on = "
+        f"{d.open_day()} AND ordered_on <= {today_sql} UNION ALL SELECT sku_id, ordered_on, 1, "
+        f"value_jpy, {flag('eta_slips > 0')}, {flag(_LOW)}, {flag(_MEDIUM)} FROM {F} "
+        f"WHERE closed_on > {today_sql} AND ordered_on <= {today_sql}")
+    redelay: dict[str, list[int]] = {}
+    fast = open_stats.usable(s, d, today_sql, p)
+    if fast:  # one stored row per SKU (services.kpi.open_stats)
+        found_open = open_stats.read(s, "sku", today)
+        new = {r["key"]: int(r["c"]) for r in s.execute(text(
+            "SELECT key, SUM(n) AS c FROM kpi_rollup_backlog WHERE dim = 'sku' AND closed_on = "
+            f"{d.open_day()} AND ordered_on >= {new_sql} GROUP BY key"), p).mappings()}
+    else:
+        found_open = _open_histogram(s, d, open_rows, p)
+        new = {k: v.pop("new") for k, v in found_open.items()}
+    for sku, o in found_open.items():
         f = row(sku)
-        f["days_waiting_p90"] = round(float(found["p90"]), 1)
-        f["days_waiting_max"] = int(found["max"])
+        conf = "low" if o["n_low"] else "medium" if o["n_medium"] else "high"
+        f.update(open_backorders=o["n"], open_value_jpy=o["value"],
+                 new_backorders_14d=new.get(sku, 0), eta_confidence=conf,
+                 days_waiting_p90=round(float(o["p90"]), 1), days_waiting_max=int(o["max"]))
+        redelay[sku] = [o["n"], o["slipped"]]
+    # Closed by today: ordered in the last 28 days (re-delay) or closed in them (cancel).
+    recent = f"ordered_on >= {from_sql} AND ordered_on <= {today_sql} AND closed_on <= {today_sql}"
+    closed = f"closed_on >= {from_sql} AND closed_on <= {today_sql}"
+    for r in s.execute(text(
+            f"SELECT sku_id, SUM({flag(recent)}) AS n, SUM({flag(recent + ' AND eta_slips > 0')}) "
+            f"AS sl, SUM({flag(closed)}) AS closed, "
+            f"SUM({flag(closed + ' AND state = ' + repr('cancelled'))}) AS c "
+            f"FROM {F} WHERE ({recent}) OR ({closed}) GROUP BY sku_id"), p).mappings():
+        got = redelay.setdefault(r["sku_id"], [0, 0])
+        got[0] += int(r["n"])
+        got[1] += int(r["sl"])
+        if int(r["closed"]):
+            f = row(r["sku_id"])
+            f["cancel_rate"] = round(100.0 * int(r["c"]) / int(r["closed"]), 1)
+            f["closed_28d"] = int(r["closed"])
+    for sku, (n, slipped) in redelay.items():
+        if n:
+            row(sku)["redelay_rate"] = round(100.0 * slipped / n, 1)
     for sku, slips in _slips(s, d, today).items():
         row(sku)["eta_slips_14d"] = slips
     return facts
 
 
+def _open_histogram(s: Session, d: Dialect, open_rows: str, p: dict[str, Any]
+                    ) -> dict[str, dict[str, Any]]:
+    """Today's backorders per SKU from their rows (a report day with orders closed after it)."""
+    today_sql, new_sql = d.date_param("today"), d.date_param("new_from")
+    hist = (f"SELECT sku AS key, {d.days(today_sql, 'ordered_on')} AS val, SUM(n) AS c "
+            f"FROM ({open_rows}) u GROUP BY 1, 2 HAVING SUM(n) > 0")
+    found = percentiles.run(s, hist, p)
+    for r in s.execute(text(
+            "SELECT sku, SUM(n) AS n, SUM(v) AS v, SUM(sl) AS sl, SUM(lo) AS lo, "
+            f"SUM(med) AS med, SUM(CASE WHEN ordered_on >= {new_sql} THEN n ELSE 0 END) AS new "
+            f"FROM ({open_rows}) u GROUP BY sku HAVING SUM(n) > 0"), p).mappings():
+        found[r["sku"]].update(n=int(r["n"]), value=int(r["v"]), slipped=int(r["sl"]),
+                               n_low=int(r["lo"]), n_medium=int(r["med"]), new=int(r["new"]))
+    return found
+
+
 def _slips(s: Session, d: Dialect, today: date) -> dict[str, int]:
-    """ETA slips recorded in the last 14 days, per SKU (the order's current SKU)."""
+    """ETA slips recorded in the last 14 days (Japan days), per SKU (the order's current SKU).
+
+    kpi_eta_slips holds one row per slip, written when the order is projected.
+    """
     start = datetime.combine(today - timedelta(days=SLIP_DAYS - 1), time(), TOKYO)
     end = datetime.combine(today + timedelta(days=1), time(), TOKYO)
     bounds = [t.astimezone(UTC) for t in (start, end)]
     params: dict[str, Any] = {"start": bounds[0], "end": bounds[1]} if d.postgres else {
         "start": bounds[0].strftime("%Y-%m-%d %H:%M:%S"),
         "end": bounds[1].strftime("%Y-%m-%d %H:%M:%S")}
-    sql = (
-        "WITH recent AS (SELECT DISTINCT order_id FROM eta_history "
-        "WHERE recorded_at >= :start AND recorded_at < :end), "
-        "seq AS (SELECT h.order_id, h.recorded_at, h.latest, LAG(h.latest) OVER "
-        "(PARTITION BY h.order_id ORDER BY h.id) AS before FROM eta_history h "
-        "JOIN recent r ON r.order_id = h.order_id) "
-        f"SELECT f.sku_id AS sku, COUNT(*) AS n FROM seq JOIN {F} f ON f.order_id = seq.order_id "
-        "WHERE seq.before IS NOT NULL AND seq.latest > seq.before "
-        "AND seq.recorded_at >= :start AND seq.recorded_at < :end GROUP BY f.sku_id")
+    sql = ("SELECT sku_id AS sku, COUNT(*) AS n FROM kpi_eta_slips "
+           "WHERE recorded_at >= :start AND recorded_at < :end GROUP BY sku_id")
     return {r["sku"]: int(r["n"]) for r in s.execute(text(sql), params).mappings()}
 
 

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, insert, update
 from sqlmodel import Session, col, select
 
-from noki.db import session_scope
+from noki.db import session_scope, table
 from noki.db.clock import utcnow
 from noki.db.models_kpi import SalesControlRow
 from noki.rules.loader import load_ruleset
@@ -116,9 +116,48 @@ def evaluate(ctx: AppContext, today: date | None = None, *, store: bool = True
         if report.recommendations:
             report.rules_version = report.recommendations[0].rules_version
         if store:
-            for rec in report.recommendations:
-                _apply(s, rec, day, report)
+            _store(s, report.recommendations, day, report)
     return report
+
+
+def _fields(rec: Recommendation, today: date) -> dict[str, Any]:
+    return {"reason": rec.reason, "rule_id": rec.rule_id, "rules_version": rec.rules_version,
+            "facts": rec.facts, "evaluated_on": today}
+
+
+def _store(s: Session, recs: list[Recommendation], today: date,
+           report: EvaluationReport) -> None:
+    """Record every SKU's recommendation: new rows and unchanged recommendations set-based
+    (10,000 SKUs), the few changes of status one by one (audit, webhooks)."""
+    t = table(SalesControlRow)
+    have = {r.sku_id: r for r in s.execute(
+        select(t.c.id, t.c.sku_id, t.c.recommendation, t.c.row_version))}
+    now = utcnow()
+    new: list[dict[str, Any]] = []
+    same: list[dict[str, Any]] = []
+    for rec in recs:
+        row = have.get(rec.sku_id)
+        if row is None:
+            if rec.recommendation != "none":
+                new.append({"sku_id": rec.sku_id, "recommendation": rec.recommendation,
+                            "status": "pending", "active": "none", "row_version": 1,
+                            "created_at": now, "updated_at": now, **_fields(rec, today)})
+                report.pending.append(rec.sku_id)
+        elif rec.recommendation == row.recommendation:
+            same.append({"b_id": row.id, "b_version": row.row_version, "updated_at": now,
+                         **_fields(rec, today)})
+        else:
+            _apply(s, rec, today, report)
+    if new:
+        s.execute(insert(t), new)
+    if same:  # compare-and-set on row_version, every row or none
+        hit = s.execute(update(t).where(t.c.id == bindparam("b_id"),
+                                        t.c.row_version == bindparam("b_version"))
+                        .values(row_version=t.c.row_version + 1), same)
+        if hit.rowcount != len(same):  # type: ignore[attr-defined]
+            raise Conflict("sales control changed meanwhile; evaluate again")
+    report.pending.sort()
+    report.lifted.sort()
 
 
 def decide(ctx: AppContext, actor: Actor, sku_id: str, *, approve: bool, seen_version: int,
