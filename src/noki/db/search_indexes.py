@@ -1,4 +1,4 @@
-"""PostgreSQL-only search indexes: declared in migration 0007_search, not on the models.
+"""PostgreSQL-only search indexes: declared in migration 0008_search, not on the models.
 
 SQLite has no trigram or pattern-ops indexes and Alembic's autogenerate cannot compare
 dialect-conditional indexes, so the models leave them out and autogenerate skips them here.

@@ -4,8 +4,8 @@ The pending-draft index also covers channel and order_id; orders are indexed by 
 order_id) and (sku_id, order_id); on PostgreSQL trigram indexes serve the name / e-mail /
 phone search and a pattern-ops index the order-number prefix.
 
-Revision ID: 0007_search
-Revises: 0006_links
+Revision ID: 0008_search
+Revises: 0007_kpi_rollups
 Create Date: 2026-12-02 08:20:00
 """
 
@@ -18,8 +18,8 @@ from alembic import op
 
 from noki.db.search_indexes import PATTERN, TRIGRAM
 
-revision = "0007_search"
-down_revision = "0006_links"
+revision = "0008_search"
+down_revision = "0007_kpi_rollups"
 branch_labels = None
 depends_on = None
 
