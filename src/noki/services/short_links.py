@@ -18,7 +18,8 @@ from datetime import date, timedelta
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from noki.db import session_scope
+from noki.db import session_scope, table
+from noki.db.bulk import insert_rows
 from noki.db.models_lifecycle import SelfServiceLinkRow
 from noki.domain.lifecycle.tokens import SelfServiceToken, TokenExpired, TokenInvalid
 
@@ -52,10 +53,11 @@ def links_for(s: Session, order_ids: Sequence[str], *, today: date,
             found[row.order_id] = (row.expires_on, row.code)
     out = {order_id: code for order_id, (_, code) in found.items()}
     expires = today + timedelta(days=valid_days)
+    new = []
     for order_id in sorted(set(order_ids) - out.keys()):
         out[order_id] = new_code()
-        s.add(SelfServiceLinkRow(code=out[order_id], order_id=order_id, expires_on=expires))
-    s.flush()
+        new.append({"code": out[order_id], "order_id": order_id, "expires_on": expires})
+    insert_rows(s, table(SelfServiceLinkRow), new)  # a draft batch's links in one statement
     return out
 
 
