@@ -20,6 +20,7 @@ from email.mime.text import MIMEText
 
 from noki.domain.order import Order
 from noki.drafting import draft_notice
+from noki.drafting.templates import TemplateDrafter
 from noki.faq import FaqIndex, load_faq
 from noki.inbound import process_mail
 from noki.rules.store import RuleStore
@@ -91,7 +92,8 @@ def main() -> None:
     done = [process_mail(raw, thread_orders=thread, lookup=pairs.get, faq=faq) for raw in mails]
     wall, cpu = time.perf_counter() - started, time.process_time() - cpu0
     started, cpu0 = time.perf_counter(), time.process_time()
-    drafts = [draft_notice(o, d) for o, d in pairs.values()]
+    drafter = TemplateDrafter()  # one drafter, as the workers use (not one per notice)
+    drafts = [draft_notice(o, d, drafter=drafter) for o, d in pairs.values()]
     ref_wall, ref_cpu = time.perf_counter() - started, time.process_time() - cpu0
 
     methods = {m: sum(p.link.method == m for p in done) for m in ("thread", "order_number",
