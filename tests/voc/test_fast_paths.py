@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from noki.voc.classify import default_classifier
 from noki.voc.cues import contrast_points, may_fire
 from noki.voc.resources import eval_voices, nfkc, training_examples
 from noki.voc.text import _PHRASES, _RANGE, _morphemes, default_tokenizer, normalize
@@ -43,3 +44,20 @@ def test_the_contrast_cue_never_fires_where_may_fire_says_it_cannot() -> None:
         assert may_fire(parsed) or not points
         fired += bool(points)
     assert fired > 10
+
+
+def test_repeated_texts_are_tokenized_once_but_each_gets_its_own_list() -> None:
+    tok = default_tokenizer()
+    texts = ["入荷待ちの連絡がない", "入荷待ちの連絡がない", "代替品はありますか"]
+    out = tok.tokenize_all(texts)
+    assert out == [tok.tokens(t) for t in texts]
+    assert out[0] is not out[1]
+
+
+def test_repeated_voices_are_scored_like_single_ones() -> None:
+    tok, clf = default_tokenizer(), default_classifier()
+    lists = tok.tokenize_all(TEXTS[:40])
+    doubled = clf.proba([*lists, *lists[::-1]])
+    assert (doubled[:40] == clf.proba(lists)).all()
+    assert (doubled[40:] == doubled[:40][::-1]).all()
+    assert (clf.proba(lists[:1]) == doubled[:1]).all()

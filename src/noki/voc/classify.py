@@ -148,15 +148,19 @@ class GapClassifier:
         """(docs x codes) probabilities; zero when gated and the code is not allowed."""
         if not token_lists:
             return np.zeros((0, len(CODES)))
-        x, allowed = self._matrix(token_lists)
-        out = np.zeros((len(token_lists), len(CODES)))
+        # Voices with the same tokens are scored once (each row depends on its voice alone).
+        row_of: dict[tuple[str, ...], int] = {}
+        rows = np.fromiter((row_of.setdefault(tuple(t), len(row_of)) for t in token_lists),
+                           dtype=np.intp, count=len(token_lists))
+        x, allowed = self._matrix(list(row_of))
+        out = np.zeros((len(row_of), len(CODES)))
         for j, model in enumerate(self.models):
             if model is not None:
                 out[:, j] = model.predict_proba(x)[:, 1]
         if gate:
             # Out-of-domain guard: a hotel review mentioning 連絡 or また is not a backorder gap.
             out[~allowed] = 0.0
-        return out
+        return out[rows]
 
     def predict(self, token_lists: Sequence[Sequence[str]], *, gate: bool = True,
                 threshold: float | None = None) -> list[list[str]]:

@@ -165,8 +165,19 @@ class Tokenizer:
                 last = -1  # negation never reaches across a clause boundary
 
     def tokenize_all(self, texts: Iterable[str]) -> list[list[str]]:
-        """Tokens for each text, one MeCab call per text (never joined)."""
-        return [self.tokens(t) for t in texts]
+        """Tokens for each text, one MeCab call per distinct text (never joined).
+
+        A text repeated in the batch (a copied complaint, a stock phrase) is tokenized once;
+        each text still gets its own list.
+        """
+        done: dict[str, list[str]] = {}
+        out = []
+        for text in texts:
+            tokens = done.get(text)
+            if tokens is None:
+                tokens = done[text] = self.tokens(text)
+            out.append(tokens.copy())
+        return out
 
 
 def _morphemes(parsed: str) -> list[str]:
