@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -27,28 +27,59 @@ def features(tokens: Sequence[str]) -> list[str]:
     return [*tokens, *(f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False))]
 
 
-def _evidence_set(tokens: Sequence[str], pair_words: frozenset[str] = frozenset()) -> set[str]:
-    feats = set(features(tokens))
-    # Lexicon entries name topics, so 理由+ない still counts as evidence for 理由.
-    feats.update(t.removesuffix(NEG_SUFFIX) for t in tokens)
-    # "A ~ B": two words of one clause that need not be adjacent (再度 ... 延期, 謝罪 ... だけ).
-    near = [(i, t) for i, t in enumerate(tokens) if t in pair_words]
-    for a, (i, first) in enumerate(near):
-        for j, second in near[a + 1:]:
-            if j - i > WINDOW:
-                break
-            feats.add(f"{first}{PAIR}{second}")
-            feats.add(f"{second}{PAIR}{first}")
-    return feats
+@dataclass(frozen=True)
+class _Evidence:
+    """What a voice is looked up against: one Lexicon's entries, indexed once per batch."""
+
+    keys: frozenset[str]  # every domain word and code entry
+    columns: dict[str, tuple[int, ...]]  # code entry -> the codes (CODES indexes) it is evidence of
+    heads: frozenset[str]  # "A B ..." entries: every A that a token bigram "A B" could start
+    lex: Lexicon
+
+    @classmethod
+    def of(cls, lex: Lexicon) -> _Evidence:
+        columns: dict[str, list[int]] = {}
+        for j, code in enumerate(CODES):
+            for entry in lex.codes.get(code, ()):
+                columns.setdefault(entry, []).append(j)
+        keys = frozenset(lex.domain | columns.keys())
+        heads = frozenset(k[:i] for k in keys for i, ch in enumerate(k) if ch == " ")
+        return cls(keys=keys, columns={k: tuple(v) for k, v in columns.items()}, heads=heads,
+                   lex=lex)
+
+    def found(self, tokens: Sequence[str], present: set[str]) -> set[str]:
+        """The entries a voice holds among its unigrams, adjacent bigrams ("連絡+ない 不安"),
+        topic forms (理由+ない counts for 理由) and near pairs ("A ~ B", WINDOW tokens)."""
+        keys, heads = self.keys, self.heads
+        found = present & keys
+        for t in present:
+            if t.endswith(NEG_SUFFIX) and t.removesuffix(NEG_SUFFIX) in keys:
+                found.add(t.removesuffix(NEG_SUFFIX))
+        if not heads.isdisjoint(present):
+            for head, tail in zip(tokens, tokens[1:], strict=False):
+                if head in heads and f"{head} {tail}" in keys:
+                    found.add(f"{head} {tail}")
+        pair_words = self.lex.pair_words
+        if pair_words.isdisjoint(present):
+            return found
+        near = [(i, t) for i, t in enumerate(tokens) if t in pair_words]
+        for a, (i, first) in enumerate(near):
+            for j, second in near[a + 1:]:
+                if j - i > WINDOW:
+                    break
+                for pair in (f"{first}{PAIR}{second}", f"{second}{PAIR}{first}"):
+                    if pair in keys:
+                        found.add(pair)
+        return found
 
 
-def source_kinds(tokens: Sequence[str], lex: Lexicon) -> set[str]:
+def source_kinds(tokens: Collection[str], lex: Lexicon) -> set[str]:
     """Kinds of information source a voice names (web, mail, phone, staff, store ...)."""
-    present = set(tokens)
+    present = tokens if isinstance(tokens, (set, frozenset)) else set(tokens)
     return {kind for kind, words in lex.sources.items() if not words.isdisjoint(present)}
 
 
-def sources_compared(tokens: Sequence[str], lex: Lexicon) -> bool:
+def sources_compared(tokens: Collection[str], lex: Lexicon) -> bool:
     """Two kinds of source, or one source and a reported statement set against something.
 
     「サイトは在庫ありなのにメールでは入荷待ち」 names two; 「サイトでは在庫ありだったのに」 one,
@@ -76,21 +107,22 @@ def lexicon_matrix(token_lists: Sequence[Sequence[str]], lex: Lexicon,
     """
     rows, cols = [], []
     allowed = np.zeros((len(token_lists), len(CODES)), dtype=bool)
-    entries = [lex.codes.get(code, frozenset()) for code in CODES]
-    pair_words = lex.pair_words
+    evidence = _Evidence.of(lex)
+    columns, domain = evidence.columns, lex.domain
     said = lex.statements.union(*lex.sources.values())
     inconsistent = CODES.index("inconsistent_info")
     for i, tokens in enumerate(token_lists):
-        found = _evidence_set(tokens, pair_words)
-        if not lex.domain.isdisjoint(found):
+        present = set(tokens)
+        found = evidence.found(tokens, present)
+        if not domain.isdisjoint(found):
             allowed[i] = True
         elif statements_contradict(tokens, said, lex.contradictions):
             allowed[i, inconsistent] = True
-        for j, words in enumerate(entries):
-            if not words.isdisjoint(found):
-                rows.append(i)
-                cols.append(j)
-        if sources_compared(tokens, lex):
+        hit = {j for entry in found for j in columns.get(entry, ())}
+        for j in sorted(hit):
+            rows.append(i)
+            cols.append(j)
+        if sources_compared(present, lex):
             rows.append(i)
             cols.append(len(CODES))
     data = np.full(len(rows), weight)
@@ -116,15 +148,19 @@ class GapClassifier:
         """(docs x codes) probabilities; zero when gated and the code is not allowed."""
         if not token_lists:
             return np.zeros((0, len(CODES)))
-        x, allowed = self._matrix(token_lists)
-        out = np.zeros((len(token_lists), len(CODES)))
+        # Voices with the same tokens are scored once (each row depends on its voice alone).
+        row_of: dict[tuple[str, ...], int] = {}
+        rows = np.fromiter((row_of.setdefault(tuple(t), len(row_of)) for t in token_lists),
+                           dtype=np.intp, count=len(token_lists))
+        x, allowed = self._matrix(list(row_of))
+        out = np.zeros((len(row_of), len(CODES)))
         for j, model in enumerate(self.models):
             if model is not None:
                 out[:, j] = model.predict_proba(x)[:, 1]
         if gate:
             # Out-of-domain guard: a hotel review mentioning 連絡 or また is not a backorder gap.
             out[~allowed] = 0.0
-        return out
+        return out[rows]
 
     def predict(self, token_lists: Sequence[Sequence[str]], *, gate: bool = True,
                 threshold: float | None = None) -> list[list[str]]:

@@ -9,7 +9,7 @@ and のに a particle, so without this cue none of it reaches the classifier: th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 CONTRAST_TOKEN = "前言+のに"
 QUOTE = frozenset({"と", "って", "とか"})
@@ -20,44 +20,50 @@ REPORT = frozenset({"言う", "聞く", "伺う", "おっしゃる", "仰る", "
 ALWAYS_REPORT = frozenset({"言う", "おっしゃる", "仰る"})
 CONTRAST = frozenset({"けど", "けれど", "けれども", "が", "ものの"})
 QUOTE_REACH = 3  # morphemes from the quote particle to the reporting word (と の こと)
+_FAR = -QUOTE_REACH - 1  # no quote particle within reach
 _BREAK = frozenset({"補助記号", "空白"})
 _OPEN = frozenset({"名詞", "動詞", "形容詞", "形状詞", "副詞", "代名詞", "接続詞"})
+_QUOTE_POS2 = frozenset({"格助詞", "副助詞", "接続助詞"})
+# The cue fires only on a contrast particle (けど, が ... as 接続助詞) or on のに (の as 準体助詞,
+# then に): in the tokenizer's "surface\tpos1\tpos2\tbase\n" lines, one of these substrings.
+_FIRE_NEEDS = ("\t準体助詞\t", *(f"\t接続助詞\t{c}\n" for c in sorted(CONTRAST)))
 
 
-@dataclass
-class ContrastCue:
-    """State over one text's morphemes; `step` is True where a reported statement is contrasted.
+def may_fire(parsed: str) -> bool:
+    """False when the cue cannot fire on this MeCab output (a cheap test before the scan)."""
+    return any(needle in parsed for needle in _FIRE_NEEDS)
 
-    One instance per text (the tokenizer makes it), fed every morpheme in order.
+
+def contrast_points(morphemes: Sequence[str]) -> list[int]:
+    """Indexes of the morphemes where a reported statement is set against something.
+
+    `morphemes` is one text's flat [surface, pos1, pos2, orthBase, surface, ...] list, in order;
+    the tokenizer emits `CONTRAST_TOKEN` before each returned morpheme.
     """
-
-    index: int = 0
-    quote_at: int = -QUOTE_REACH - 1
-    reported: bool = False
-    topic: bool = False  # a では (or だと) in this clause: 「サイトでは在庫ありだったのに」
-    prev: tuple[str, str] = ("", "")  # (base, pos2) of the previous morpheme
-
-    def step(self, pos1: str, pos2: str, base: str) -> bool:
-        """Feed one morpheme (pos1, pos2, orthBase); True when the contrast cue fires here."""
-        self.index += 1
-        fired = False
+    points: list[int] = []
+    quote_at, reported = _FAR, False
+    topic = False  # a では (or だと) in this clause: 「サイトでは在庫ありだったのに」
+    prev_base, prev_pos2 = "", ""
+    it = iter(morphemes)
+    for index, (_, pos1, pos2, base) in enumerate(zip(it, it, it, it, strict=True)):
         if pos1 in _BREAK:
-            self.quote_at, self.reported, self.topic = -QUOTE_REACH - 1, False, False
+            quote_at, reported, topic = _FAR, False, False
         elif pos1 == "助詞":
-            if base == "は" and self.prev == ("で", "格助詞"):
-                self.topic = True
-            elif base in QUOTE and pos2 in ("格助詞", "副助詞", "接続助詞"):
-                self.quote_at = self.index
+            if base == "は" and prev_base == "で" and prev_pos2 == "格助詞":
+                topic = True
+            elif base in QUOTE and pos2 in _QUOTE_POS2:
+                quote_at = index
                 # 「アプリだと発送済みなのに」: だと marks a source like では
-                self.topic = self.topic or (base == "と" and self.prev[0] == "だ")
-            noni = base == "に" and pos2 == "格助詞" and self.prev == ("の", "準体助詞")
+                topic = topic or (base == "と" and prev_base == "だ")
+            noni = (base == "に" and pos2 == "格助詞" and prev_base == "の"
+                    and prev_pos2 == "準体助詞")
             but = pos2 == "接続助詞" and base in CONTRAST
-            if (noni or but) and (self.reported or (noni and self.topic)):
-                fired, self.reported, self.topic = True, False, False
-        elif base in ALWAYS_REPORT or (base in REPORT
-                                       and self.index - self.quote_at <= QUOTE_REACH):
-            self.reported = True
+            if (noni or but) and (reported or (noni and topic)):
+                points.append(index)
+                reported, topic = False, False
+        elif base in ALWAYS_REPORT or (base in REPORT and index - quote_at <= QUOTE_REACH):
+            reported = True
         elif pos1 in _OPEN and pos2 != "非自立可能":
-            self.reported = False
-        self.prev = (base, pos2)
-        return fired
+            reported = False
+        prev_base, prev_pos2 = base, pos2
+    return points

@@ -182,10 +182,13 @@ def build_report(voices: Sequence[Voice], faq_entries: Sequence[FaqEntry],
     spike_list += topic_spikes
     clock.lap("topics (TF-IDF + NMF, labels)")
     # model_construct: 100k rows of values built here need no re-validation.
-    docs = [DocResult.model_construct(id=v.id, categories=[c for c, hit in zip(CODES, row,
-                                                                              strict=True) if hit],
+    # Codes per voice through its row's bit pattern: few patterns, each spelled out once.
+    patterns = hits.astype(np.int64) @ (1 << np.arange(len(CODES), dtype=np.int64))
+    spelled = {int(m): [c for j, c in enumerate(CODES) if int(m) >> j & 1]
+               for m in np.unique(patterns)}
+    docs = [DocResult.model_construct(id=v.id, categories=spelled[m].copy(),
                                       topic=topic_of.get(i))
-            for i, (v, row) in enumerate(zip(voices, hits.tolist(), strict=True))]
+            for i, (v, m) in enumerate(zip(voices, patterns.tolist(), strict=True))]
     # Proposals cite the notice templates as evidence even when they are not explanations here.
     faq_proposals: list[FaqProposal] = []
     wording_proposals: list[WordingProposal] = []

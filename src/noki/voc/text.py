@@ -21,7 +21,7 @@ from pathlib import Path
 import fugashi
 import unidic_lite
 
-from noki.voc.cues import CONTRAST_TOKEN, ContrastCue
+from noki.voc.cues import CONTRAST_TOKEN, contrast_points, may_fire
 from noki.voc.resources import cache_dir, compounds, nfkc, stopwords
 
 DICDIR = unidic_lite.DICDIR
@@ -46,7 +46,10 @@ _PHRASES = (
     (re.compile(r"(?<![0-9一])(?:[2-9]|[1-9][0-9]|[二三四五六七八九十数])(?:回|度)"
                 r"(?:も|(?=[^。、!?]{0,8}(?:延|遅|変更|変わ|ずれ|ズレ)))"), "何度も"),
 )
+# None of the patterns can match a text without one of these (most texts): skip them all then.
+_PHRASE_GATE = re.compile(r"なんで|どうして|何故|もなく|回|度|通|以降")
 _RANGE = str.maketrans({"~": "〜", "∼": "〜", "〰": "〜", "\t": " ", "\r": "\n"})
+_RANGE_GATE = re.compile("[~∼〰\t\r]")
 # One line per token: surface, pos1, pos2, orthBase (unknown words have no orthBase).
 _RC = (
     "node-format-noki = %m\\t%f[0]\\t%f[1]\\t%f[10]\\n\n"
@@ -60,9 +63,13 @@ _COST = 3000
 
 def normalize(text: str) -> str:
     """NFKC, lower-case ASCII, one range marker (〜), no tabs, spoken variants folded."""
-    out = nfkc(text).translate(_RANGE).lower().strip()
-    for pattern, replacement in _PHRASES:
-        out = pattern.sub(replacement, out)
+    out = nfkc(text)
+    if _RANGE_GATE.search(out):
+        out = out.translate(_RANGE)
+    out = out.lower().strip()
+    if _PHRASE_GATE.search(out):
+        for pattern, replacement in _PHRASES:
+            out = pattern.sub(replacement, out)
     return out
 
 
@@ -113,21 +120,26 @@ class Tokenizer:
     def tokens(self, text: str) -> list[str]:
         """Tokens of one voice (normalised here; long text is cut into safe chunks)."""
         out: list[str] = []
-        for chunk in _chunks(normalize(text).replace("\n", "。")):
-            self._scan(self._tagger.parse(chunk), out)
+        text = normalize(text).replace("\n", "。")
+        if len(text) <= MAX_CHUNK:
+            self._scan(self._tagger.parse(text), out)
+        else:
+            for chunk in _chunks(text):
+                self._scan(self._tagger.parse(chunk), out)
         return out
 
     def _scan(self, parsed: str, out: list[str]) -> None:
-        stop, last, cue, before = self._stop, -1, ContrastCue(), ""
-        for line in parsed.split("\n"):
-            parts = line.split("\t")
-            if len(parts) != 4:
-                continue  # EOS or the trailing empty line
-            surface, pos1, pos2, base = parts
+        stop, last, before = self._stop, -1, ""
+        add_function_word = self.function_words.add
+        morphemes = _morphemes(parsed)
+        # 「来週と言われたのに」: see noki.voc.cues (most voices cannot fire it: no scan then).
+        fire = contrast_points(morphemes) if may_fire(parsed) else []
+        it = iter(morphemes)
+        for index, (surface, pos1, pos2, base) in enumerate(zip(it, it, it, it, strict=True)):
             previous, before = before, base
-            if cue.step(pos1, pos2, base):
-                out.append(CONTRAST_TOKEN)  # 「来週と言われたのに」: see noki.voc.cues
-                self.function_words.add(CONTRAST_TOKEN)
+            if fire and index in fire:
+                out.append(CONTRAST_TOKEN)
+                add_function_word(CONTRAST_TOKEN)
             if pos1 == "助詞":
                 if base == "も" and out and previous == "いつ" == out[-1]:
                     out[-1] = "いつも"  # the greeting いつもお世話に, not the question いつ
@@ -148,13 +160,43 @@ class Tokenizer:
                 tok = base if base and base != "*" else surface
                 if tok not in stop:
                     out.append(tok)
-                    self.function_words.add(tok)
+                    add_function_word(tok)
             elif pos1 == "補助記号" or pos1 == "空白":
                 last = -1  # negation never reaches across a clause boundary
 
     def tokenize_all(self, texts: Iterable[str]) -> list[list[str]]:
-        """Tokens for each text, one MeCab call per text (never joined)."""
-        return [self.tokens(t) for t in texts]
+        """Tokens for each text, one MeCab call per distinct text (never joined).
+
+        A text repeated in the batch (a copied complaint, a stock phrase) is tokenized once;
+        each text still gets its own list.
+        """
+        done: dict[str, list[str]] = {}
+        out = []
+        for text in texts:
+            tokens = done.get(text)
+            if tokens is None:
+                tokens = done[text] = self.tokens(text)
+            out.append(tokens.copy())
+        return out
+
+
+def _morphemes(parsed: str) -> list[str]:
+    """Flat [surface, pos1, pos2, base, ...] of one MeCab output in the noki node format.
+
+    Every morpheme line holds exactly three tabs (normalize() turns tabs into spaces, and no
+    feature holds one) and the output ends with "EOS" (fugashi strips the last newline), so one
+    split does; anything else is read line by line, dropping lines of another shape.
+    """
+    flat = parsed.replace("\n", "\t").split("\t")
+    if len(flat) == 4 * parsed.count("\n") + 1 and flat[-1] == "EOS":
+        flat.pop()
+        return flat
+    out: list[str] = []
+    for line in parsed.split("\n"):
+        parts = line.split("\t")
+        if len(parts) == 4:
+            out += parts
+    return out
 
 
 def _chunks(text: str) -> Iterator[str]:
