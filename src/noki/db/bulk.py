@@ -62,7 +62,7 @@ def _with_defaults(t: Table, row: dict[str, Any]) -> dict[str, Any]:
 def _copy(s: Session, t: Table, rows: Sequence[dict[str, Any]]) -> None:
     names = list(dict.fromkeys(k for r in rows for k in r))  # columns absent everywhere: defaults
     columns = [t.c[n] for n in names]
-    to_json = s.get_bind().dialect._json_serializer or json.dumps  # type: ignore[attr-defined]
+    to_json = s.get_bind().dialect._json_serializer or json.dumps
     # As SQLAlchemy's JSON type does: None is JSON null unless the column says none_as_null.
     as_json = {c.name for c in columns if isinstance(c.type, JSON)}
     sql_null = {c.name for c in columns if isinstance(c.type, JSON) and c.type.none_as_null}

@@ -169,7 +169,7 @@ def customer_matches(q: str, *, contacts: bool) -> list[Any]:
         digits = "".join(ch for ch in q if ch.isdigit()).removeprefix("81").lstrip("0")
         if PHONE.fullmatch(q) and len(digits) >= 6:  # 090-1234-5678, +81 90... : one phone
             # Literal SQL, the very expression of PostgreSQL's trigram index on the phone.
-            stored = literal_column(PHONE_DIGITS.replace("phone", "customers.phone"))
+            stored: Any = literal_column(PHONE_DIGITS.replace("phone", "customers.phone"))
             people.append(stored.like("%" + digits + "%"))
     return people
 

@@ -85,22 +85,23 @@ def stale_for_page(ctx: AppContext, rows: Sequence[DraftRow],
             col(OrderRow.order_id).in_({r.order_id for r in rows}))).all())
     # The verdict reads only the draft version, its decision, the order and the day, so an
     # agent paging through the queue re-checks each text once a day, not on every page.
-    keys = {r.id: (r.id, r.row_version, r.decision_id, digests[r.order_id], today)
-            for r in rows if r.id is not None and r.order_id in digests}
+    by_id = {r.id: r for r in rows if r.id is not None and r.order_id in digests}
+    keys = {rid: (rid, r.row_version, r.decision_id, digests[r.order_id], today)
+            for rid, r in by_id.items()}
     verdicts = {rid: ctx.stale_memo.peek(key) for rid, key in keys.items()}
-    unknown = [r for r in rows if r.id in keys and verdicts[r.id] is None]
+    unknown = {rid: r for rid, r in by_id.items() if verdicts[rid] is None}
     if unknown:
         with session_scope(ctx.engine) as s:
             orders = dict(s.execute(select(OrderRow.order_id, OrderRow.payload).where(
-                col(OrderRow.order_id).in_({r.order_id for r in unknown}))).all())
+                col(OrderRow.order_id).in_({r.order_id for r in unknown.values()}))).all())
             decisions = dict(s.execute(select(DecisionRow.id, DecisionRow.payload).where(
-                col(DecisionRow.id).in_({r.decision_id for r in unknown}))).all())
-        for row in unknown:
+                col(DecisionRow.id).in_({r.decision_id for r in unknown.values()}))).all())
+        for rid, row in unknown.items():
             if row.order_id in orders and row.decision_id in decisions:
-                verdicts[row.id] = reasons_for(
+                verdicts[rid] = reasons_for(
                     ctx, row, Order.model_validate(orders[row.order_id]),
                     Decision.model_validate(decisions[row.decision_id]), today)
-                ctx.stale_memo.put(keys[row.id], verdicts[row.id] or [])
+                ctx.stale_memo.put(keys[rid], verdicts[rid] or [])
     return {rid: reasons for rid, reasons in verdicts.items() if reasons}
 
 

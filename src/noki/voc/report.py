@@ -102,7 +102,8 @@ def _keywords(members: np.ndarray, tokens: Sequence[Sequence[str]], df: Counter[
     for i in members:
         counts.update(set(tokens[int(i)]))
     scored = {t: c * np.log(n_docs / df[t]) for t, c in counts.items() if t not in drop and c > 1}
-    return [t for t, _ in sorted(scored.items(), key=lambda kv: -kv[1])[:6]]
+    # Ties by term: the same voices give the same report whatever the hash seed.
+    return [t for t, _ in sorted(scored.items(), key=lambda kv: (-kv[1], kv[0]))[:6]]
 
 
 class _Clock:
