@@ -24,6 +24,7 @@ from sqlmodel import Session, col, select
 from noki.db.clock import utcnow
 from noki.db.models import Customer, DraftRow, OrderRow
 from noki.db.search_indexes import PHONE_DIGITS
+from noki.services.drafts import bulk_eligible_values
 
 PAGE = 50
 MATCH_LIST = 200  # a search's orders passed as a list up to this many, else as a subquery
@@ -202,6 +203,7 @@ class QueuePage:
 
 FACETS = ("lane", "industry", "compensation", "check_ok", "drafter", "approval", "channel")
 FLAGS = ("drafter", "check_ok", "approval")  # what makes a draft eligible for bulk approve
+# drafts.bulk_eligible_values as SQL conditions (pending is every queue query's first one).
 ELIGIBLE = (col(DraftRow.drafter) == "template", col(DraftRow.check_ok),
             col(DraftRow.approval) == "auto")
 
@@ -225,7 +227,7 @@ def queue(engine: Engine, f: QueueFilter, *, username: str = "",
                 counts[name][str(facts[name])] = counts[name].get(str(facts[name]), 0) + n
             if f.matches(facts):
                 total += n
-                eligible += n if _eligible(facts) else 0
+                eligible += n if bulk_eligible_values(facts) else 0
         # The search's orders are found once and reused by the counts and the page.
         matched = (list(s.execute(search_orders(f.q, contacts=contacts).limit(MATCH_LIST + 1))
                         .scalars()) if f.q else None)
@@ -237,7 +239,8 @@ def queue(engine: Engine, f: QueueFilter, *, username: str = "",
             found = s.connection().execute(
                 sa_select(*flags, func.count()).where(*conds).group_by(*flags)).all()
             total = sum(n for *_, n in found)
-            eligible = sum(n for *key, n in found if _eligible(dict(zip(FLAGS, key, strict=True))))
+            eligible = sum(n for *key, n in found
+                           if bulk_eligible_values(dict(zip(FLAGS, key, strict=True))))
         rows = list(s.exec(
             select(DraftRow).where(*conds).order_by(*SORTS[f.sort])
             .offset((f.page - 1) * PAGE).limit(PAGE)
@@ -273,12 +276,6 @@ def _lines(s: Session, rows: list[DraftRow], *, contacts: bool) -> list[QueueRow
         out.append(QueueRow(r, str(state), str(name) if contacts else "",
                             r.kind == "overdue" or overdue_on is not None))
     return out
-
-
-def _eligible(facts: dict[str, Any]) -> bool:
-    return bool(
-        facts["drafter"] == "template" and facts["check_ok"] and facts["approval"] == "auto"
-    )
 
 
 def sla_state(queued_at: datetime, target_hours: float, now: datetime | None = None

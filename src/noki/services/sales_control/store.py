@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, select
 
 from noki.db import session_scope, table
+from noki.db.bulk import insert_rows
 from noki.db.clock import utcnow
 from noki.db.models_kpi import SalesControlRow
 from noki.rules.loader import load_ruleset
@@ -148,8 +149,7 @@ def _store(s: Session, recs: list[Recommendation], today: date,
                          **_fields(rec, today)})
         else:
             _apply(s, rec, today, report)
-    if new:
-        s.execute(insert(t), new)
+    insert_rows(s, t, new)
     if same:  # compare-and-set on row_version, every row or none
         hit = s.execute(update(t).where(t.c.id == bindparam("b_id"),
                                         t.c.row_version == bindparam("b_version"))
